@@ -480,7 +480,8 @@ internal sealed partial class CheckoutMachine
             _s.DecideAfterReads = false;
             var pi = _s.FreshIntent;
             _s.Known = pi;
-            var cancel = _s.End == EndIntent.Cancel;
+            // An explicit cancel, or a PaymentIntent we already tried to cancel, is never captured.
+            var cancel = _s.End == EndIntent.Cancel || _s.Abandoned;
             var ending = _s.End != EndIntent.None;
 
             switch (pi.Status)
@@ -612,7 +613,7 @@ internal sealed partial class CheckoutMachine
                         // The reader says done but the PaymentIntent does not show it yet.
                         _s.ActionMayBeInProgress = false;
                         _s.AmbiguousSend = false;
-                        if (_s.End == EndIntent.Cancel)
+                        if (_s.End == EndIntent.Cancel || _s.Abandoned)
                         {
                             IssueCancelIntent();
                         }

@@ -379,6 +379,7 @@ internal sealed partial class CheckoutMachine
             if (!_s.IsCompleted)
             {
                 _s.Phase = CheckoutPhase.CancelingIntent;
+                _s.Abandoned = true;
             }
 
             var reason = (_s.End == EndIntent.Cancel || _s.Operation == PostOperation.Void)

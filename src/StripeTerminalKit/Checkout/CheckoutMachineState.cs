@@ -152,6 +152,9 @@ internal record struct CheckoutMachineState
     public bool LastWasDecline;
     public bool Voided;
 
+    /// <summary>A cancel of the PaymentIntent was sent: from then on it is never captured, only voided or refunded.</summary>
+    public bool Abandoned;
+
     // After completion.
     public CheckoutResult? Result;
     public long AmountCapturable;
