@@ -84,6 +84,14 @@ internal sealed partial class CheckoutMachine
             _s.OperationHardStopAt = _now + _o.SettleGrace;
             _s.RetryCount = 0;
 
+            // A new request, never the replay of an earlier one whose outcome may still be unknown.
+            NeedNewKey(operation switch
+            {
+                PostOperation.Capture => CheckoutCommandKind.CapturePaymentIntent,
+                PostOperation.Void => CheckoutCommandKind.CancelPaymentIntent,
+                _ => CheckoutCommandKind.RefundPayment,
+            });
+
             // Verify before acting: Stripe's PaymentIntent, not our memory, says what can be captured or refunded.
             IssueReads(reader: false, intent: true);
         }

@@ -116,7 +116,9 @@ internal sealed partial class CheckoutMachine
                 return;
             }
 
-            // Whatever was in flight died with the old process: its outcome is unknown.
+            // Whatever was in flight died with the old process: its outcome is unknown. A restart is
+            // not a repeated failure, so the first re-read goes out at once.
+            _s.RetryCount = 0;
             LoseInFlight();
         }
 
@@ -148,13 +150,15 @@ internal sealed partial class CheckoutMachine
                     OnDeadline();
                 }
 
-                if (!_s.IsCompleted && _now >= _s.HardStopAt)
+                // A call in flight is awaited (at most RequestTimeout): giving up while it may still land
+                // would let a later request overlap it.
+                if (!_s.IsCompleted && _now >= _s.HardStopAt && _s.Pending != PendingKind.Mutation)
                 {
                     HardStop();
                     return;
                 }
             }
-            else if (_s.Operation != PostOperation.None && _now >= _s.OperationHardStopAt)
+            else if (_s.Operation != PostOperation.None && _now >= _s.OperationHardStopAt && _s.Pending != PendingKind.Mutation)
             {
                 FinishOperation(CheckoutOperationStatus.Unknown, 0, null, null, null);
                 return;
@@ -201,13 +205,13 @@ internal sealed partial class CheckoutMachine
                 && (!_s.IsCompleted || _s.Operation != PostOperation.None);
             if (active)
             {
-                if (!_s.IsCompleted)
+                if (!_s.IsCompleted && _s.End == EndIntent.None)
                 {
-                    wake = Min(wake, _s.End == EndIntent.None ? _s.DeadlineAt : _s.HardStopAt);
+                    wake = Min(wake, _s.DeadlineAt);
                 }
-                else
+                else if (_s.Pending != PendingKind.Mutation)
                 {
-                    wake = Min(wake, _s.OperationHardStopAt);
+                    wake = Min(wake, _s.IsCompleted ? _s.OperationHardStopAt : _s.HardStopAt);
                 }
 
                 if (_s.Pending != PendingKind.None)
@@ -411,6 +415,16 @@ internal sealed partial class CheckoutMachine
 
         private void Reissue(CheckoutCommandKind kind)
         {
+            if (!_s.IsCompleted && _s.End != EndIntent.None && kind is CheckoutCommandKind.SetReaderDisplay
+                or CheckoutCommandKind.ProcessPaymentIntent or CheckoutCommandKind.CollectPaymentMethod
+                or CheckoutCommandKind.ConfirmPaymentIntent or CheckoutCommandKind.CapturePaymentIntent)
+            {
+                // The checkout started ending while this call waited to be repeated: never hand the
+                // payment to the reader again or capture it blindly; re-read and let Decide choose.
+                IssueReads(reader: true, intent: true);
+                return;
+            }
+
             switch (kind)
             {
                 case CheckoutCommandKind.CreatePaymentIntent:
