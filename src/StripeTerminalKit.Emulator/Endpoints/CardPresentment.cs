@@ -295,6 +295,7 @@ internal sealed partial class EmulatorEngine
             pi.Status = "requires_payment_method";
             pi.PaymentMethodId = null;
             pi.LastPaymentError = error;
+            RevertTip(pi);
             _state.Raise("charge.failed", charge, info);
             _state.Raise("payment_intent.payment_failed", pi, info);
             if (dropSilently)
@@ -338,6 +339,16 @@ internal sealed partial class EmulatorEngine
         }
 
         SucceedAction(reader, action, info);
+    }
+
+    /// <summary>
+    /// A declined or abandoned attempt takes its tip with it: the next attempt starts from the
+    /// amount the POS asked for, not that amount plus an earlier customer's tip.
+    /// </summary>
+    private static void RevertTip(PaymentIntent pi)
+    {
+        pi.Amount -= pi.TipAmount ?? 0;
+        pi.TipAmount = null;
     }
 
     /// <summary>The reader vanishes mid-payment: the action stays in_progress and no reader webhook is sent.</summary>
