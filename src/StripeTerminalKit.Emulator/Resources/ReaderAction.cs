@@ -176,14 +176,27 @@ internal sealed class ReaderAction
                 w.WriteEndObject();
                 break;
             case "refund_payment":
+                // Every field of refund_payment is optional and none is nullable: unset ones are left out.
                 w.WriteStartObject(Type);
                 w.Num("amount", RefundAmount);
                 w.Str("charge", ChargeId);
                 w.Map("metadata", RefundMetadata ?? []);
                 w.Str("payment_intent", PaymentIntentId);
-                w.Str("reason", RefundReason);
-                w.Str("refund", RefundId);
-                w.Bool("refund_application_fee", RefundApplicationFee);
+                if (RefundReason is not null)
+                {
+                    w.WriteString("reason", RefundReason);
+                }
+
+                if (RefundId is not null)
+                {
+                    w.WriteString("refund", RefundId);
+                }
+
+                if (RefundApplicationFee is not null)
+                {
+                    w.WriteBoolean("refund_application_fee", RefundApplicationFee.Value);
+                }
+
                 if (Config?.EnableCustomerCancellation is not null)
                 {
                     w.WriteStartObject("refund_payment_config");
@@ -191,7 +204,11 @@ internal sealed class ReaderAction
                     w.WriteEndObject();
                 }
 
-                w.Bool("reverse_transfer", ReverseTransfer);
+                if (ReverseTransfer is not null)
+                {
+                    w.WriteBoolean("reverse_transfer", ReverseTransfer.Value);
+                }
+
                 w.WriteEndObject();
                 break;
             case "set_reader_display":
