@@ -197,6 +197,16 @@ internal sealed partial class EmulatorEngine
                     return true;
                 }
 
+                // Interac's test amounts: a partial in-person refund ending in 01/05/55/65/75 declines.
+                var refundAmount = action.RefundAmount!.Value;
+                if (charge.Card.Network == "interac" && refundAmount < charge.AmountCaptured && refundAmount % 100 is 1 or 5 or 55 or 65 or 75)
+                {
+                    var declineCode = CardCatalog.DeclineCodeForAmount(refundAmount);
+                    var declined = new ApiErrorException(402, "card_error", "card_declined", CardCatalog.MessageFor("card_declined", declineCode)) { DeclineCode = declineCode, ChargeId = charge.Id };
+                    FailAction(reader, action, "card_declined", declined.Message, declined, info);
+                    return true;
+                }
+
                 var refund = CreateRefundCore(charge, action.RefundAmount!.Value, null, action.RefundMetadata ?? [], inPerson: true, info, action.Config is null ? null : reader.Account);
                 action.RefundId = refund.Id;
                 SucceedAction(reader, action, info);
