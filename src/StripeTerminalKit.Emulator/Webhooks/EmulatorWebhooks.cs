@@ -441,6 +441,27 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How many active subscriptions would receive an event of <paramref name="eventType"/>: the
+    /// value for the envelope's <c>pending_webhooks</c>.
+    /// </summary>
+    internal int CountSubscriptionsFor(string eventType)
+    {
+        lock (_gate)
+        {
+            int count = 0;
+            foreach (EmulatorWebhookSubscription subscription in _subscriptions)
+            {
+                if (subscription.Accepts(eventType))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Stops the loop without waiting for it (for an owner that disposes synchronously).</summary>
     internal void Dispose() => BeginDispose();
 

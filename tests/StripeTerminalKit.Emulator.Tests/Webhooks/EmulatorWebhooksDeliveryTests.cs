@@ -64,6 +64,44 @@ public sealed class EmulatorWebhooksDeliveryTests
     }
 
     [Fact]
+    public async Task Pending_webhooks_count_follows_the_filters_of_active_subscriptions()
+    {
+        var time = WebhookTestKit.NewTime();
+        await using var webhooks = WebhookTestKit.NewWebhooks(time);
+        webhooks.Subscribe((_, _) => Task.CompletedTask, ["terminal.reader.action_succeeded", "terminal.reader.action_failed"]);
+        using var paymentIntents = webhooks.Subscribe((_, _) => Task.CompletedTask, ["payment_intent.*"]);
+        using var endpoint = webhooks.AddEndpoint(new Uri("https://pos.example.test/webhooks"), new StatusHandler(200));
+
+        Assert.Equal(2, webhooks.CountSubscriptionsFor("terminal.reader.action_failed"));
+        Assert.Equal(2, webhooks.CountSubscriptionsFor("payment_intent.succeeded"));
+        Assert.Equal(1, webhooks.CountSubscriptionsFor("refund.created"));
+
+        paymentIntents.Dispose();
+
+        Assert.Equal(1, webhooks.CountSubscriptionsFor("payment_intent.succeeded"));
+    }
+
+    [Fact]
+    public async Task An_infinite_attempt_timeout_waits_for_the_handler()
+    {
+        var time = WebhookTestKit.NewTime();
+        await using var webhooks = WebhookTestKit.NewWebhooks(time);
+        webhooks.RetryPolicy = new EmulatorWebhookRetryPolicy { AttemptTimeout = Timeout.InfiniteTimeSpan };
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var recorder = new DeliveryRecorder(_ => release.Task);
+        webhooks.Subscribe(recorder.HandleAsync);
+
+        webhooks.Publish(WebhookTestKit.ReaderActionSucceeded(1));
+        Task drain = webhooks.DrainAsync();
+        time.Advance(TimeSpan.FromDays(1));
+
+        Assert.False(drain.IsCompleted);
+        release.SetResult();
+        await drain.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(new EmulatorWebhookCounters { Published = 1, Delivered = 1 }, webhooks.Counters);
+    }
+
+    [Fact]
     public async Task Invalid_subscriptions_are_refused()
     {
         var time = WebhookTestKit.NewTime();
