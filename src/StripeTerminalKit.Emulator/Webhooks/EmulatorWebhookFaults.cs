@@ -30,6 +30,8 @@ namespace StripeTerminalKit.Emulator;
 /// </example>
 public sealed record EmulatorWebhookFaults
 {
+    private static readonly TimeSpan MaxDelayLimit = TimeSpan.FromDays(1);
+
     private readonly double _dropRate;
     private readonly double _duplicateRate;
     private readonly double _reorderRate;
@@ -79,30 +81,30 @@ public sealed record EmulatorWebhookFaults
     /// <summary>
     /// How late a delayed delivery is sent, measured on the emulator's <see cref="TimeProvider"/>;
     /// with <see cref="MaxDelay"/> set, the lower bound of a uniformly drawn delay. Default zero
-    /// (no delay).
+    /// (no delay). At most one day.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than a day.</exception>
     public TimeSpan Delay
     {
         get => _delay;
-        init => _delay = value >= TimeSpan.Zero
+        init => _delay = value >= TimeSpan.Zero && value <= MaxDelayLimit
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(Delay), value, "The webhook delay cannot be negative.");
+            : throw new ArgumentOutOfRangeException(nameof(Delay), value, "The webhook delay is between zero and one day.");
     }
 
     /// <summary>
     /// The upper bound of the delay: when set, each delayed delivery waits a uniformly drawn time
     /// between <see cref="Delay"/> and this value. <see langword="null"/> (the default) makes the
     /// delay fixed. Must not be less than <see cref="Delay"/>; this is checked when the faults are
-    /// assigned to <see cref="EmulatorWebhooks.Faults"/>.
+    /// assigned to <see cref="EmulatorWebhooks.Faults"/>. At most one day.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than a day.</exception>
     public TimeSpan? MaxDelay
     {
         get => _maxDelay;
-        init => _maxDelay = value is null || value.Value >= TimeSpan.Zero
+        init => _maxDelay = value is null || (value.Value >= TimeSpan.Zero && value.Value <= MaxDelayLimit)
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(MaxDelay), value, "The maximum webhook delay cannot be negative.");
+            : throw new ArgumentOutOfRangeException(nameof(MaxDelay), value, "The maximum webhook delay is between zero and one day.");
     }
 
     /// <summary>

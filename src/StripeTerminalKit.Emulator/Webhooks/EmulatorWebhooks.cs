@@ -42,6 +42,9 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
     private const string StripeUserAgent = "Stripe/1.0 (+https://stripe.com/docs/webhooks)";
     private static readonly TimeSpan MaxSecretOverlap = TimeSpan.FromHours(24);
 
+    // Set while a handler runs, so that a handler calling DrainAsync or DisposeAsync does not wait on itself.
+    private static readonly AsyncLocal<EmulatorWebhooks?> DeliveringFor = new();
+
     private readonly TimeProvider _timeProvider;
     private readonly Random _random;
     private readonly Lock _gate = new();
@@ -49,7 +52,10 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
     // Guarded by _gate.
     private readonly List<EmulatorWebhookSubscription> _subscriptions = [];
     private readonly Queue<PendingWebhook> _queue = new();
-    private readonly HashSet<ScheduledWebhook> _scheduled = [];
+    // Delays and retries, released in due order and, at equal due times, in the order they were
+    // scheduled: one timer for the earliest, so ties never depend on how a TimeProvider orders its timers.
+    private readonly PriorityQueue<ScheduledWebhook, (DateTimeOffset Due, long Sequence)> _scheduled = new();
+    private long _scheduleSequence;
     private readonly List<TaskCompletionSource> _drainWaiters = [];
     private readonly WebhookTally _tally = new();
     private EmulatorWebhookFaults _faults = EmulatorWebhookFaults.None;
@@ -63,8 +69,10 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
     // Replaced whole under _gate, read without it: the signer always sees a consistent pair.
     private volatile WebhookSigningSecrets _secrets;
 
+    // Never disposed on purpose: it has no timer, and disposing it could race a late Cancel.
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private readonly ITimer _timer;
 
     /// <summary>Creates the delivery loop; the emulator owns the instance and disposes it.</summary>
     /// <param name="timeProvider">The emulator's clock: signature timestamps, delays, retries and timeouts.</param>
@@ -82,6 +90,8 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
         _timeProvider = timeProvider;
         _random = random;
         _secrets = new WebhookSigningSecrets(secret, null, DateTimeOffset.MinValue);
+        _timer = timeProvider.CreateTimer(
+            static state => ((EmulatorWebhooks)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _loop = Task.Run(RunAsync);
     }
 
@@ -366,8 +376,14 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting (the deliveries go on).</param>
     /// <returns>A task that completes when the deliveries due are done.</returns>
     /// <exception cref="ObjectDisposedException">The emulator has been (or is, while waiting) disposed.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside a webhook handler, where it would wait for itself.</exception>
     public Task DrainAsync(CancellationToken cancellationToken = default)
     {
+        if (DeliveringFor.Value == this)
+        {
+            throw new InvalidOperationException("DrainAsync cannot be called from inside a webhook handler: it would wait for the handler itself.");
+        }
+
         TaskCompletionSource waiter;
         lock (_gate)
         {
@@ -390,13 +406,20 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
         return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
     }
 
-    /// <summary>Stops the delivery loop: pending and scheduled deliveries are discarded and an attempt under way is cancelled.</summary>
-    /// <returns>A task that completes when the loop has stopped.</returns>
+    /// <summary>
+    /// Stops the delivery loop: pending and scheduled deliveries are discarded and an attempt under
+    /// way is cancelled. The emulator that owns this instance disposes it.
+    /// </summary>
+    /// <returns>A task that completes when the loop has stopped (at once when called from a handler).</returns>
     public async ValueTask DisposeAsync()
     {
         BeginDispose();
+        if (DeliveringFor.Value == this)
+        {
+            return; // the loop stops once this handler returns
+        }
+
         await _loop.ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     /// <summary>A summary of subscriptions and counts; never a secret.</summary>
@@ -597,37 +620,34 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
 
     private void ScheduleLocked(TimeSpan delay, PendingWebhook[] unit, bool isRetry)
     {
-        var scheduled = new ScheduledWebhook(this, unit, isRetry);
-        _scheduled.Add(scheduled);
-        ITimer timer = _timeProvider.CreateTimer(
-            static state => ((ScheduledWebhook)state!).Fire(),
-            scheduled,
-            delay,
-            Timeout.InfiniteTimeSpan);
-
-        // A timer may fire before CreateTimer returns; then it has already been handled.
-        if (_scheduled.Contains(scheduled))
+        DateTimeOffset due = _timeProvider.GetUtcNow() + delay;
+        bool earliest = !_scheduled.TryPeek(out _, out var first) || due < first.Due;
+        _scheduled.Enqueue(new ScheduledWebhook(unit, isRetry), (due, _scheduleSequence++));
+        if (earliest)
         {
-            scheduled.Timer = timer;
-        }
-        else
-        {
-            timer.Dispose();
+            _timer.Change(delay, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private void OnTimer(ScheduledWebhook scheduled)
+    private void OnTimer()
     {
         lock (_gate)
         {
-            if (!_scheduled.Remove(scheduled))
+            if (_disposed)
             {
                 return;
             }
 
-            EmulatorWebhookSubscription subscription = scheduled.Unit[0].Subscription;
-            if (!subscription.Removed)
+            DateTimeOffset now = _timeProvider.GetUtcNow();
+            while (_scheduled.TryPeek(out ScheduledWebhook? scheduled, out var key) && key.Due <= now)
             {
+                _scheduled.Dequeue();
+                EmulatorWebhookSubscription subscription = scheduled.Unit[0].Subscription;
+                if (subscription.Removed)
+                {
+                    continue;
+                }
+
                 if (scheduled.IsRetry)
                 {
                     _queue.Enqueue(scheduled.Unit[0]);
@@ -639,9 +659,12 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
                     EnqueueUnitLocked(subscription, scheduled.Unit, reorderRate: 0);
                 }
             }
-        }
 
-        scheduled.Timer?.Dispose();
+            if (_scheduled.TryPeek(out _, out var next))
+            {
+                _timer.Change(next.Due - now, Timeout.InfiniteTimeSpan);
+            }
+        }
     }
 
     private void WakeLocked()
@@ -780,6 +803,7 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
         {
             if (subscription.Handler is { } handler)
             {
+                DeliveringFor.Value = this;
                 Task task = handler(delivery, attemptSource.Token) ?? Task.CompletedTask;
 
                 // A handler that ignores its token still releases the loop when the attempt times out.
@@ -823,7 +847,6 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
 
     private void BeginDispose()
     {
-        ScheduledWebhook[] scheduled;
         lock (_gate)
         {
             if (_disposed)
@@ -832,7 +855,6 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
             }
 
             _disposed = true;
-            scheduled = [.. _scheduled];
             _scheduled.Clear();
             _queue.Clear();
             foreach (EmulatorWebhookSubscription subscription in _subscriptions)
@@ -849,10 +871,7 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
             WakeLocked();
         }
 
-        foreach (ScheduledWebhook item in scheduled)
-        {
-            item.Timer?.Dispose();
-        }
+        _timer.Dispose();
 
         try
         {
@@ -914,15 +933,6 @@ public sealed class EmulatorWebhooks : IAsyncDisposable
         return events;
     }
 
-    /// <summary>A delivery (or a duplicated pair) waiting on a timer: a delay or a retry.</summary>
-    private sealed class ScheduledWebhook(EmulatorWebhooks owner, PendingWebhook[] unit, bool isRetry)
-    {
-        public PendingWebhook[] Unit { get; } = unit;
-
-        public bool IsRetry { get; } = isRetry;
-
-        public ITimer? Timer { get; set; }
-
-        public void Fire() => owner.OnTimer(this);
-    }
+    /// <summary>A delivery (or a duplicated pair) waiting for its time: a delay or a retry.</summary>
+    private sealed record ScheduledWebhook(PendingWebhook[] Unit, bool IsRetry);
 }

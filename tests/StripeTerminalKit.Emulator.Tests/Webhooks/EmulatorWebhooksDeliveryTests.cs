@@ -289,6 +289,40 @@ public sealed class EmulatorWebhooksDeliveryTests
     }
 
     [Fact]
+    public async Task A_handler_that_drains_fails_fast_instead_of_waiting_for_itself()
+    {
+        var time = WebhookTestKit.NewTime();
+        await using var webhooks = WebhookTestKit.NewWebhooks(time);
+        webhooks.RetryPolicy = new EmulatorWebhookRetryPolicy { MaxAttempts = 1 };
+        var subscription = webhooks.Subscribe((_, token) => webhooks.DrainAsync(token));
+
+        webhooks.Publish(WebhookTestKit.ReaderActionSucceeded(1));
+        await webhooks.DrainWithGuardAsync();
+
+        Assert.StartsWith("InvalidOperationException: DrainAsync cannot be called from inside a webhook handler", subscription.LastFailure, StringComparison.Ordinal);
+        Assert.Equal(1, subscription.Counters.Abandoned);
+    }
+
+    [Fact]
+    public async Task A_handler_can_dispose_the_webhooks_without_waiting_for_itself()
+    {
+        var time = WebhookTestKit.NewTime();
+        var webhooks = WebhookTestKit.NewWebhooks(time);
+        var disposed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = webhooks.Subscribe(async (_, _) =>
+        {
+            await webhooks.DisposeAsync();
+            disposed.SetResult();
+        });
+
+        webhooks.Publish(WebhookTestKit.ReaderActionSucceeded(1));
+        await disposed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await webhooks.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.False(subscription.IsActive);
+    }
+
+    [Fact]
     public async Task Concurrent_publishers_lose_nothing_and_keep_each_publishers_order()
     {
         var time = WebhookTestKit.NewTime();

@@ -250,6 +250,8 @@ public sealed class EmulatorWebhooksFaultTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmulatorWebhookFaults { DelayRate = 2 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmulatorWebhookFaults { Delay = TimeSpan.FromSeconds(-1) });
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmulatorWebhookFaults { MaxDelay = TimeSpan.FromSeconds(-1) });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EmulatorWebhookFaults { Delay = TimeSpan.FromDays(2) });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EmulatorWebhookFaults { MaxDelay = TimeSpan.FromDays(2) });
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmulatorWebhookRetryPolicy { MaxAttempts = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmulatorWebhookRetryPolicy { FirstRetryDelay = TimeSpan.FromDays(2) });
         Assert.Throws<ArgumentOutOfRangeException>(() => new EmulatorWebhookRetryPolicy { AttemptTimeout = TimeSpan.Zero });
