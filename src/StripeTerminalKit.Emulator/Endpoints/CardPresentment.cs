@@ -364,7 +364,8 @@ internal sealed partial class EmulatorEngine
     /// <summary>The reader vanishes mid-payment: the action stays in_progress and no reader webhook is sent.</summary>
     private static void DropNow(Reader reader, ReaderAction action)
     {
-        action.Phase = ActionPhase.Waiting;
+        // Stuck in_progress but finished inside: no later tap may authorise the payment again.
+        action.Phase = ActionPhase.Done;
         reader.Dropped = true;
         reader.DropAfterAuthorization = false;
     }
