@@ -69,6 +69,20 @@ public sealed class AuthorizationExpiryTests
     }
 
     [Fact]
+    public async Task The_expiry_happens_when_it_is_due_not_when_someone_next_looks()
+    {
+        await using var s = await Scenario.StartAsync();
+        await s.PayAsync(1000, TestCards.Visa, captureMethod: "manual");
+
+        s.Time.Advance(TimeSpan.FromDays(5));
+
+        var events = await s.EventsAsync();
+        var canceled = events.Single(e => e.Event.Type == "payment_intent.canceled").Event;
+        Assert.Equal(Scenario.Start.AddDays(2).UtcDateTime, canceled.Created);
+        Assert.Equal(Scenario.Start.AddDays(2).UtcDateTime, ((PaymentIntent)canceled.Data.Object).CanceledAt);
+    }
+
+    [Fact]
     public async Task The_validity_follows_the_configured_length()
     {
         await using var s = await Scenario.StartAsync(o => o.AuthorizationValidity = TimeSpan.FromHours(1));
