@@ -329,6 +329,7 @@ internal sealed partial class EmulatorEngine
             pi.Status = "requires_capture";
             pi.AmountCapturable = pi.Amount;
             _state.AuthorizationExpiries.Enqueue(pi.Id, pi.CaptureBefore.Value);
+            Schedule(validity, static () => { }); // wakes the engine when due: Mutate expires what is due first
             _state.Raise("charge.succeeded", charge, info);
             _state.Raise("payment_intent.amount_capturable_updated", pi, info, "requires_payment_method");
         }
