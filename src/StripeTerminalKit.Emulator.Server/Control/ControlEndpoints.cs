@@ -30,7 +30,7 @@ internal static class ControlEndpoints
                     "emulator.info",
                     Version,
                     ApiBase(context.Request),
-                    Stripe.StripeConfiguration.ApiVersion,
+                    StripeEmulator.ApiVersion,
                     backend.Seed,
                     settings.WebhookSecret is null,
                     [.. registry.List().Select(ToResponse)]),

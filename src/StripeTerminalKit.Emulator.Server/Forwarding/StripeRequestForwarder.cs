@@ -131,6 +131,12 @@ internal sealed class StripeRequestForwarder
 
         CopyHeaders(source.Headers, target);
         CopyHeaders(source.Content.Headers, target);
+
+        // A known length is sent as Content-Length, as Stripe does, rather than chunked.
+        if (source.Content.Headers.ContentLength is long length)
+        {
+            target.ContentLength = length;
+        }
         await source.Content.CopyToAsync(target.Body, cancellationToken).ConfigureAwait(false);
     }
 

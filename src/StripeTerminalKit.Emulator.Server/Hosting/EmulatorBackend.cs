@@ -19,15 +19,14 @@ internal sealed class EmulatorBackend
 
     /// <summary>Serves <paramref name="emulator"/>.</summary>
     /// <param name="emulator">The emulator; the caller keeps ownership and disposes it after the server.</param>
-    /// <param name="seed">The seed it was created with.</param>
-    public static EmulatorBackend For(StripeEmulator emulator, int seed)
+    public static EmulatorBackend For(StripeEmulator emulator)
     {
         ArgumentNullException.ThrowIfNull(emulator);
         return new EmulatorBackend
         {
             Handler = emulator.CreateHttpMessageHandler(),
             SubscribeWebhooks = url => emulator.Webhooks.AddEndpoint(url),
-            Seed = seed,
+            Seed = emulator.Options.Seed,
         };
     }
 }

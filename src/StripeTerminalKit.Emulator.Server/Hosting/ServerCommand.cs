@@ -39,13 +39,16 @@ internal static class ServerCommand
         }
 
         var settings = parsed.Settings!;
-        var secret = settings.WebhookSecret ?? WebhookSecrets.Generate();
-        var seed = settings.Seed ?? new StripeEmulatorOptions().Seed;
+        var options = new StripeEmulatorOptions { WebhookSecret = settings.WebhookSecret ?? WebhookSecrets.Generate() };
+        if (settings.Seed is int seed)
+        {
+            options.Seed = seed;
+        }
 
         // Disposed in reverse order: the server stops before the emulator it serves.
-        var emulator = new StripeEmulator(new StripeEmulatorOptions { Seed = seed, WebhookSecret = secret });
+        var emulator = new StripeEmulator(options);
         await using var emulatorScope = emulator.ConfigureAwait(false);
-        var app = EmulatorServerApp.Build(settings, EmulatorBackend.For(emulator, seed), configure);
+        var app = EmulatorServerApp.Build(settings, EmulatorBackend.For(emulator), configure);
         await using var appScope = app.ConfigureAwait(false);
 
         try
@@ -60,7 +63,7 @@ internal static class ServerCommand
             return ExitCodes.StartFailed;
         }
 
-        await Banner.WriteAsync(stdout, app.ListeningAddress(), seed, settings, settings.WebhookSecret is null ? secret : null).ConfigureAwait(false);
+        await Banner.WriteAsync(stdout, app.ListeningAddress(), options.Seed, settings, settings.WebhookSecret is null ? options.WebhookSecret : null).ConfigureAwait(false);
 
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;

@@ -56,7 +56,7 @@ public sealed class StripeNetOverHttpTests : IAsyncLifetime
         var captured = await stripe.V1.PaymentIntents.CaptureAsync(intent.Id);
 
         Assert.StartsWith("tml_", location.Id);
-        Assert.Equal("stripe_s700", reader.DeviceType);
+        Assert.Equal("simulated_stripe_s700", reader.DeviceType);
         Assert.Equal(location.Id, reader.LocationId);
         Assert.Equal("requires_payment_method", intent.Status);
         Assert.Equal("process_payment_intent", processing.Action.Type);
@@ -83,6 +83,20 @@ public sealed class StripeNetOverHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Request_without_an_api_key_gets_Stripe_401_over_the_wire()
+    {
+        await using var server = await StartAsync();
+        using var http = server.CreateHttpClient();
+
+        using var response = await http.GetAsync("/v1/terminal/locations");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("invalid_request_error", body.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.StartsWith("req_", response.Headers.GetValues("Request-Id").Single());
+    }
+
+    [Fact]
     public async Task Over_the_wire_answer_is_the_in_process_answer_status_headers_and_body()
     {
         await using var server = await StartAsync();
@@ -97,6 +111,7 @@ public sealed class StripeNetOverHttpTests : IAsyncLifetime
         Assert.Equal(
             direct.Headers.Select(h => h.Key).Where(k => !k.Equals("Date", StringComparison.OrdinalIgnoreCase)).Order(),
             overHttp.Headers.Select(h => h.Key).Where(k => !k.Equals("Date", StringComparison.OrdinalIgnoreCase)).Order());
+        Assert.Equal(direct.Content.Headers.ContentLength, overHttp.Content.Headers.ContentLength);
         Assert.StartsWith("req_", overHttp.Headers.GetValues("Request-Id").Single());
         using var overHttpBody = JsonDocument.Parse(await overHttp.Content.ReadAsStringAsync());
         using var directBody = JsonDocument.Parse(await direct.Content.ReadAsStringAsync());
@@ -176,8 +191,74 @@ public sealed class StripeNetOverHttpTests : IAsyncLifetime
         Assert.DoesNotContain("Bearer", logs);
     }
 
+    [Fact]
+    public async Task Injected_lost_response_drops_the_connection_after_the_change_was_applied()
+    {
+        await using var server = await StartAsync();
+        var stripe = server.CreateStripeClient(maxNetworkRetries: 0);
+        _emulator.Faults.Add(new FaultRule(FaultKind.ResponseLost) { Operation = EmulatorOperations.PaymentIntentsCreate, NthMatch = 1 });
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => stripe.V1.PaymentIntents.CreateAsync(
+            new PaymentIntentCreateOptions { Amount = 1500, Currency = "aud", AllowedPaymentMethodTypes = ["card_present"] },
+            new RequestOptions { IdempotencyKey = "order-9-create-1" }));
+
+        // No HTTP answer at all: the connection closed under the client, as when a real response is lost.
+        Assert.Null(error.StatusCode);
+        Assert.IsType<IOException>(error.InnerException);
+        // ...yet the PaymentIntent exists, as after a real lost response.
+        Assert.Single(_emulator.GetLedger().PaymentIntents);
+        Assert.Single(server.ServerLog(2));
+    }
+
+    [Fact]
+    public async Task Stripe_net_retry_after_a_lost_response_replays_instead_of_charging_twice()
+    {
+        await using var server = await StartAsync();
+        var stripe = server.CreateStripeClient(maxNetworkRetries: 2);
+        _emulator.Faults.Add(new FaultRule(FaultKind.ResponseLost) { Operation = EmulatorOperations.PaymentIntentsCreate, NthMatch = 1 });
+
+        var intent = await stripe.V1.PaymentIntents.CreateAsync(
+            new PaymentIntentCreateOptions { Amount = 1500, Currency = "aud", AllowedPaymentMethodTypes = ["card_present"] },
+            new RequestOptions { IdempotencyKey = "order-10-create-1" });
+
+        Assert.Equal(intent.Id, Assert.Single(_emulator.GetLedger().PaymentIntents).Id);
+        Assert.Equal("true", intent.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
+    }
+
+    [Theory]
+    [InlineData(true, "true")]
+    [InlineData(false, "false")]
+    public async Task Injected_rate_limit_keeps_429_and_the_Stripe_Should_Retry_header(bool shouldRetry, string header)
+    {
+        await using var server = await StartAsync();
+        var stripe = server.CreateStripeClient(maxNetworkRetries: 0);
+        _emulator.Faults.Add(new FaultRule(FaultKind.RateLimited) { Operation = EmulatorOperations.PaymentIntentsList, ShouldRetry = shouldRetry });
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.PaymentIntents.ListAsync());
+
+        Assert.Equal((HttpStatusCode)429, error.HttpStatusCode);
+        Assert.Equal("rate_limit", error.StripeError.Code);
+        Assert.Equal(header, error.StripeResponse.Headers.GetValues("Stripe-Should-Retry").Single());
+    }
+
+    [Fact]
+    public async Task Terminal_reader_errors_reach_Stripe_net_with_their_code()
+    {
+        await using var server = await StartAsync();
+        var stripe = server.CreateStripeClient();
+        var (_, reader) = await CreateLocationAndReaderAsync(stripe);
+        var intent = await stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = 1000, Currency = "aud", AllowedPaymentMethodTypes = ["card_present"] });
+        _emulator.Faults.SetReaderOffline(reader.Id);
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => stripe.V1.Terminal.Readers.ProcessPaymentIntentAsync(
+            reader.Id, new ReaderProcessPaymentIntentOptions { PaymentIntent = intent.Id }));
+
+        Assert.Equal("terminal_reader_offline", error.StripeError.Code);
+        Assert.StartsWith("req_", error.StripeResponse.RequestId);
+    }
+
     private async Task<RunningServer> StartAsync(ServerSettings? settings = null) =>
-        await RunningServer.StartAsync(EmulatorBackend.For(_emulator, Seed), settings);
+        await RunningServer.StartAsync(EmulatorBackend.For(_emulator), settings);
 
     private static async Task<(Location Location, Reader Reader)> CreateLocationAndReaderAsync(StripeClient stripe)
     {
