@@ -139,6 +139,22 @@ public sealed class StripeNetOverHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Many_clients_at_once_over_the_wire_lose_no_request()
+    {
+        await using var server = await StartAsync();
+        var clients = Enumerable.Range(0, 8).Select(_ => server.CreateStripeClient()).ToArray();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => clients[i % clients.Length].V1.PaymentIntents.CreateAsync(
+            new PaymentIntentCreateOptions { Amount = 100 + i, Currency = "aud", AllowedPaymentMethodTypes = ["card_present"] },
+            new RequestOptions { IdempotencyKey = $"parallel-{i}" })));
+
+        Assert.Equal(64, created.Select(pi => pi.Id).Distinct().Count());
+        Assert.Equal(
+            Enumerable.Range(0, 64).Select(i => 100L + i).Order(),
+            _emulator.GetLedger().PaymentIntents.Select(pi => pi.Amount).Order());
+    }
+
+    [Fact]
     public async Task Webhooks_reach_a_second_listener_with_a_signature_Stripe_net_accepts()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
