@@ -1,10 +1,10 @@
 using System.Net;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using StripeTerminalKit.Emulator.Server.CommandLine;
 using StripeTerminalKit.Emulator.Server.Control;
-using StripeTerminalKit.Emulator.Server.Diagnostics;
 using StripeTerminalKit.Emulator.Server.Forwarding;
 
 namespace StripeTerminalKit.Emulator.Server.Hosting;
@@ -47,12 +47,20 @@ internal static class EmulatorServerApp
 
         // The banner says where we listen; the framework's own request and lifetime lines would
         // only repeat it. Our per-request line carries no headers, so no API key reaches the log.
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        builder.Logging.AddFilter(Log.Category, LogLevel.Information);
+        // Set as the lowest-priority configuration, so Logging__LogLevel__* variables still win.
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http"] = "Warning",
+            },
+        });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new HttpMessageInvoker(backend.Handler, disposeHandler: true));
+        // Built by a factory so the container disposes it (and the handler) with the application.
+        builder.Services.AddSingleton(_ => new HttpMessageInvoker(backend.Handler, disposeHandler: true));
         builder.Services.AddSingleton<StripeRequestForwarder>();
         builder.Services.AddSingleton(services => new WebhookEndpointRegistry(
             backend.SubscribeWebhooks,

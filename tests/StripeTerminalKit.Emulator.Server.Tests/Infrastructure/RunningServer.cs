@@ -33,7 +33,10 @@ internal sealed class RunningServer : IAsyncDisposable
     /// <summary>Every log record the server wrote, at every level.</summary>
     public FakeLogCollector Logs { get; }
 
-    public static async Task<RunningServer> StartAsync(EmulatorBackend backend, ServerSettings? settings = null)
+    /// <param name="backend">What the server serves.</param>
+    /// <param name="settings">Webhook URLs and secret; the port is always a free one.</param>
+    /// <param name="configure">Replaces the capture-everything log levels (logs are captured either way).</param>
+    public static async Task<RunningServer> StartAsync(EmulatorBackend backend, ServerSettings? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         settings ??= new ServerSettings();
         var app = EmulatorServerApp.Build(
@@ -43,11 +46,18 @@ internal sealed class RunningServer : IAsyncDisposable
             {
                 builder.Logging.ClearProviders();
                 builder.Logging.AddFakeLogging();
-                // Everything, framework included, so "no secret in any log line" means any.
-                builder.Logging.SetMinimumLevel(LogLevel.Trace);
-                builder.Logging.AddFilter("Microsoft", LogLevel.Trace);
-                builder.Logging.AddFilter("System", LogLevel.Trace);
-                builder.Logging.AddFilter("StripeTerminalKit", LogLevel.Trace);
+                if (configure is not null)
+                {
+                    configure(builder);
+                }
+                else
+                {
+                    // Everything, framework included, so "no secret in any log line" means any.
+                    builder.Logging.SetMinimumLevel(LogLevel.Trace);
+                    builder.Logging.AddFilter("Microsoft", LogLevel.Trace);
+                    builder.Logging.AddFilter("System", LogLevel.Trace);
+                    builder.Logging.AddFilter("StripeTerminalKit", LogLevel.Trace);
+                }
             });
         await app.StartAsync();
         return new RunningServer(app);
