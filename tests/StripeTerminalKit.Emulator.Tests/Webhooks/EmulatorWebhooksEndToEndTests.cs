@@ -65,5 +65,9 @@ public sealed class EmulatorWebhooksEndToEndTests
         Event paymentIntentEvent = EventUtility.ConstructEvent(succeededRequest.Body, succeededRequest.Signature, emulator.Webhooks.Secret, 300, now, true);
         Assert.Equal(paymentIntent.Id, Assert.IsType<PaymentIntent>(paymentIntentEvent.Data.Object).Id);
         Assert.Equal(emulator.Webhooks.Counters.Published, httpEndpoint.Counters.Delivered);
+
+        // Every event, charges included, parses into Stripe.net's types (a null capture_before once broke charge events).
+        Assert.All(received, e => Assert.NotNull(EventUtility.ConstructEvent(e.Request.Body, e.Request.Signature, emulator.Webhooks.Secret, 300, now, true).Data.Object));
+        Assert.Contains(received, e => e.Type == EventTypes.ChargeSucceeded);
     }
 }
