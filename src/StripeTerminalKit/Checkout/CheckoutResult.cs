@@ -1,10 +1,19 @@
+using System.Text.Json.Serialization;
+
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>
 /// The final result of a checkout: what happened to the money. One of
 /// <see cref="CheckoutSucceeded"/>, <see cref="CheckoutDeclined"/>, <see cref="CheckoutCanceled"/>,
-/// <see cref="CheckoutFailed"/> or <see cref="CheckoutNeedsAttention"/>.
+/// <see cref="CheckoutFailed"/> or <see cref="CheckoutNeedsAttention"/>. Serialises to JSON with a
+/// <c>$type</c> discriminator, so a store or an API can round-trip it.
 /// </summary>
+[JsonPolymorphic]
+[JsonDerivedType(typeof(CheckoutSucceeded), "succeeded")]
+[JsonDerivedType(typeof(CheckoutDeclined), "declined")]
+[JsonDerivedType(typeof(CheckoutCanceled), "canceled")]
+[JsonDerivedType(typeof(CheckoutFailed), "failed")]
+[JsonDerivedType(typeof(CheckoutNeedsAttention), "needs_attention")]
 public abstract record CheckoutResult
 {
     private protected CheckoutResult()
