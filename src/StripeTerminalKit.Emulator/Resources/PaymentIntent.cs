@@ -47,18 +47,16 @@ internal sealed class PaymentIntent : Resource
         w.WriteString("object", "payment_intent");
         w.WriteNumber("amount", Amount);
         w.WriteNumber("amount_capturable", AmountCapturable);
-        if (TipAmount is null)
+        // Never null: Stripe renders {"tip":{}} until a tip is collected.
+        w.WriteStartObject("amount_details");
+        w.WriteStartObject("tip");
+        if (TipAmount is not null)
         {
-            w.WriteNull("amount_details");
-        }
-        else
-        {
-            w.WriteStartObject("amount_details");
-            w.WriteStartObject("tip");
             w.WriteNumber("amount", TipAmount.Value);
-            w.WriteEndObject();
-            w.WriteEndObject();
         }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
 
         w.WriteNumber("amount_received", AmountReceived);
         w.WriteNull("application");
