@@ -55,7 +55,11 @@ internal sealed record CardDetails(CardInfo Info, string Network, string Payment
         w.WriteStartObject();
         w.WriteNumber("amount_authorized", amount);
         w.WriteString("brand", Info.Brand);
-        w.Num("capture_before", captureBefore?.ToUnixTimeSeconds());
+        if (captureBefore is not null)
+        {
+            w.WriteNumber("capture_before", captureBefore.Value.ToUnixTimeSeconds()); // optional, never null
+        }
+
         w.WriteNull("cardholder_name");
         w.WriteString("country", Info.Country);
         w.WriteNull("emv_auth_data");
