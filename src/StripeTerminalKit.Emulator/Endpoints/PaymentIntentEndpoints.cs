@@ -98,8 +98,11 @@ internal sealed partial class EmulatorEngine
         return FindPaymentIntent(c, c.Id);
     }
 
-    internal object ListPaymentIntents(RequestContext c) =>
-        Page(c, "/v1/payment_intents", _state.PaymentIntents.Values.Where(c.Visible));
+    internal object ListPaymentIntents(RequestContext c)
+    {
+        var created = ReadCreatedFilter(c.Params);
+        return Page(c, "/v1/payment_intents", _state.PaymentIntents.Values.Where(pi => c.Visible(pi) && created(pi.Created)));
+    }
 
     internal object UpdatePaymentIntent(RequestContext c)
     {
