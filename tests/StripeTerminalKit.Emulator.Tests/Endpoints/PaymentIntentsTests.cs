@@ -38,6 +38,7 @@ public sealed class PaymentIntentsTests
         Assert.Equal("requires_payment_method", intent.Status);
         Assert.Equal("automatic", intent.CaptureMethod);
         Assert.Equal(["card_present"], intent.PaymentMethodTypes);
+        Assert.Equal(["card_present"], intent.AllowedPaymentMethodTypes);
         Assert.Equal("manual_preferred", intent.PaymentMethodOptions.CardPresent.CaptureMethod);
         Assert.Equal("domestic", intent.PaymentMethodOptions.CardPresent.Routing.RequestedPriority);
         Assert.Equal("Order 42", intent.Description);
@@ -85,6 +86,30 @@ public sealed class PaymentIntentsTests
         await StripeAssert.FailsAsync(() => h.Stripe.V1.PaymentIntents.CreateAsync(options), HttpStatusCode.BadRequest, "payment_method_types_no_longer_supported", "payment_method_types");
 
         Assert.Empty(h.Emulator.GetLedger().PaymentIntents);
+    }
+
+    [Fact]
+    public async Task Payment_method_types_is_refused_on_update_too()
+    {
+        await using var h = new WireHarness();
+        var intent = await h.CreateIntentAsync();
+        var options = new PaymentIntentUpdateOptions();
+        options.AddExtraParam("payment_method_types[0]", "card_present");
+
+        await StripeAssert.FailsAsync(() => h.Stripe.V1.PaymentIntents.UpdateAsync(intent.Id, options), HttpStatusCode.BadRequest, "payment_method_types_no_longer_supported", "payment_method_types");
+    }
+
+    [Fact]
+    public async Task Update_can_change_the_allowed_payment_method_types_before_payment()
+    {
+        await using var h = new WireHarness();
+        var intent = await h.Stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = 500, Currency = "cad", AllowedPaymentMethodTypes = ["card_present"] });
+
+        var updated = await h.Stripe.V1.PaymentIntents.UpdateAsync(intent.Id, new PaymentIntentUpdateOptions { AllowedPaymentMethodTypes = ["card_present", "interac_present"] });
+
+        Assert.Equal(["card_present", "interac_present"], updated.PaymentMethodTypes);
+        Assert.Equal(["card_present", "interac_present"], updated.AllowedPaymentMethodTypes);
+        Assert.NotNull(updated.PaymentMethodOptions.InteracPresent);
     }
 
     [Fact]
