@@ -36,8 +36,12 @@ internal sealed class Refund : Resource
 
         w.WriteNumber("created", Created);
         w.WriteString("currency", Currency);
-        w.WriteNull("description");
-        w.Str("failure_reason", FailureReason);
+        // description and failure_reason are optional, not nullable: absent unless they apply.
+        if (FailureReason is not null)
+        {
+            w.WriteString("failure_reason", FailureReason);
+        }
+
         w.Map("metadata", Metadata);
         if (expand.Has("payment_intent") && state.PaymentIntents.TryGetValue(PaymentIntentId, out var pi))
         {
