@@ -62,6 +62,27 @@ internal sealed class WireHarness : IAsyncDisposable
         return http;
     }
 
+    /// <summary>Sends a raw form (POST) or query (GET, DELETE) on the validated chain; answers the status and parsed body.</summary>
+    public async Task<RawResponse> SendAsync(HttpMethod method, string path, string? form = null, string? apiKey = ApiKey, string? stripeAccount = null)
+    {
+        using var http = RawHttp(apiKey);
+        using var request = new HttpRequestMessage(method, method == HttpMethod.Post || form is null ? path : path + "?" + form);
+        if (method == HttpMethod.Post)
+        {
+            request.Content = new StringContent(form ?? "", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        }
+
+        if (stripeAccount is not null)
+        {
+            request.Headers.Add("Stripe-Account", stripeAccount);
+        }
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        var requestId = response.Headers.TryGetValues("Request-Id", out var ids) ? ids.Single() : null;
+        return new RawResponse(response.StatusCode, System.Text.Json.JsonDocument.Parse(body).RootElement.Clone(), requestId, body);
+    }
+
     private HttpClient NewHttpClient()
     {
         var http = new HttpClient(new ConformanceHandler(Conformance, Emulator.CreateHttpMessageHandler()), disposeHandler: true)
@@ -135,4 +156,18 @@ internal sealed class WireHarness : IAsyncDisposable
         var violations = Conformance.UnsurfacedViolations;
         Assert.True(violations.Count == 0, "Responses that break the OpenAPI subset:" + Environment.NewLine + string.Join(Environment.NewLine, violations));
     }
+}
+
+/// <summary>A raw answer: status, parsed body, <c>Request-Id</c>.</summary>
+internal sealed record RawResponse(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement Json, string? RequestId, string Body)
+{
+    public System.Text.Json.JsonElement Error => Json.GetProperty("error");
+
+    public string? ErrorCode => Error.TryGetProperty("code", out var c) ? c.GetString() : null;
+
+    public string? ErrorParam => Error.TryGetProperty("param", out var p) ? p.GetString() : null;
+
+    public string ErrorType => Error.GetProperty("type").GetString()!;
+
+    public string ErrorMessage => Error.GetProperty("message").GetString()!;
 }
