@@ -176,14 +176,19 @@ internal sealed class ReaderAction
                 w.WriteEndObject();
                 break;
             case "refund_payment":
+                // Every field of refund_payment is optional and none is nullable: absent until known.
                 w.WriteStartObject(Type);
-                w.Num("amount", RefundAmount);
-                w.Str("charge", ChargeId);
+                OptionalNumber(w, "amount", RefundAmount);
+                OptionalString(w, "charge", ChargeId);
                 w.Map("metadata", RefundMetadata ?? []);
-                w.Str("payment_intent", PaymentIntentId);
-                w.Str("reason", RefundReason);
-                w.Str("refund", RefundId);
-                w.Bool("refund_application_fee", RefundApplicationFee);
+                OptionalString(w, "payment_intent", PaymentIntentId);
+                OptionalString(w, "reason", RefundReason);
+                OptionalString(w, "refund", RefundId);
+                if (RefundApplicationFee is not null)
+                {
+                    w.WriteBoolean("refund_application_fee", RefundApplicationFee.Value);
+                }
+
                 if (Config?.EnableCustomerCancellation is not null)
                 {
                     w.WriteStartObject("refund_payment_config");
@@ -191,7 +196,11 @@ internal sealed class ReaderAction
                     w.WriteEndObject();
                 }
 
-                w.Bool("reverse_transfer", ReverseTransfer);
+                if (ReverseTransfer is not null)
+                {
+                    w.WriteBoolean("reverse_transfer", ReverseTransfer.Value);
+                }
+
                 w.WriteEndObject();
                 break;
             case "set_reader_display":
@@ -228,6 +237,22 @@ internal sealed class ReaderAction
         w.WriteString("status", Status);
         w.WriteString("type", Type);
         w.WriteEndObject();
+    }
+
+    private static void OptionalString(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void OptionalNumber(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is not null)
+        {
+            w.WriteNumber(name, value.Value);
+        }
     }
 
     private void WritePaymentIntentRef(Utf8JsonWriter w, EmulatorState state, ExpandSet expand)
