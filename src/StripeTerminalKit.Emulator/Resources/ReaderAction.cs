@@ -283,15 +283,12 @@ internal sealed class ReaderAction
             switch (input.Type)
             {
                 case "email" or "numeric" or "phone" or "text" or "signature":
+                    // Optional, not nullable: the value object appears once the input is answered or skipped.
                     if (input.Value is not null || input.Skipped == true)
                     {
                         w.WriteStartObject(input.Type);
                         w.Str("value", input.Value);
                         w.WriteEndObject();
-                    }
-                    else
-                    {
-                        w.WriteNull(input.Type);
                     }
 
                     break;
@@ -315,7 +312,11 @@ internal sealed class ReaderAction
             }
 
             w.WriteBoolean("required", input.Required);
-            w.Bool("skipped", input.Skipped);
+            if (input.Skipped is not null)
+            {
+                w.WriteBoolean("skipped", input.Skipped.Value);
+            }
+
             if (input.Toggles.Count > 0)
             {
                 w.WriteStartArray("toggles");
