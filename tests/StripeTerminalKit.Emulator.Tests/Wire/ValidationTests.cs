@@ -284,6 +284,26 @@ public sealed class ValidationTests
         Assert.Equal("invalid_request_error", response.ErrorType);
     }
 
+    [Theory]
+    [InlineData("type=card_present&card_present[number]=numeric", "card_present[number]")]
+    [InlineData("type=card_present&card_present[number]=42", "card_present[number]")]
+    [InlineData("type=card_present&card_present[number]=4242%204242%204242%204242", "card_present[number]")]
+    [InlineData("type=interac_present&interac_present[number]=x", "interac_present[number]")]
+    [InlineData("type=card&card[number]=1234", "card[number]")]
+    public async Task A_card_number_that_is_not_one_is_a_400_on_present_payment_method(string form, string param)
+    {
+        await using var h = new WireHarness();
+        var reader = await h.RegisterReaderAsync();
+        var intent = await h.CreateIntentAsync();
+        await h.Stripe.V1.Terminal.Readers.ProcessPaymentIntentAsync(reader.Id, new ReaderProcessPaymentIntentOptions { PaymentIntent = intent.Id });
+
+        var response = await h.SendAsync(HttpMethod.Post, $"/v1/test_helpers/terminal/readers/{reader.Id}/present_payment_method", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(param, response.ErrorParam);
+        Assert.Equal("in_progress", (await h.Stripe.V1.Terminal.Readers.GetAsync(reader.Id)).Action.Status);
+    }
+
     [Fact]
     public async Task Repeated_scalar_keys_take_the_last_value_as_Stripe_does()
     {
