@@ -57,9 +57,9 @@ internal sealed record CardDetails(CardInfo Info, string Network, string Payment
         w.WriteString("brand", Info.Brand);
         if (captureBefore is not null)
         {
-            w.WriteNumber("capture_before", captureBefore.Value.ToUnixTimeSeconds()); // optional, never null
+            // Stripe leaves capture_before out once there is nothing to capture; a null breaks Stripe.net's date parsing.
+            w.WriteNumber("capture_before", captureBefore.Value.ToUnixTimeSeconds());
         }
-
         w.WriteNull("cardholder_name");
         w.WriteString("country", Info.Country);
         w.WriteNull("emv_auth_data");

@@ -30,7 +30,7 @@ internal sealed partial class EmulatorEngine : IDisposable
     {
         _options = options;
         _time = options.TimeProvider;
-        _state = new EmulatorState(_time, random);
+        _state = new EmulatorState(_time, random, webhooks.CountSubscriptionsFor);
         _faults = faults;
         _customer = customer;
         _webhooks = webhooks;

@@ -18,10 +18,13 @@ internal sealed class EmulatorState
     private long _sequence;
     private long _actionNumber;
 
-    public EmulatorState(TimeProvider time, Random random)
+    private readonly Func<string, int> _pendingWebhooks;
+
+    public EmulatorState(TimeProvider time, Random random, Func<string, int> pendingWebhooks)
     {
         _time = time;
         _random = random;
+        _pendingWebhooks = pendingWebhooks;
     }
 
     public Dictionary<string, Location> Locations { get; } = new(StringComparer.Ordinal);
@@ -87,7 +90,7 @@ internal sealed class EmulatorState
 
             w.WriteEndObject();
             w.WriteBoolean("livemode", false);
-            w.WriteNumber("pending_webhooks", 1);
+            w.WriteNumber("pending_webhooks", _pendingWebhooks(type));
             w.WriteStartObject("request");
             w.Str("id", request?.RequestId);
             w.Str("idempotency_key", request?.IdempotencyKey);
