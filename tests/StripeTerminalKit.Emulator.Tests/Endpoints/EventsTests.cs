@@ -35,6 +35,9 @@ public sealed class EventsTests
         Assert.IsType<Stripe.Terminal.Reader>(events.Data.First(e => e.Type == "terminal.reader.action_succeeded").Data.Object);
         Assert.IsType<Charge>(events.Data.First(e => e.Type == "charge.succeeded").Data.Object);
         Assert.Contains("event", h.Conformance.ValidatedComponents.Keys);
+        await h.Emulator.Webhooks.DrainAsync();
+        var delivered = h.Conformance.WebhookEvents.Select(json => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()).ToHashSet();
+        Assert.Superset(events.Data.Select(e => e.Id).ToHashSet(), delivered!);
     }
 
     [Fact]

@@ -18,7 +18,6 @@ internal sealed class ConformanceHandler(ResponseConformance conformance, HttpMe
         var problems = conformance.Check(exchange);
         if (problems.Count > 0)
         {
-            conformance.Surfaced(problems.Count);
             throw new OpenApiViolationException(string.Join(Environment.NewLine, problems));
         }
 

@@ -21,13 +21,13 @@ internal sealed class ResponseConformance
 
     public IReadOnlyList<string> Violations => _violations.ToArray();
 
-    private int _surfaced;
+    private readonly ConcurrentQueue<string> _unsurfaced = new();
 
-    /// <summary>Violations that no exception has reported yet (a client swallowed it, or nobody threw).</summary>
-    public IReadOnlyList<string> UnsurfacedViolations => _violations.Skip(Volatile.Read(ref _surfaced)).ToArray();
-
-    /// <summary>Marks <paramref name="count"/> violations as reported through an exception.</summary>
-    public void Surfaced(int count) => Interlocked.Add(ref _surfaced, count);
+    /// <summary>
+    /// Violations no exception reported: those of webhook payloads (a response's violations fail
+    /// its call at once, see <see cref="ConformanceHandler"/>).
+    /// </summary>
+    public IReadOnlyList<string> UnsurfacedViolations => _unsurfaced.ToArray();
 
     /// <summary>When true, 5xx answers are expected (fault-injection tests) and not violations.</summary>
     public bool ServerErrorsExpected { get; set; }
@@ -46,6 +46,34 @@ internal sealed class ResponseConformance
 
         return problems;
     }
+
+    /// <summary>Validates a webhook payload: the event envelope and its <c>data.object</c>.</summary>
+    public void CheckEvent(string json)
+    {
+        var problems = new List<string>();
+        using (var document = JsonDocument.Parse(json))
+        {
+            var root = document.RootElement;
+            if (OpenApiSchemas.ComponentOf(root) != "event")
+            {
+                problems.Add($"webhook payload is not an event: {json}");
+            }
+            else
+            {
+                ByObject(root, "webhook", problems);
+            }
+        }
+
+        WebhookEvents.Enqueue(json);
+        foreach (var p in problems)
+        {
+            _violations.Enqueue(p);
+            _unsurfaced.Enqueue(p);
+        }
+    }
+
+    /// <summary>Every webhook payload delivered, in delivery order.</summary>
+    public ConcurrentQueue<string> WebhookEvents { get; } = new();
 
     private List<string> Validate(WireExchange x)
     {

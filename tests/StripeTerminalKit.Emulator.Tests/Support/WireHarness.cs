@@ -25,6 +25,13 @@ internal sealed class WireHarness : IAsyncDisposable
         configure?.Invoke(options);
         Emulator = new StripeEmulator(options);
         Stripe = Client();
+
+        // Webhook payloads are bodies too: every event delivered is checked like a response.
+        Emulator.Webhooks.Subscribe((delivery, _) =>
+        {
+            Conformance.CheckEvent(delivery.Event.Json);
+            return Task.CompletedTask;
+        });
     }
 
     public FakeTimeProvider Time { get; }
@@ -150,8 +157,9 @@ internal sealed class WireHarness : IAsyncDisposable
             http.Dispose();
         }
 
+        await Emulator.Webhooks.DrainAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await Emulator.DisposeAsync();
-        // Violations thrown from the handler already failed their call; report only the rest here,
+        // A response's violations already failed its call; report only the webhook payloads' here,
         // so that this never masks the exception a test body threw.
         var violations = Conformance.UnsurfacedViolations;
         Assert.True(violations.Count == 0, "Responses that break the OpenAPI subset:" + Environment.NewLine + string.Join(Environment.NewLine, violations));
