@@ -259,6 +259,15 @@ public sealed class OpenApiConformanceTests
         });
         await helpers.PresentPaymentMethodAsync(reader.Id, new TestReaders.ReaderPresentPaymentMethodOptions { Type = "card_present", CardPresent = new TestReaders.ReaderCardPresentOptions { Number = TestCards.Mastercard } });
 
+        // Interac in Canada, refunded in person as Stripe requires.
+        var interac = await stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = 1500, Currency = "cad", AllowedPaymentMethodTypes = ["card_present", "interac_present"] });
+        await readers.ProcessPaymentIntentAsync(reader.Id, new ReaderProcessPaymentIntentOptions { PaymentIntent = interac.Id });
+        await helpers.PresentPaymentMethodAsync(reader.Id, new TestReaders.ReaderPresentPaymentMethodOptions { Type = "interac_present", InteracPresent = new TestReaders.ReaderInteracPresentOptions { Number = TestCards.Interac } });
+        var interacPaid = await stripe.V1.PaymentIntents.GetAsync(interac.Id, new PaymentIntentGetOptions { Expand = ["latest_charge", "payment_method"] });
+        Assert.Equal("interac_present", interacPaid.LatestCharge.PaymentMethodDetails.Type);
+        await readers.RefundPaymentAsync(reader.Id, new ReaderRefundPaymentOptions { PaymentIntent = interac.Id });
+        await helpers.PresentPaymentMethodAsync(reader.Id, new TestReaders.ReaderPresentPaymentMethodOptions { Type = "interac_present" });
+
         // A decline, then a cancel.
         var declined = await h.CreateIntentAsync(1000);
         await readers.ProcessPaymentIntentAsync(reader.Id, new ReaderProcessPaymentIntentOptions { PaymentIntent = declined.Id });
