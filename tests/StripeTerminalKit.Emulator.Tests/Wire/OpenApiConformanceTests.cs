@@ -107,6 +107,15 @@ public sealed class OpenApiConformanceTests
             StrictByObject(node, $"{x.Method} {x.PathAndQuery}", problems, checkedComponents);
         }
 
+        await h.Emulator.Webhooks.DrainAsync();
+        Assert.NotEmpty(h.Conformance.WebhookEvents);
+        foreach (var json in h.Conformance.WebhookEvents)
+        {
+            var node = JsonNode.Parse(json)!;
+            StripNewerFields(node);
+            StrictByObject(node, "webhook", problems, checkedComponents);
+        }
+
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Distinct()));
         Assert.Superset(new HashSet<string> { "terminal.reader", "terminal.location", "payment_intent", "refund", "charge", "setup_intent", "event", "terminal.connection_token" }, checkedComponents);
     }
