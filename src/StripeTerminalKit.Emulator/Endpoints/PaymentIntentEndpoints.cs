@@ -306,21 +306,23 @@ internal sealed partial class EmulatorEngine
             _state.AuthorizationExpiries.Dequeue();
             if (_state.PaymentIntents.TryGetValue(id, out var pi) && pi.Status == "requires_capture" && pi.CaptureBefore is { } before && before <= now)
             {
+                // Dated when it was due, even if the clock jumped past it (a fake clock advanced by days).
+                var at = before.ToUnixTimeSeconds();
                 if (pi.LatestChargeId is not null && _state.Charges.TryGetValue(pi.LatestChargeId, out var charge))
                 {
                     charge.Voided = true;
                     charge.Refunded = true;
                     charge.AmountRefunded = charge.Amount;
-                    _state.Raise("charge.expired", charge, null);
+                    _state.Raise("charge.expired", charge, null, created: at);
                 }
 
                 var previous = pi.Status;
                 pi.Status = "canceled";
                 pi.CancellationReason = "automatic";
-                pi.CanceledAt = _state.NowUnix;
+                pi.CanceledAt = at;
                 pi.AmountCapturable = 0;
                 pi.CaptureBefore = null;
-                _state.Raise("payment_intent.canceled", pi, null, previous);
+                _state.Raise("payment_intent.canceled", pi, null, previous, at);
             }
         }
     }

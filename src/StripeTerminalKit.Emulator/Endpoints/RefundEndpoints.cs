@@ -147,7 +147,7 @@ internal sealed partial class EmulatorEngine
             Reason = reason,
             Metadata = metadata,
             InPerson = inPerson,
-            Status = charge.Card.Info.RefundFails ? "pending" : "succeeded",
+            Status = "succeeded", // the refund-fails test card too: it fails later
         };
         _state.Refunds[refund.Id] = refund;
         charge.AmountRefunded += amount;
@@ -162,8 +162,9 @@ internal sealed partial class EmulatorEngine
                 refund.FailureReason = "expired_or_canceled_card";
                 charge.AmountRefunded -= refund.Amount;
                 charge.Refunded = false;
-                _state.Raise("refund.failed", refund, null);
-                _state.Raise("charge.refund.updated", refund, null);
+                _state.Raise("refund.failed", refund, null, "succeeded");
+                _state.Raise("refund.updated", refund, null, "succeeded");
+                _state.Raise("charge.refund.updated", refund, null, "succeeded");
             });
         }
 

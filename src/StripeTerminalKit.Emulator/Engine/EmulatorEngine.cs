@@ -62,11 +62,9 @@ internal sealed partial class EmulatorEngine : IDisposable
             return Finish(request, operation, Error(limited, requestId), null);
         }
 
-        var fault = _faults.Match(operation, readerId, request.IdempotencyKey);
-        if (fault?.Kind is FaultKind.ReaderOffline or FaultKind.ReaderBusy or FaultKind.ReaderHardwareFault && readerId is null)
-        {
-            fault = null; // reader faults only apply to reader endpoints
-        }
+        // Reader faults only apply to what the reader must acknowledge: its actions and test helpers.
+        var readerAction = readerId is not null && operation is not (EmulatorOperations.ReadersGet or EmulatorOperations.ReadersUpdate or EmulatorOperations.ReadersDelete);
+        var fault = _faults.Match(operation, readerId, request.IdempotencyKey, readerAction);
         if (fault is not null && PreExecutionFault(fault, readerId is not null) is { } faultError)
         {
             if (fault.Kind == FaultKind.ConnectionFailure)
