@@ -15,12 +15,13 @@ internal sealed partial class EmulatorEngine
         var reader = FindReader(c, c.Id);
         var p = c.Params;
         var type = p.Enum("type", false, "card_present", "interac_present", "card");
-        var number = p.Object("card_present")?.String("number", allowEmpty: false);
-        var interac = p.Object("interac_present")?.String("number", allowEmpty: false);
+        var number = ReadCardNumber(p.Object("card_present"));
+        var interac = ReadCardNumber(p.Object("interac_present"));
         var card = p.Object("card");
         if (card is not null)
         {
-            number ??= card.String("number", required: true);
+            var typed = ReadCardNumber(card, required: true);
+            number ??= typed;
             card.Long("exp_month", min: 1, max: 12);
             card.Long("exp_year");
             card.String("cvc");
@@ -48,6 +49,18 @@ internal sealed partial class EmulatorEngine
         }
 
         return reader;
+    }
+
+    /// <summary>A card number: 12 to 19 digits, or Stripe's refusal (the emulator slices its last digits later).</summary>
+    private static string? ReadCardNumber(Params? p, bool required = false)
+    {
+        var number = p?.String("number", required: required, allowEmpty: false);
+        if (number is not null && (number.Length is < 12 or > 19 || !number.All(char.IsAsciiDigit)))
+        {
+            throw ApiErrorException.InvalidRequest("Your card number is incorrect.", p!.PathOf("number"), "invalid_number");
+        }
+
+        return number;
     }
 
     internal bool CustomerTap(string readerId, string cardNumber, long? tip) =>

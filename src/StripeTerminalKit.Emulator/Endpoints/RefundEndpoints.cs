@@ -74,7 +74,9 @@ internal sealed partial class EmulatorEngine
     {
         var piId = c.Params.String("payment_intent", allowEmpty: false);
         var chargeId = c.Params.String("charge", allowEmpty: false);
+        var created = ReadCreatedFilter(c.Params);
         return Page(c, "/v1/refunds", _state.Refunds.Values.Where(r => c.Visible(r)
+            && created(r.Created)
             && (piId is null || r.PaymentIntentId == piId)
             && (chargeId is null || r.ChargeId == chargeId)));
     }

@@ -443,6 +443,31 @@ internal sealed partial class EmulatorEngine : IDisposable
         return new ListPage(url, ordered.Take(limit).ToArray(), ordered.Count > limit);
     }
 
+    /// <summary>
+    /// Reads Stripe's <c>created</c> list filter: a Unix time (exact match) or a hash of
+    /// <c>gt</c>/<c>gte</c>/<c>lt</c>/<c>lte</c>. Matches everything when absent.
+    /// </summary>
+    private static Func<long, bool> ReadCreatedFilter(Params p)
+    {
+        if (!p.Has("created"))
+        {
+            return static _ => true;
+        }
+
+        var range = p.Object("created");
+        if (range is null)
+        {
+            var exact = p.Long("created");
+            return exact is null ? static _ => true : t => t == exact;
+        }
+
+        var gt = range.Long("gt");
+        var gte = range.Long("gte");
+        var lt = range.Long("lt");
+        var lte = range.Long("lte");
+        return t => (gt is null || t > gt) && (gte is null || t >= gte) && (lt is null || t < lt) && (lte is null || t <= lte);
+    }
+
     private static string[] ExpandablesOf(Type t) =>
         t == typeof(Reader) ? ["location"]
         : t == typeof(PaymentIntent) ? ["latest_charge", "payment_method"]

@@ -17,6 +17,9 @@ internal sealed class PaymentIntent : Resource
     public required string Currency { get; init; }
     public required string CaptureMethod { get; set; }
     public required IReadOnlyList<string> PaymentMethodTypes { get; set; }
+
+    /// <summary>The caller's <c>allowed_payment_method_types</c> (endive), rendered back when given.</summary>
+    public IReadOnlyList<string>? AllowedPaymentMethodTypes { get; set; }
     public CardPresentOptions? CardPresent { get; set; }
     public string? Description { get; set; }
     public Dictionary<string, string> Metadata { get; set; } = new(StringComparer.Ordinal);
@@ -45,6 +48,17 @@ internal sealed class PaymentIntent : Resource
         w.WriteStartObject();
         w.WriteString("id", Id);
         w.WriteString("object", "payment_intent");
+        if (AllowedPaymentMethodTypes is not null)
+        {
+            w.WriteStartArray("allowed_payment_method_types");
+            foreach (var t in AllowedPaymentMethodTypes)
+            {
+                w.WriteStringValue(t);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteNumber("amount", Amount);
         w.WriteNumber("amount_capturable", AmountCapturable);
         // Never null: Stripe renders {"tip":{}} until a tip is collected.

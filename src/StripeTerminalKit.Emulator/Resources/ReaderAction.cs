@@ -176,22 +176,14 @@ internal sealed class ReaderAction
                 w.WriteEndObject();
                 break;
             case "refund_payment":
-                // Every field of refund_payment is optional and none is nullable: unset ones are left out.
+                // Every field of refund_payment is optional and none is nullable: absent until known.
                 w.WriteStartObject(Type);
-                w.Num("amount", RefundAmount);
-                w.Str("charge", ChargeId);
+                OptionalNumber(w, "amount", RefundAmount);
+                OptionalString(w, "charge", ChargeId);
                 w.Map("metadata", RefundMetadata ?? []);
-                w.Str("payment_intent", PaymentIntentId);
-                if (RefundReason is not null)
-                {
-                    w.WriteString("reason", RefundReason);
-                }
-
-                if (RefundId is not null)
-                {
-                    w.WriteString("refund", RefundId);
-                }
-
+                OptionalString(w, "payment_intent", PaymentIntentId);
+                OptionalString(w, "reason", RefundReason);
+                OptionalString(w, "refund", RefundId);
                 if (RefundApplicationFee is not null)
                 {
                     w.WriteBoolean("refund_application_fee", RefundApplicationFee.Value);
@@ -247,6 +239,22 @@ internal sealed class ReaderAction
         w.WriteEndObject();
     }
 
+    private static void OptionalString(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void OptionalNumber(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is not null)
+        {
+            w.WriteNumber(name, value.Value);
+        }
+    }
+
     private void WritePaymentIntentRef(Utf8JsonWriter w, EmulatorState state, ExpandSet expand)
     {
         if (expand.Has("payment_intent") && PaymentIntentId is not null && state.PaymentIntents.TryGetValue(PaymentIntentId, out var pi))
@@ -275,7 +283,7 @@ internal sealed class ReaderAction
             switch (input.Type)
             {
                 case "email" or "numeric" or "phone" or "text" or "signature":
-                    // Optional and not nullable: absent until the input was answered or skipped.
+                    // Optional, not nullable: the value object appears once the input is answered or skipped.
                     if (input.Value is not null || input.Skipped == true)
                     {
                         w.WriteStartObject(input.Type);

@@ -8,6 +8,22 @@ namespace StripeTerminalKit.Emulator.Tests.Behaviour;
 /// </summary>
 public sealed class CustomerAutomationTests
 {
+    [Theory]
+    [InlineData("42")]
+    [InlineData("")]
+    [InlineData("4242-4242-4242-4242")]
+    [InlineData("42424242424242424242")]
+    public async Task A_card_number_that_is_not_12_to_19_digits_is_refused_before_it_reaches_a_reader(string number)
+    {
+        await using var s = await Scenario.StartAsync();
+        var pi = await s.CreatePaymentIntentAsync(1000);
+        await s.ProcessAsync(pi.Id);
+
+        Assert.Throws<ArgumentException>(() => s.Emulator.Customer.Tap(s.ReaderId, number));
+        Assert.Throws<ArgumentException>(() => CustomerAction.Tap(number));
+        Assert.Equal("in_progress", (await s.GetReaderAsync()).Action.Status);
+    }
+
     [Fact]
     public async Task The_customer_taps_the_chosen_card_after_the_delay()
     {
