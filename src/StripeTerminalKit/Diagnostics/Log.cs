@@ -39,11 +39,11 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1020, EventName = "ReaderActionWaitPolled", Level = LogLevel.Trace,
         Message = "Reader {ReaderId} action {ActionType} is {ActionStatus}")]
-    public static partial void ReaderActionPolled(ILogger logger, string readerId, string? actionType, string? actionStatus);
+    public static partial void ReaderActionPolled(ILogger logger, string readerId, string? actionType, Readers.ReaderActionStatus? actionStatus);
 
     [LoggerMessage(EventId = 1021, EventName = "ReaderActionFinished", Level = LogLevel.Debug,
         Message = "Reader {ReaderId} action {ActionType} finished as {ActionStatus} (failure code {FailureCode})")]
-    public static partial void ReaderActionFinished(ILogger logger, string readerId, string? actionType, string? actionStatus, string? failureCode);
+    public static partial void ReaderActionFinished(ILogger logger, string readerId, string? actionType, Readers.ReaderActionStatus actionStatus, string? failureCode);
 
     [LoggerMessage(EventId = 1030, EventName = "ManualCaptureDeclinesEftpos", Level = LogLevel.Warning,
         Message = "A PaymentIntent in {Country} was created with capture_method=manual: every eftpos card will decline. Use CaptureMethod.ManualPreferred unless eftpos is excluded on purpose")]
