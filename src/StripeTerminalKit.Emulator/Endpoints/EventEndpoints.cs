@@ -1,0 +1,89 @@
+using System.Text.Json;
+using StripeTerminalKit.Emulator.Http;
+
+namespace StripeTerminalKit.Emulator.Engine;
+
+/// <summary><c>/v1/events</c>: what a backend reads to reconcile after missing webhooks.</summary>
+internal sealed partial class EmulatorEngine
+{
+    internal object ListEvents(RequestContext c)
+    {
+        var p = c.Params;
+        var type = p.String("type", allowEmpty: false);
+        var types = p.StringList("types", maxItems: 20);
+        var created = p.Object("created");
+        var gt = created?.Long("gt");
+        var gte = created?.Long("gte");
+        var lt = created?.Long("lt");
+        var lte = created?.Long("lte");
+        var limit = (int)(p.Long("limit", min: 1, max: 100) ?? 10);
+        var startingAfter = p.String("starting_after", allowEmpty: false);
+        var endingBefore = p.String("ending_before", allowEmpty: false);
+        p.Bool("delivery_success");
+        c.ReadExpand();
+        p.EnsureNoUnknown();
+        if (type is not null && types is not null)
+        {
+            throw ApiErrorException.InvalidRequest("You may only specify one of these parameters: type, types.", "types");
+        }
+
+        bool Matches(EmulatorEvent e)
+        {
+            var t = e.Created.ToUnixTimeSeconds();
+            return (type is null || TypeMatches(type, e.Type))
+                && (types is null || types.Any(x => TypeMatches(x, e.Type)))
+                && (gt is null || t > gt) && (gte is null || t >= gte) && (lt is null || t < lt) && (lte is null || t <= lte);
+        }
+
+        var all = _state.Events.Where(e => e.Account == c.Account && Matches(e.Event)).OrderByDescending(e => e.Sequence).Select(e => e.Event).ToList();
+        var start = 0;
+        var end = all.Count;
+        if (startingAfter is not null)
+        {
+            var i = all.FindIndex(e => e.Id == startingAfter);
+            start = i < 0 ? throw ApiErrorException.NoSuch("event", startingAfter, "starting_after") : i + 1;
+        }
+        else if (endingBefore is not null)
+        {
+            var i = all.FindIndex(e => e.Id == endingBefore);
+            end = i < 0 ? throw ApiErrorException.NoSuch("event", endingBefore, "ending_before") : i;
+            start = Math.Max(0, end - limit);
+        }
+
+        var page = all.Skip(start).Take(Math.Min(limit, end - start)).ToArray();
+        var hasMore = endingBefore is not null ? start > 0 : start + page.Length < end;
+        return (Action<Utf8JsonWriter>)(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("object", "list");
+            w.WriteStartArray("data");
+            foreach (var e in page)
+            {
+                w.WriteRawValue(e.Json, skipInputValidation: true);
+            }
+
+            w.WriteEndArray();
+            w.WriteBoolean("has_more", hasMore);
+            w.WriteString("url", "/v1/events");
+            w.WriteEndObject();
+        });
+    }
+
+    internal object GetEvent(RequestContext c)
+    {
+        c.ReadExpand();
+        c.Params.EnsureNoUnknown();
+        foreach (var (e, account, _) in _state.Events)
+        {
+            if (e.Id == c.Id && account == c.Account)
+            {
+                return (Action<Utf8JsonWriter>)(w => w.WriteRawValue(e.Json, skipInputValidation: true));
+            }
+        }
+
+        throw ApiErrorException.NoSuch("event", c.Id, "id");
+    }
+
+    private static bool TypeMatches(string pattern, string type) =>
+        pattern.EndsWith(".*", StringComparison.Ordinal) ? type.StartsWith(pattern[..^1], StringComparison.Ordinal) : pattern == type;
+}

@@ -1,0 +1,485 @@
+using StripeTerminalKit.Emulator.Http;
+using StripeTerminalKit.Emulator.Resources;
+
+namespace StripeTerminalKit.Emulator.Engine;
+
+/// <summary>The reader actions: what the server asks a smart reader to do.</summary>
+internal sealed partial class EmulatorEngine
+{
+    private static readonly string[] ReaderExpandables =
+        ["location", "action.process_payment_intent.payment_intent", "action.collect_payment_method.payment_intent", "action.confirm_payment_intent.payment_intent"];
+
+    internal object ProcessPaymentIntent(RequestContext c)
+    {
+        var reader = FindReader(c, c.Id);
+        var p = c.Params;
+        var piId = p.String("payment_intent", required: true)!;
+        var config = ReadProcessConfig(p.Object("process_config"), tipping: true, returnUrl: true);
+        c.ReadExpand(ReaderExpandables);
+        p.EnsureNoUnknown();
+
+        var pi = FindPaymentIntent(c, piId);
+        EnsureReaderCanStart(reader, pi.Id);
+        EnsurePaymentIntentCanBeCollected(pi, reader);
+        StartAction(reader, new ReaderAction
+        {
+            Type = "process_payment_intent",
+            Number = _state.NextActionNumber(),
+            ReaderId = reader.Id,
+            StartedAt = _state.Now,
+            PaymentIntentId = pi.Id,
+            Config = config,
+        }, c.Info, pi.Amount);
+        return reader;
+    }
+
+    internal object CollectPaymentMethod(RequestContext c)
+    {
+        var reader = FindReader(c, c.Id);
+        var p = c.Params;
+        var piId = p.String("payment_intent", required: true)!;
+        var config = ReadProcessConfig(p.Object("collect_config"), tipping: true, returnUrl: false);
+        c.ReadExpand(ReaderExpandables);
+        p.EnsureNoUnknown();
+
+        var pi = FindPaymentIntent(c, piId);
+        EnsureReaderCanStart(reader, pi.Id);
+        EnsurePaymentIntentCanBeCollected(pi, reader);
+        StartAction(reader, new ReaderAction
+        {
+            Type = "collect_payment_method",
+            Number = _state.NextActionNumber(),
+            ReaderId = reader.Id,
+            StartedAt = _state.Now,
+            PaymentIntentId = pi.Id,
+            Config = config,
+        }, c.Info, pi.Amount);
+        return reader;
+    }
+
+    internal object ConfirmPaymentIntent(RequestContext c)
+    {
+        var reader = FindReader(c, c.Id);
+        var p = c.Params;
+        var piId = p.String("payment_intent", required: true)!;
+        var confirmConfig = p.Object("confirm_config");
+        var returnUrl = confirmConfig?.String("return_url");
+        c.ReadExpand(ReaderExpandables);
+        p.EnsureNoUnknown();
+
+        var pi = FindPaymentIntent(c, piId);
+        EnsureReaderCanStart(reader, pi.Id);
+        if (pi.Status != "requires_confirmation")
+        {
+            throw new ApiErrorException(400, "invalid_request_error", "intent_invalid_state",
+                $"PaymentIntent {pi.Id} has a status of {pi.Status}; confirm_payment_intent needs requires_confirmation (collect a payment method first).")
+            { PaymentIntent = pi };
+        }
+
+        var collected = reader.Action is { Type: "collect_payment_method" } prev && prev.PaymentIntentId == pi.Id && prev.CollectedAt is not null ? prev : null;
+        if (collected is null)
+        {
+            throw new ApiErrorException(400, "invalid_request_error", "intent_invalid_state",
+                $"The payment method for PaymentIntent {pi.Id} was not collected on reader {reader.Id}.")
+            { PaymentIntent = pi };
+        }
+
+        var action = new ReaderAction
+        {
+            Type = "confirm_payment_intent",
+            Number = _state.NextActionNumber(),
+            ReaderId = reader.Id,
+            StartedAt = _state.Now,
+            PaymentIntentId = pi.Id,
+            Config = returnUrl is null ? null : new ProcessConfig { ReturnUrl = returnUrl },
+            CollectedPaymentMethodId = collected.CollectedPaymentMethodId,
+        };
+        if (_state.Now - collected.CollectedAt!.Value > _options.CollectConfirmWindow)
+        {
+            // The collected card is no longer usable: the PaymentIntent must be collected again.
+            pi.Status = "requires_payment_method";
+            pi.PaymentMethodId = null;
+            throw new ApiErrorException(400, "invalid_request_error", "intent_invalid_state",
+                $"The payment method collected for PaymentIntent {pi.Id} expired {_options.CollectConfirmWindow.TotalSeconds:0} seconds after collection. Collect a payment method again.")
+            { PaymentIntent = pi };
+        }
+
+        StartAction(reader, action, c.Info, null);
+        var card = _state.PaymentMethods[collected.CollectedPaymentMethodId!].Card;
+        Authorize(reader, action, pi, card, c.Info);
+        return reader;
+    }
+
+    internal object ProcessSetupIntent(RequestContext c)
+    {
+        var reader = FindReader(c, c.Id);
+        var p = c.Params;
+        var siId = p.String("setup_intent", required: true)!;
+        var allowRedisplay = p.Enum("allow_redisplay", true, "always", "limited", "unspecified");
+        var config = ReadProcessConfig(p.Object("process_config"), tipping: false, returnUrl: false);
+        c.ReadExpand(ReaderExpandables);
+        p.EnsureNoUnknown();
+
+        var si = _state.SetupIntents.TryGetValue(siId, out var found) && c.Visible(found) ? found : throw ApiErrorException.NoSuch("setupintent", siId, "setup_intent");
+        EnsureReaderCanStart(reader, null);
+        if (si.Status != "requires_payment_method")
+        {
+            throw ApiErrorException.State("intent_invalid_state", $"SetupIntent {si.Id} has a status of {si.Status}; process_setup_intent needs requires_payment_method.");
+        }
+
+        config ??= new ProcessConfig();
+        config.AllowRedisplay = allowRedisplay;
+        StartAction(reader, new ReaderAction
+        {
+            Type = "process_setup_intent",
+            Number = _state.NextActionNumber(),
+            ReaderId = reader.Id,
+            StartedAt = _state.Now,
+            SetupIntentId = si.Id,
+            Config = config,
+        }, c.Info, null);
+        return reader;
+    }
+
+    internal object RefundPayment(RequestContext c)
+    {
+        var reader = FindReader(c, c.Id);
+        var p = c.Params;
+        var piId = p.String("payment_intent", allowEmpty: false);
+        var chargeId = p.String("charge", allowEmpty: false);
+        var amount = p.Long("amount", min: 1);
+        var metadata = p.MetadataForCreate("metadata");
+        var refundFee = p.Bool("refund_application_fee");
+        var reverse = p.Bool("reverse_transfer");
+        var cfg = p.Object("refund_payment_config");
+        var enableCancel = cfg?.Bool("enable_customer_cancellation");
+        c.ReadExpand(ReaderExpandables);
+        p.EnsureNoUnknown();
+
+        var charge = ResolveRefundable(c, piId, chargeId);
+        var refundable = charge.AmountCaptured - charge.AmountRefunded - PendingInPersonRefunds(charge.Id);
+        var refundAmount = amount ?? refundable;
+        if (refundAmount > refundable || refundable <= 0)
+        {
+            throw ApiErrorException.InvalidRequest($"Refund amount ({refundAmount}) is greater than unrefunded amount on charge ({refundable})", "amount", "amount_too_large");
+        }
+
+        EnsureReaderCanStart(reader, null);
+        StartAction(reader, new ReaderAction
+        {
+            Type = "refund_payment",
+            Number = _state.NextActionNumber(),
+            ReaderId = reader.Id,
+            StartedAt = _state.Now,
+            PaymentIntentId = charge.PaymentIntentId,
+            ChargeId = charge.Id,
+            RefundAmount = refundAmount,
+            RefundMetadata = metadata,
+            RefundApplicationFee = refundFee,
+            ReverseTransfer = reverse,
+            Config = enableCancel is null ? null : new ProcessConfig { EnableCustomerCancellation = enableCancel },
+        }, c.Info, refundAmount);
+        return reader;
+    }
+
+    internal object SetReaderDisplay(RequestContext c)
+    {
+        var reader = FindReader(c, c.Id);
+        var p = c.Params;
+        p.Enum("type", true, "cart");
+        var cartParams = p.Object("cart", required: true)!;
+        var currency = cartParams.String("currency", required: true)!.ToLowerInvariant();
+        var lines = new List<CartLine>();
+        foreach (var line in cartParams.ObjectList("line_items", required: true, maxItems: 100)!)
+        {
+            lines.Add(new CartLine(
+                line.String("description", required: true, maxLength: 5000)!,
+                line.Long("amount", required: true)!.Value,
+                line.Long("quantity", required: true, min: 1)!.Value));
+            line.EnsureNoUnknown();
+        }
+
+        var tax = cartParams.Long("tax", min: 0);
+        var total = cartParams.Long("total", required: true, min: 0)!.Value;
+        c.ReadExpand(ReaderExpandables);
+        p.EnsureNoUnknown();
+        if (reader.Online is false || reader.Dropped)
+        {
+            throw ReaderErrors.Offline();
+        }
+
+        if (reader.Action is { Status: "in_progress" } current && (current.Phase == ActionPhase.Authorizing || current.Type is "collect_inputs" or "refund_payment" or "process_setup_intent"))
+        {
+            throw ReaderErrors.Busy();
+        }
+
+        StartAction(reader, new ReaderAction
+        {
+            Type = "set_reader_display",
+            Number = _state.NextActionNumber(),
+            ReaderId = reader.Id,
+            StartedAt = _state.Now,
+            Cart = new Cart { Currency = currency, Lines = lines, Tax = tax, Total = total },
+        }, c.Info, null);
+        return reader;
+    }
+
+    internal object CollectInputs(RequestContext c)
+    {
+        var reader = FindReader(c, c.Id);
+        var p = c.Params;
+        var inputs = new List<InputField>();
+        var inputParams = p.ObjectList("inputs", required: true, maxItems: 5)!;
+        foreach (var ip in inputParams)
+        {
+            var type = ip.Enum("type", true, "email", "numeric", "phone", "selection", "signature", "text")!;
+            var ct = ip.Object("custom_text", required: true)!;
+            var title = ct.String("title", required: true, maxLength: 40)!;
+            var description = ct.String("description", maxLength: 500);
+            var submit = ct.String("submit_button", maxLength: 30);
+            var skip = ct.String("skip_button", maxLength: 14);
+            var required = ip.Bool("required") ?? false;
+            var choices = new List<(string, string, string?)>();
+            var selection = ip.Object("selection");
+            if (type == "selection")
+            {
+                if (selection is null)
+                {
+                    throw ApiErrorException.Missing(ip.PathOf("selection"));
+                }
+
+                foreach (var choice in selection.ObjectList("choices", required: true, maxItems: 10)!)
+                {
+                    choices.Add((choice.String("id", required: true, maxLength: 50)!, choice.String("text", required: true, maxLength: 30)!, choice.Enum("style", false, "primary", "secondary")));
+                }
+            }
+            else if (selection is not null)
+            {
+                throw ApiErrorException.InvalidRequest($"{ip.PathOf("selection")} is only allowed for inputs of type selection.", ip.PathOf("selection"));
+            }
+
+            var toggles = new List<(string, string?, string)>();
+            foreach (var t in ip.ObjectList("toggles", maxItems: 3) ?? [])
+            {
+                toggles.Add((t.String("title", maxLength: 50) ?? "", t.String("description", maxLength: 50), t.Enum("default_value", false, "enabled", "disabled") ?? "disabled"));
+            }
+
+            inputs.Add(new InputField { Type = type, Title = title, Description = description, SubmitButton = submit, SkipButton = skip, Required = required, Choices = choices, Toggles = toggles });
+        }
+
+        var metadata = p.MetadataForCreate("metadata");
+        c.ReadExpand(ReaderExpandables);
+        p.EnsureNoUnknown();
+        EnsureReaderCanStart(reader, null);
+        var action = new ReaderAction
+        {
+            Type = "collect_inputs",
+            Number = _state.NextActionNumber(),
+            ReaderId = reader.Id,
+            StartedAt = _state.Now,
+            Inputs = inputs,
+            InputMetadata = metadata,
+        };
+        StartAction(reader, action, c.Info, null);
+        Schedule(_options.CollectInputsTimeout, () =>
+        {
+            if (reader.Action == action && action.Status == "in_progress" && !reader.Dropped)
+            {
+                FailAction(reader, action, "collect_inputs_timeout", "The customer did not complete the form in time.", null, null);
+            }
+        });
+        return reader;
+    }
+
+    internal object CancelAction(RequestContext c)
+    {
+        var reader = FindReader(c, c.Id);
+        c.ReadExpand(ReaderExpandables);
+        c.Params.EnsureNoUnknown();
+        if (!reader.Online || reader.Dropped)
+        {
+            throw ReaderErrors.Offline();
+        }
+
+        if (reader.Action is { Status: "in_progress", Phase: ActionPhase.Authorizing })
+        {
+            throw ReaderErrors.Busy();
+        }
+
+        if (reader.Action is { Status: "in_progress" } a)
+        {
+            UpdateHistory(a, "canceled");
+            if (a.Type == "collect_payment_method" && a.PaymentIntentId is not null && _state.PaymentIntents.TryGetValue(a.PaymentIntentId, out var pi) && pi.Status == "requires_confirmation")
+            {
+                pi.Status = "requires_payment_method";
+                pi.PaymentMethodId = null;
+            }
+        }
+
+        reader.Action = null;
+        return reader;
+    }
+
+    private static ProcessConfig? ReadProcessConfig(Params? cfg, bool tipping, bool returnUrl)
+    {
+        if (cfg is null)
+        {
+            return null;
+        }
+
+        var config = new ProcessConfig
+        {
+            EnableCustomerCancellation = cfg.Bool("enable_customer_cancellation"),
+            AllowRedisplay = tipping ? cfg.Enum("allow_redisplay", false, "always", "limited", "unspecified") : null,
+            ReturnUrl = returnUrl ? cfg.String("return_url") : null,
+        };
+        if (tipping)
+        {
+            config.SkipTipping = cfg.Bool("skip_tipping");
+            config.AmountEligible = cfg.Object("tipping")?.Long("amount_eligible", min: 0);
+            if (config.SkipTipping == true && config.AmountEligible > 0)
+            {
+                throw ApiErrorException.InvalidRequest("You cannot set a tip-eligible amount greater than 0 while skipping tipping.", cfg.PathOf("tipping"));
+            }
+        }
+
+        return config;
+    }
+
+    private static void EnsurePaymentIntentCanBeCollected(PaymentIntent pi, Reader reader)
+    {
+        if (pi.Status != "requires_payment_method")
+        {
+            throw new ApiErrorException(400, "invalid_request_error", "intent_invalid_state",
+                $"PaymentIntent {pi.Id} has a status of {pi.Status}. Only a PaymentIntent with status requires_payment_method can be processed on a reader.")
+            { PaymentIntent = pi };
+        }
+
+        if (!pi.PaymentMethodTypes.Contains("card_present") && !pi.PaymentMethodTypes.Contains("interac_present"))
+        {
+            throw ApiErrorException.InvalidRequest($"PaymentIntent {pi.Id} does not allow card_present; create it with allowed_payment_method_types[]=card_present.", "payment_intent");
+        }
+
+        _ = reader;
+    }
+
+    /// <summary>The checks Stripe makes before a reader takes a new action; the first failing wins.</summary>
+    private void EnsureReaderCanStart(Reader reader, string? paymentIntentId)
+    {
+        if (!reader.Online || reader.Dropped)
+        {
+            throw ReaderErrors.Offline();
+        }
+
+        var current = reader.Action;
+        if (current is { Status: "in_progress" })
+        {
+            // A card being authorised, a form being filled in, or a refund waiting for its card
+            // cannot be replaced; an untouched payment prompt or a cart display can.
+            if (current.Phase == ActionPhase.Authorizing || current.Type is "collect_inputs" or "refund_payment" or "process_setup_intent")
+            {
+                throw ReaderErrors.Busy();
+            }
+        }
+
+        if (paymentIntentId is not null)
+        {
+            foreach (var other in _state.Readers.Values)
+            {
+                if (other != reader && other.Action is { Status: "in_progress" } a && a.PaymentIntentId == paymentIntentId && a.NeedsCard)
+                {
+                    throw ApiErrorException.State("intent_invalid_state", $"PaymentIntent {paymentIntentId} is already being processed on reader {other.Id}.");
+                }
+            }
+        }
+    }
+
+    private void StartAction(Reader reader, ReaderAction action, RequestInfo? info, long? amount)
+    {
+        if (reader.Action is { Status: "in_progress" } replaced)
+        {
+            UpdateHistory(replaced, "replaced");
+        }
+
+        reader.Action = action;
+        reader.LastSeenAtMs = _state.Now.ToUnixTimeMilliseconds();
+        action.HistoryIndex = _state.ActionHistory.Count;
+        _state.ActionHistory.Add(new ReaderActionRecord(reader.Id, action.Number, action.Type, action.PaymentIntentId, action.Status, null, action.StartedAt, null));
+        _ = info;
+
+        if (action.NeedsCard)
+        {
+            var decision = _customer.Decide(new CustomerPrompt(reader.Id, action.Type, action.PaymentIntentId, amount));
+            if (decision is not null && !decision.Ignore)
+            {
+                Schedule(decision.Delay, () =>
+                {
+                    if (reader.Action != action || action.Status != "in_progress" || action.Phase != ActionPhase.Waiting)
+                    {
+                        return; // the prompt is gone: replaced, cancelled or already answered
+                    }
+
+                    if (decision.Cancel)
+                    {
+                        CustomerCancelCore(reader);
+                    }
+                    else
+                    {
+                        PresentCard(reader, decision.CardNumber, decision.Tip, null);
+                    }
+                });
+            }
+        }
+    }
+
+    private void UpdateHistory(ReaderAction action, string? statusOverride = null)
+    {
+        var record = _state.ActionHistory[action.HistoryIndex];
+        _state.ActionHistory[action.HistoryIndex] = record with
+        {
+            Status = statusOverride ?? action.Status,
+            FailureCode = action.FailureCode,
+            EndedAt = statusOverride is not null || action.Status != "in_progress" ? _state.Now : null,
+        };
+    }
+
+    private void SucceedAction(Reader reader, ReaderAction action, RequestInfo? info)
+    {
+        action.Status = "succeeded";
+        action.Phase = ActionPhase.Done;
+        action.EndedAt = _state.Now;
+        UpdateHistory(action);
+        _state.Raise("terminal.reader.action_succeeded", reader, info);
+    }
+
+    private void FailAction(Reader reader, ReaderAction action, string code, string message, ApiErrorException? apiError, RequestInfo? info)
+    {
+        action.Status = "failed";
+        action.Phase = ActionPhase.Done;
+        action.FailureCode = code;
+        action.FailureMessage = message;
+        action.ApiError = apiError;
+        action.EndedAt = _state.Now;
+        UpdateHistory(action);
+        if (action.Type == "collect_payment_method" && action.PaymentIntentId is not null && _state.PaymentIntents.TryGetValue(action.PaymentIntentId, out var pi) && pi.Status == "requires_confirmation")
+        {
+            pi.Status = "requires_payment_method";
+        }
+
+        _state.Raise("terminal.reader.action_failed", reader, info);
+    }
+
+    private long PendingInPersonRefunds(string chargeId)
+    {
+        long sum = 0;
+        foreach (var r in _state.Readers.Values)
+        {
+            if (r.Action is { Type: "refund_payment", Status: "in_progress" } a && a.ChargeId == chargeId)
+            {
+                sum += a.RefundAmount ?? 0;
+            }
+        }
+
+        return sum;
+    }
+}

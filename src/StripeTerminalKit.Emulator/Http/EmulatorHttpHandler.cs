@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Headers;
+using StripeTerminalKit.Emulator.Engine;
+
+namespace StripeTerminalKit.Emulator.Http;
+
+/// <summary>Turns HTTP requests into engine requests and back, without a socket.</summary>
+internal sealed class EmulatorHttpHandler(StripeEmulator emulator) : HttpMessageHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
+        var engineRequest = new EmulatorRequest(
+            request.Method.Method,
+            uri.AbsolutePath,
+            uri.Query,
+            body,
+            Header(request.Headers, "Authorization"),
+            Header(request.Headers, "Idempotency-Key"),
+            Header(request.Headers, "Stripe-Account"));
+
+        EmulatorResponse response;
+        try
+        {
+            response = await emulator.SendAsync(engineRequest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EmulatedConnectionException e)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, e.Message, e);
+        }
+
+        var message = new HttpResponseMessage((HttpStatusCode)response.StatusCode)
+        {
+            RequestMessage = request,
+            Content = new ByteArrayContent(response.Body),
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        message.Headers.TryAddWithoutValidation("Request-Id", response.RequestId);
+        message.Headers.TryAddWithoutValidation("Stripe-Version", StripeEmulator.ApiVersion);
+        if (response.ShouldRetry is { } retry)
+        {
+            message.Headers.TryAddWithoutValidation("Stripe-Should-Retry", retry ? "true" : "false");
+        }
+
+        if (response.Replayed)
+        {
+            message.Headers.TryAddWithoutValidation("Idempotent-Replayed", "true");
+        }
+
+        if (engineRequest.IdempotencyKey is not null)
+        {
+            message.Headers.TryAddWithoutValidation("Idempotency-Key", engineRequest.IdempotencyKey);
+        }
+
+        return message;
+    }
+
+    private static string? Header(HttpRequestHeaders headers, string name) =>
+        headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+}

@@ -1,0 +1,138 @@
+using System.Text.Json;
+
+namespace StripeTerminalKit.Webhooks;
+
+/// <summary>
+/// What a checkout needs from a Stripe event, read straight from the verified body without
+/// building Stripe.net's object graph: the event, the object it is about and, for readers and
+/// PaymentIntents, the fields that decide a payment.
+/// </summary>
+public sealed record TerminalWebhookEvent
+{
+    /// <summary>The event id (<c>evt_…</c>); duplicates share it.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The event type, such as <c>terminal.reader.action_succeeded</c>.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>When Stripe raised the event.</summary>
+    public DateTimeOffset Created { get; init; }
+
+    /// <summary>The connected account the event belongs to, if any.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>The <c>object</c> of <c>data.object</c>: <c>terminal.reader</c>, <c>payment_intent</c>, <c>charge</c>, <c>refund</c>…</summary>
+    public required string ObjectType { get; init; }
+
+    /// <summary>The id of <c>data.object</c>.</summary>
+    public required string ObjectId { get; init; }
+
+    /// <summary>For reader events: the reader's action type (<c>process_payment_intent</c>, …).</summary>
+    public string? ReaderActionType { get; init; }
+
+    /// <summary>For reader events: <c>in_progress</c>, <c>succeeded</c> or <c>failed</c>.</summary>
+    public string? ReaderActionStatus { get; init; }
+
+    /// <summary>For a failed reader action: its <c>failure_code</c>.</summary>
+    public string? ReaderActionFailureCode { get; init; }
+
+    /// <summary>For a failed reader action: its <c>failure_message</c>.</summary>
+    public string? ReaderActionFailureMessage { get; init; }
+
+    /// <summary>For a failed reader action: <c>api_error.decline_code</c>, if any.</summary>
+    public string? DeclineCode { get; init; }
+
+    /// <summary>The PaymentIntent the event is about: the object itself, or the one in the reader's action.</summary>
+    public string? PaymentIntentId { get; init; }
+
+    /// <summary>For PaymentIntent events: its status.</summary>
+    public string? PaymentIntentStatus { get; init; }
+
+    /// <summary>The raw event body, for handlers that need more.</summary>
+    public required ReadOnlyMemory<byte> Body { get; init; }
+
+    internal static bool TryParse(ReadOnlyMemory<byte> body, out TerminalWebhookEvent? evt)
+    {
+        evt = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !TryString(root, "id", out var id) || !TryString(root, "type", out var type)
+                || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+                || !data.TryGetProperty("object", out var obj) || obj.ValueKind != JsonValueKind.Object
+                || !TryString(obj, "object", out var objectType) || !TryString(obj, "id", out var objectId))
+            {
+                return false;
+            }
+
+            var created = root.TryGetProperty("created", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt64(out var secs)
+                ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(secs, 0, 253402300799))
+                : default;
+            TryString(root, "account", out var account);
+
+            string? actionType = null, actionStatus = null, failureCode = null, failureMessage = null, declineCode = null, piId = null, piStatus = null;
+            if (objectType == "terminal.reader" && obj.TryGetProperty("action", out var action) && action.ValueKind == JsonValueKind.Object)
+            {
+                TryString(action, "type", out actionType);
+                TryString(action, "status", out actionStatus);
+                TryString(action, "failure_code", out failureCode);
+                TryString(action, "failure_message", out failureMessage);
+                if (action.TryGetProperty("api_error", out var apiError) && apiError.ValueKind == JsonValueKind.Object)
+                {
+                    TryString(apiError, "decline_code", out declineCode);
+                }
+
+                if (actionType is not null && action.TryGetProperty(actionType, out var detail) && detail.ValueKind == JsonValueKind.Object
+                    && detail.TryGetProperty("payment_intent", out var pi))
+                {
+                    piId = pi.ValueKind switch
+                    {
+                        JsonValueKind.String => pi.GetString(),
+                        JsonValueKind.Object when TryString(pi, "id", out var nested) => nested,
+                        _ => null,
+                    };
+                }
+            }
+            else if (objectType == "payment_intent")
+            {
+                piId = objectId;
+                TryString(obj, "status", out piStatus);
+            }
+            else if (objectType is "charge" or "refund")
+            {
+                TryString(obj, "payment_intent", out piId);
+            }
+
+            evt = new TerminalWebhookEvent
+            {
+                Id = id!,
+                Type = type!,
+                Created = created,
+                Account = account,
+                ObjectType = objectType!,
+                ObjectId = objectId!,
+                ReaderActionType = actionType,
+                ReaderActionStatus = actionStatus,
+                ReaderActionFailureCode = failureCode,
+                ReaderActionFailureMessage = failureMessage,
+                DeclineCode = declineCode,
+                PaymentIntentId = piId,
+                PaymentIntentStatus = piStatus,
+                Body = body,
+            };
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryString(JsonElement e, string name, out string? value)
+    {
+        value = e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        return value is not null;
+    }
+}

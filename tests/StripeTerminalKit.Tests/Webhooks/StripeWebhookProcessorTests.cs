@@ -1,0 +1,247 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Stripe;
+using Stripe.Terminal;
+using StripeTerminalKit.Emulator;
+using StripeTerminalKit.Webhooks;
+
+namespace StripeTerminalKit.Tests.Webhooks;
+
+public sealed class StripeWebhookProcessorTests
+{
+    private const string Secret = "whsec_test_current";
+    private const string OldSecret = "whsec_test_previous";
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(Now);
+    private readonly RecordingHandler _handler = new();
+
+    private IStripeWebhookProcessor CreateProcessor(params string[] secrets)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton<ITerminalWebhookHandler>(_handler);
+        services.AddStripeTerminalWebhooks(o =>
+        {
+            foreach (var s in secrets.Length == 0 ? [Secret] : secrets)
+            {
+                o.SigningSecrets.Add(s);
+            }
+        });
+        return services.BuildServiceProvider().GetRequiredService<IStripeWebhookProcessor>();
+    }
+
+    private static string ReaderEvent(string id = "evt_1", string status = "succeeded") =>
+        "{\"id\":\"" + id + "\",\"object\":\"event\",\"api_version\":\"2026-10-28.endive\",\"created\":" + Now.ToUnixTimeSeconds() + ",\"data\":{\"object\":{\"id\":\"tmr_1\",\"object\":\"terminal.reader\",\"action\":{\"type\":\"process_payment_intent\",\"status\":\"" + status + "\",\"failure_code\":null,\"process_payment_intent\":{\"payment_intent\":\"pi_42\"}}}},\"livemode\":false,\"pending_webhooks\":1,\"request\":{\"id\":null,\"idempotency_key\":null},\"type\":\"terminal.reader.action_succeeded\"}";
+
+    private static string Sign(string body, string secret, DateTimeOffset at) =>
+        EventUtility.GenerateSignatureHeader(body, secret, at.ToUnixTimeSeconds());
+
+    [Fact]
+    public async Task A_delivery_signed_with_the_secret_is_accepted_and_dispatched()
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent();
+
+        var result = await processor.ProcessAsync(Encoding.UTF8.GetBytes(body), Sign(body, Secret, Now));
+
+        Assert.True(result.Accepted);
+        Assert.False(result.Duplicate);
+        var evt = Assert.Single(_handler.Events);
+        Assert.Equal("terminal.reader.action_succeeded", evt.Type);
+        Assert.Equal("tmr_1", evt.ObjectId);
+        Assert.Equal("process_payment_intent", evt.ReaderActionType);
+        Assert.Equal("succeeded", evt.ReaderActionStatus);
+        Assert.Equal("pi_42", evt.PaymentIntentId);
+    }
+
+    [Fact]
+    public async Task A_one_byte_change_to_the_body_is_refused()
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent();
+        var header = Sign(body, Secret, Now);
+
+        var result = await processor.ProcessAsync(Encoding.UTF8.GetBytes(body.Replace("pi_42", "pi_43", StringComparison.Ordinal)), header);
+
+        Assert.Equal(WebhookRejection.SignatureMismatch, result.Rejection);
+        Assert.Empty(_handler.Events);
+    }
+
+    [Fact]
+    public async Task A_delivery_signed_with_another_secret_is_refused()
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent();
+
+        var result = await processor.ProcessAsync(Encoding.UTF8.GetBytes(body), Sign(body, "whsec_attacker", Now));
+
+        Assert.Equal(WebhookRejection.SignatureMismatch, result.Rejection);
+    }
+
+    [Theory]
+    [InlineData(-301)]
+    [InlineData(301)]
+    [InlineData(-86_400)]
+    public async Task A_timestamp_outside_the_tolerance_is_refused_as_a_replay(int secondsFromNow)
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent();
+
+        var result = await processor.ProcessAsync(Encoding.UTF8.GetBytes(body), Sign(body, Secret, Now.AddSeconds(secondsFromNow)));
+
+        Assert.Equal(WebhookRejection.TimestampOutsideTolerance, result.Rejection);
+    }
+
+    [Fact]
+    public async Task During_rotation_a_delivery_signed_by_either_secret_is_accepted()
+    {
+        var processor = CreateProcessor(Secret, OldSecret);
+        var first = ReaderEvent("evt_a");
+        var second = ReaderEvent("evt_b");
+
+        var byOld = await processor.ProcessAsync(Encoding.UTF8.GetBytes(first), Sign(first, OldSecret, Now));
+        var byNew = await processor.ProcessAsync(Encoding.UTF8.GetBytes(second), Sign(second, Secret, Now));
+
+        Assert.True(byOld.Accepted);
+        Assert.True(byNew.Accepted);
+    }
+
+    [Fact]
+    public async Task A_header_with_two_signatures_matches_on_either()
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent();
+        var good = Sign(body, Secret, Now).Split(",v1=")[1];
+        var header = $"t={Now.ToUnixTimeSeconds()},v1={new string('0', 64)},v1={good},v0=ignored";
+
+        var result = await processor.ProcessAsync(Encoding.UTF8.GetBytes(body), header);
+
+        Assert.True(result.Accepted);
+    }
+
+    [Fact]
+    public async Task The_same_event_delivered_twice_is_acknowledged_but_handled_once()
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent();
+        var bytes = Encoding.UTF8.GetBytes(body);
+
+        var first = await processor.ProcessAsync(bytes, Sign(body, Secret, Now));
+        var second = await processor.ProcessAsync(bytes, Sign(body, Secret, Now.AddSeconds(30)));
+
+        Assert.False(first.Duplicate);
+        Assert.True(second.Accepted);
+        Assert.True(second.Duplicate);
+        Assert.Single(_handler.Events);
+    }
+
+    [Theory]
+    [InlineData(null, WebhookRejection.MissingSignature)]
+    [InlineData("", WebhookRejection.MissingSignature)]
+    [InlineData("garbage", WebhookRejection.MalformedSignature)]
+    [InlineData("t=abc,v1=00", WebhookRejection.MalformedSignature)]
+    [InlineData("v1=0000000000000000000000000000000000000000000000000000000000000000", WebhookRejection.MalformedSignature)]
+    [InlineData("t=1795000000", WebhookRejection.MalformedSignature)]
+    [InlineData("t=1,t=2,v1=0000000000000000000000000000000000000000000000000000000000000000", WebhookRejection.MalformedSignature)]
+    public async Task A_missing_or_malformed_header_is_refused(string? header, WebhookRejection expected)
+    {
+        var processor = CreateProcessor();
+
+        var result = await processor.ProcessAsync(Encoding.UTF8.GetBytes(ReaderEvent()), header);
+
+        Assert.Equal(expected, result.Rejection);
+    }
+
+    [Fact]
+    public async Task An_oversized_body_is_refused_before_any_hashing()
+    {
+        var processor = CreateProcessor();
+        var body = new byte[600 * 1024];
+
+        var result = await processor.ProcessAsync(body, "t=1,v1=" + new string('a', 64));
+
+        Assert.Equal(WebhookRejection.BodyTooLarge, result.Rejection);
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("[]")]
+    [InlineData("{\"id\":\"evt_1\"}")]
+    [InlineData("{\"id\":\"evt_1\",\"type\":\"x\",\"data\":{\"object\":\"string\"}}")]
+    public async Task A_signed_body_that_is_not_a_Stripe_event_is_refused(string body)
+    {
+        var processor = CreateProcessor();
+
+        var result = await processor.ProcessAsync(Encoding.UTF8.GetBytes(body), Sign(body, Secret, Now));
+
+        Assert.Equal(WebhookRejection.MalformedBody, result.Rejection);
+        Assert.Empty(_handler.Events);
+    }
+
+    [Fact]
+    public async Task Every_event_the_emulator_signs_is_accepted()
+    {
+        await using var emulator = new StripeEmulator(new StripeEmulatorOptions { TimeProvider = _time, WebhookSecret = Secret });
+        var stripe = emulator.CreateStripeClient();
+        var location = await stripe.V1.Terminal.Locations.CreateAsync(new LocationCreateOptions { DisplayName = "Shop", Address = new AddressOptions { Country = "AU", State = "VIC", PostalCode = "3000", City = "Melbourne", Line1 = "1 Collins St" } });
+        var reader = await stripe.V1.Terminal.Readers.CreateAsync(new ReaderCreateOptions { RegistrationCode = "simulated-s700", Location = location.Id });
+        var pi = await stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = 1500, Currency = "aud" });
+        await stripe.V1.Terminal.Readers.ProcessPaymentIntentAsync(reader.Id, new ReaderProcessPaymentIntentOptions { PaymentIntent = pi.Id });
+        await stripe.V1.TestHelpers.Terminal.Readers.PresentPaymentMethodAsync(reader.Id);
+        using var http = new HttpClient(emulator.CreateHttpMessageHandler()) { BaseAddress = new Uri(StripeEmulator.DefaultApiBase) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", StripeEmulator.TestApiKey);
+        using var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v1/events?limit=100"));
+        var processor = CreateProcessor();
+
+        foreach (var e in list.RootElement.GetProperty("data").EnumerateArray())
+        {
+            var json = e.GetRawText();
+            var result = await processor.ProcessAsync(Encoding.UTF8.GetBytes(json), Sign(json, Secret, Now));
+            Assert.True(result.Accepted, $"{e.GetProperty("type")}: {result.Rejection}");
+        }
+
+        Assert.Contains(_handler.Events, x => x.Type == "terminal.reader.action_succeeded" && x.PaymentIntentId == pi.Id && x.ReaderActionStatus == "succeeded");
+        Assert.Contains(_handler.Events, x => x.Type == "payment_intent.succeeded" && x.PaymentIntentStatus == "succeeded");
+    }
+
+    [Fact]
+    public void The_options_never_print_their_secrets()
+    {
+        var options = new StripeWebhookOptions();
+        options.SigningSecrets.Add(Secret);
+
+        Assert.DoesNotContain(Secret, options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_header_parser_survives_hostile_input()
+    {
+        var random = new Random(20261124);
+        const string alphabet = "tv01=,abcdef9 -\u00e9\0";
+        for (var i = 0; i < 20_000; i++)
+        {
+            var chars = new char[random.Next(0, 160)];
+            for (var j = 0; j < chars.Length; j++)
+            {
+                chars[j] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            var header = new string(chars);
+            var rejection = WebhookSignature.Verify("{}"u8, header, [Encoding.UTF8.GetBytes(Secret)], Now, TimeSpan.FromMinutes(5));
+            Assert.NotNull(rejection);
+        }
+    }
+
+    private sealed class RecordingHandler : ITerminalWebhookHandler
+    {
+        public List<TerminalWebhookEvent> Events { get; } = [];
+
+        public ValueTask HandleAsync(TerminalWebhookEvent webhookEvent, CancellationToken cancellationToken)
+        {
+            Events.Add(webhookEvent);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
