@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Reflection;
+
+namespace StripeTerminalKit.Diagnostics;
+
+/// <summary>The kit's meter instruments and activity source. One per service provider.</summary>
+internal sealed class StripeTerminalTelemetry : IDisposable
+{
+    private static readonly string Version =
+        typeof(StripeTerminalTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static readonly ActivitySource ActivitySource = new(StripeTerminalDiagnostics.ActivitySourceName, Version);
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+
+    public StripeTerminalTelemetry(IMeterFactory? meterFactory = null)
+    {
+        // A meter from IMeterFactory is scoped to its container, which keeps parallel tests and
+        // several hosts in one process apart.
+        if (meterFactory is not null)
+        {
+            _meter = meterFactory.Create(new MeterOptions(StripeTerminalDiagnostics.MeterName) { Version = Version });
+        }
+        else
+        {
+            _meter = new Meter(StripeTerminalDiagnostics.MeterName, Version);
+            _ownsMeter = true;
+        }
+
+        Calls = _meter.CreateCounter<long>(
+            StripeTerminalDiagnostics.ApiCallsInstrument, unit: "{call}", description: "Stripe API calls made by the kit, by operation and outcome.");
+        Retries = _meter.CreateCounter<long>(
+            StripeTerminalDiagnostics.ApiRetriesInstrument, unit: "{retry}", description: "Retries of Stripe API calls, by operation and reason.");
+        Duration = _meter.CreateHistogram<double>(
+            StripeTerminalDiagnostics.ApiDurationInstrument, unit: "s", description: "Latency of Stripe API calls including retries, by operation and outcome.");
+    }
+
+    public Counter<long> Calls { get; }
+
+    public Counter<long> Retries { get; }
+
+    public Histogram<double> Duration { get; }
+
+    public void RecordCall(string configuration, string operation, string outcome, TimeSpan elapsed)
+    {
+        var tags = new TagList
+        {
+            { "configuration", configuration },
+            { "operation", operation },
+            { "outcome", outcome },
+        };
+        Calls.Add(1, tags);
+        Duration.Record(elapsed.TotalSeconds, tags);
+    }
+
+    public void RecordRetry(string configuration, string operation, string reason)
+    {
+        Retries.Add(1, new TagList
+        {
+            { "configuration", configuration },
+            { "operation", operation },
+            { "reason", reason },
+        });
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+}

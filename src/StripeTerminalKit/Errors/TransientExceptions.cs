@@ -1,0 +1,71 @@
+namespace StripeTerminalKit.Errors;
+
+/// <summary>
+/// Stripe could not be reached or could not answer properly: connection failure, timeout,
+/// HTTP 5xx, 409 conflict, <c>lock_timeout</c>, an unreadable response. The kit has already
+/// retried as its resilience pipeline allows; repeating the call later with the same
+/// idempotency key is safe.
+/// </summary>
+public class StripeUnavailableException : StripeTerminalException
+{
+    /// <summary>Initializes a new instance.</summary>
+    public StripeUnavailableException()
+        : this("Stripe is unavailable.")
+    {
+    }
+
+    /// <summary>Initializes a new instance with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public StripeUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Initializes a new instance with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The underlying exception.</param>
+    public StripeUnavailableException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>How long Stripe asked to wait (<c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The <c>Stripe-Should-Retry</c> header, when Stripe sent one.</summary>
+    public bool? StripeShouldRetry { get; init; }
+
+    /// <summary>
+    /// <see langword="true"/> when Stripe may have carried out the request even though the kit saw
+    /// no answer (timeout, lost or unreadable response); read the object before acting on the failure.
+    /// </summary>
+    public bool OutcomeUnknown { get; init; }
+
+    /// <inheritdoc />
+    public override bool IsTransient => StripeShouldRetry != false;
+}
+
+/// <summary>HTTP 429 <c>rate_limit</c>: too many requests. Slow down and retry later.</summary>
+public sealed class RateLimitedException : StripeUnavailableException
+{
+    /// <summary>Initializes a new instance.</summary>
+    public RateLimitedException()
+        : this("Stripe rate-limited the request.")
+    {
+    }
+
+    /// <summary>Initializes a new instance with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public RateLimitedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Initializes a new instance with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The underlying exception.</param>
+    public RateLimitedException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,498 @@
+using Microsoft.Extensions.Logging;
+using Stripe;
+using Stripe.Terminal;
+using StripeTerminalKit.Diagnostics;
+using StripeTerminalKit.Errors;
+using StripeTerminalKit.Internal;
+using StripeTerminalKit.Readers;
+using StripeTerminalKit.Validation;
+
+namespace StripeTerminalKit.Payments;
+
+/// <summary>The Stripe.net-backed <see cref="ITerminalPayments"/>.</summary>
+internal sealed class TerminalPayments : ITerminalPayments
+{
+    private const string PaymentIntentPrefix = "pi_";
+    private const string SetupIntentPrefix = "seti_";
+    private static readonly string[] ChargePrefixes = ["ch_", "py_"];
+
+    private readonly StripeCallExecutor _executor;
+
+    public TerminalPayments(StripeCallExecutor executor) => _executor = executor;
+
+    private string Country => _executor.Options.Country!;
+
+    public async Task<TerminalPayment> CreateAsync(CreatePaymentRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        var options = BuildCreateOptions(request);
+        if (options.CaptureMethod == "manual" && string.Equals(Country, "AU", StringComparison.OrdinalIgnoreCase))
+        {
+            Log.ManualCaptureDeclinesEftpos(_executor.Logger, "AU");
+        }
+
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.PaymentIntentsCreate,
+            callOptions,
+            new StripeCallContext(StripeOperation.PaymentIntentsCreate.Name),
+            (client, requestOptions, ct) => client.V1.PaymentIntents.CreateAsync(options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    /// <summary>Validates the request and applies the country's defaults.</summary>
+    internal PaymentIntentCreateOptions BuildCreateOptions(CreatePaymentRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var currency = Guard.Currency(
+            request.Currency ?? _executor.Options.DefaultCurrency ?? TerminalCountries.GetDefaultCurrency(Country), "Currency", Country);
+        Guard.Amount(request.Amount, "Amount", currency);
+        Guard.Metadata(request.Metadata, "Metadata");
+        Guard.OptionalText(request.Description, "Description", 1000);
+        Guard.OptionalText(request.StatementDescriptorSuffix, "StatementDescriptorSuffix", 22);
+        if (request.ReceiptEmail is not null && (request.ReceiptEmail.Length > 800 || !request.ReceiptEmail.Contains('@', StringComparison.Ordinal)))
+        {
+            throw TerminalValidationException.For("ReceiptEmail", "must be an email address.");
+        }
+
+        if (request.CustomerId is not null)
+        {
+            Guard.Id(request.CustomerId, "CustomerId", "cus_");
+        }
+
+        if (request.OnBehalfOf is not null)
+        {
+            Guard.Id(request.OnBehalfOf, "OnBehalfOf", "acct_");
+        }
+
+        if (request.ApplicationFeeAmount is { } fee)
+        {
+            Guard.NonNegativeAmount(fee, "ApplicationFeeAmount");
+            if (fee > request.Amount)
+            {
+                throw TerminalValidationException.For("ApplicationFeeAmount", "must not exceed the amount.");
+            }
+        }
+
+        var capture = request.CaptureMethod ?? DefaultCaptureMethod(Country);
+        if ((request.RequestExtendedAuthorization || request.RequestIncrementalAuthorizationSupport) && capture == CaptureMethod.Automatic)
+        {
+            throw TerminalValidationException.For(
+                "CaptureMethod", "extended and incremental authorisation need Manual or ManualPreferred capture.");
+        }
+
+        var allowInterac = request.AllowInterac ?? currency == "cad";
+        if (allowInterac && currency != "cad")
+        {
+            throw TerminalValidationException.For("AllowInterac", "Interac is only available for CAD payments.");
+        }
+
+        var cardPresent = new PaymentIntentPaymentMethodOptionsCardPresentOptions
+        {
+            CaptureMethod = capture == CaptureMethod.ManualPreferred ? "manual_preferred" : null,
+            Routing = request.RoutingPriority is { } routing
+                ? new PaymentIntentPaymentMethodOptionsCardPresentRoutingOptions
+                {
+                    RequestedPriority = routing == RoutingPriority.Domestic ? "domestic" : "international",
+                }
+                : null,
+            RequestExtendedAuthorization = request.RequestExtendedAuthorization ? true : null,
+            RequestIncrementalAuthorizationSupport = request.RequestIncrementalAuthorizationSupport ? true : null,
+        };
+        var hasCardPresentOptions = cardPresent.CaptureMethod is not null || cardPresent.Routing is not null
+            || cardPresent.RequestExtendedAuthorization is not null || cardPresent.RequestIncrementalAuthorizationSupport is not null;
+
+        return new PaymentIntentCreateOptions
+        {
+            Amount = request.Amount,
+            Currency = currency,
+
+            // API 2026-10-28.endive: payment_method_types is gone; allowed_payment_method_types replaces it.
+            AllowedPaymentMethodTypes = allowInterac ? ["card_present", "interac_present"] : ["card_present"],
+            CaptureMethod = capture == CaptureMethod.Manual ? "manual" : "automatic",
+            PaymentMethodOptions = hasCardPresentOptions ? new PaymentIntentPaymentMethodOptionsOptions { CardPresent = cardPresent } : null,
+            Description = request.Description,
+            Metadata = request.Metadata?.ToDictionary(StringComparer.Ordinal),
+            ReceiptEmail = request.ReceiptEmail,
+            StatementDescriptorSuffix = request.StatementDescriptorSuffix,
+            Customer = request.CustomerId,
+            OnBehalfOf = request.OnBehalfOf,
+            ApplicationFeeAmount = request.ApplicationFeeAmount,
+        };
+    }
+
+    /// <summary>Australia: manual_preferred, so eftpos (single-message) captures at once and other cards authorise only.</summary>
+    internal static CaptureMethod DefaultCaptureMethod(string country) =>
+        string.Equals(country, "AU", StringComparison.OrdinalIgnoreCase) ? CaptureMethod.ManualPreferred : CaptureMethod.Automatic;
+
+    public async Task<TerminalPayment> GetAsync(string paymentIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
+        var options = new PaymentIntentGetOptions { Expand = ["latest_charge"] };
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.PaymentIntentsGet,
+            callOptions,
+            new StripeCallContext(StripeOperation.PaymentIntentsGet.Name, IntentId: paymentIntentId),
+            (client, requestOptions, ct) => client.V1.PaymentIntents.GetAsync(paymentIntentId, options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    public async Task<TerminalPayment> UpdateAmountAsync(
+        string paymentIntentId, long amount, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
+        Guard.Amount(amount, nameof(amount));
+        var options = new PaymentIntentUpdateOptions { Amount = amount };
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.PaymentIntentsUpdate,
+            callOptions,
+            new StripeCallContext(StripeOperation.PaymentIntentsUpdate.Name, IntentId: paymentIntentId),
+            (client, requestOptions, ct) => client.V1.PaymentIntents.UpdateAsync(paymentIntentId, options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    public async Task<TerminalReader> ProcessOnReaderAsync(
+        string readerId, string paymentIntentId, PaymentCollectionOptions? options = null, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
+        ValidateCollection(options);
+        var processOptions = new ReaderProcessPaymentIntentOptions
+        {
+            PaymentIntent = paymentIntentId,
+            ProcessConfig = options is null ? null : new ReaderProcessConfigOptions
+            {
+                SkipTipping = options.SkipTipping ? true : null,
+                Tipping = options.TipEligibleAmount is { } eligible ? new ReaderProcessConfigTippingOptions { AmountEligible = eligible } : null,
+                EnableCustomerCancellation = options.EnableCustomerCancellation ? true : null,
+                AllowRedisplay = RedisplayValue(options.AllowRedisplay),
+            },
+        };
+        var check = new ReaderCommandCheck(readerId, r =>
+            r.Action?.Type == "process_payment_intent" && r.Action.ProcessPaymentIntent?.PaymentIntentId == paymentIntentId);
+        var reader = await _executor.ExecuteReaderCommandAsync(
+            StripeOperation.ReadersProcessPaymentIntent,
+            callOptions,
+            new StripeCallContext(StripeOperation.ReadersProcessPaymentIntent.Name, readerId, paymentIntentId),
+            check,
+            (client, requestOptions, ct) => client.V1.Terminal.Readers.ProcessPaymentIntentAsync(readerId, processOptions, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return ReaderMapping.Map(reader);
+    }
+
+    public async Task<TerminalReader> CollectOnReaderAsync(
+        string readerId, string paymentIntentId, PaymentCollectionOptions? options = null, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
+        ValidateCollection(options);
+        var collectOptions = new ReaderCollectPaymentMethodOptions
+        {
+            PaymentIntent = paymentIntentId,
+            CollectConfig = options is null ? null : new ReaderCollectConfigOptions
+            {
+                SkipTipping = options.SkipTipping ? true : null,
+                Tipping = options.TipEligibleAmount is { } eligible ? new ReaderCollectConfigTippingOptions { AmountEligible = eligible } : null,
+                EnableCustomerCancellation = options.EnableCustomerCancellation ? true : null,
+                AllowRedisplay = RedisplayValue(options.AllowRedisplay),
+            },
+        };
+        var check = new ReaderCommandCheck(readerId, r =>
+            r.Action?.Type == "collect_payment_method" && r.Action.CollectPaymentMethod?.PaymentIntentId == paymentIntentId);
+        var reader = await _executor.ExecuteReaderCommandAsync(
+            StripeOperation.ReadersCollectPaymentMethod,
+            callOptions,
+            new StripeCallContext(StripeOperation.ReadersCollectPaymentMethod.Name, readerId, paymentIntentId),
+            check,
+            (client, requestOptions, ct) => client.V1.Terminal.Readers.CollectPaymentMethodAsync(readerId, collectOptions, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return ReaderMapping.Map(reader);
+    }
+
+    public async Task<TerminalReader> ConfirmOnReaderAsync(
+        string readerId, string paymentIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
+        var confirmOptions = new ReaderConfirmPaymentIntentOptions { PaymentIntent = paymentIntentId };
+        var check = new ReaderCommandCheck(readerId, r =>
+            r.Action?.Type == "confirm_payment_intent" && r.Action.ConfirmPaymentIntent?.PaymentIntentId == paymentIntentId);
+        var reader = await _executor.ExecuteReaderCommandAsync(
+            StripeOperation.ReadersConfirmPaymentIntent,
+            callOptions,
+            new StripeCallContext(StripeOperation.ReadersConfirmPaymentIntent.Name, readerId, paymentIntentId),
+            check,
+            (client, requestOptions, ct) => client.V1.Terminal.Readers.ConfirmPaymentIntentAsync(readerId, confirmOptions, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return ReaderMapping.Map(reader);
+    }
+
+    public async Task<TerminalPayment> CaptureAsync(
+        string paymentIntentId, long? amountToCapture = null, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
+        if (amountToCapture is { } amount)
+        {
+            Guard.Amount(amount, nameof(amountToCapture));
+        }
+
+        var options = new PaymentIntentCaptureOptions { AmountToCapture = amountToCapture };
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.PaymentIntentsCapture,
+            callOptions,
+            new StripeCallContext(StripeOperation.PaymentIntentsCapture.Name, IntentId: paymentIntentId),
+            (client, requestOptions, ct) => client.V1.PaymentIntents.CaptureAsync(paymentIntentId, options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    public async Task<TerminalPayment> CancelAsync(
+        string paymentIntentId, PaymentCancellationReason? reason = null, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
+        var options = new PaymentIntentCancelOptions
+        {
+            CancellationReason = reason switch
+            {
+                null => null,
+                PaymentCancellationReason.Abandoned => "abandoned",
+                PaymentCancellationReason.Duplicate => "duplicate",
+                PaymentCancellationReason.Fraudulent => "fraudulent",
+                PaymentCancellationReason.RequestedByCustomer => "requested_by_customer",
+                _ => throw TerminalValidationException.For(nameof(reason), "is not a known cancellation reason."),
+            },
+        };
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.PaymentIntentsCancel,
+            callOptions,
+            new StripeCallContext(StripeOperation.PaymentIntentsCancel.Name, IntentId: paymentIntentId),
+            (client, requestOptions, ct) => client.V1.PaymentIntents.CancelAsync(paymentIntentId, options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    public async Task<TerminalPayment> IncrementAuthorizationAsync(
+        string paymentIntentId, long newAmount, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
+        Guard.Amount(newAmount, nameof(newAmount));
+        var options = new PaymentIntentIncrementAuthorizationOptions { Amount = newAmount };
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.PaymentIntentsIncrementAuthorization,
+            callOptions,
+            new StripeCallContext(StripeOperation.PaymentIntentsIncrementAuthorization.Name, IntentId: paymentIntentId),
+            (client, requestOptions, ct) => client.V1.PaymentIntents.IncrementAuthorizationAsync(paymentIntentId, options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    public async Task<TerminalRefund> RefundAsync(CreateRefundRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Guard.Id(request.PaymentIntentId, "PaymentIntentId", PaymentIntentPrefix);
+        if (request.Amount is { } amount)
+        {
+            Guard.Amount(amount, "Amount");
+        }
+
+        Guard.Metadata(request.Metadata, "Metadata");
+        var options = new RefundCreateOptions
+        {
+            PaymentIntent = request.PaymentIntentId,
+            Amount = request.Amount,
+            Reason = request.Reason switch
+            {
+                null => null,
+                RefundReason.RequestedByCustomer => "requested_by_customer",
+                RefundReason.Duplicate => "duplicate",
+                RefundReason.Fraudulent => "fraudulent",
+                _ => throw TerminalValidationException.For("Reason", "is not a known refund reason."),
+            },
+            Metadata = request.Metadata?.ToDictionary(StringComparer.Ordinal),
+            RefundApplicationFee = request.RefundApplicationFee,
+            ReverseTransfer = request.ReverseTransfer,
+        };
+        var refund = await _executor.ExecuteAsync(
+            StripeOperation.RefundsCreate,
+            callOptions,
+            new StripeCallContext(StripeOperation.RefundsCreate.Name, IntentId: request.PaymentIntentId),
+            (client, requestOptions, ct) => client.V1.Refunds.CreateAsync(options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(refund);
+    }
+
+    public async Task<TerminalReader> RefundOnReaderAsync(
+        string readerId, InPersonRefundRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
+        ArgumentNullException.ThrowIfNull(request);
+        if ((request.PaymentIntentId is null) == (request.ChargeId is null))
+        {
+            throw TerminalValidationException.For("PaymentIntentId", "set exactly one of PaymentIntentId and ChargeId.");
+        }
+
+        if (request.PaymentIntentId is not null)
+        {
+            Guard.Id(request.PaymentIntentId, "PaymentIntentId", PaymentIntentPrefix);
+        }
+        else
+        {
+            Guard.Id(request.ChargeId, "ChargeId", ChargePrefixes);
+        }
+
+        if (request.Amount is { } amount)
+        {
+            Guard.Amount(amount, "Amount");
+        }
+
+        Guard.Metadata(request.Metadata, "Metadata");
+        var options = new ReaderRefundPaymentOptions
+        {
+            PaymentIntent = request.PaymentIntentId,
+            Charge = request.ChargeId,
+            Amount = request.Amount,
+            Metadata = request.Metadata?.ToDictionary(StringComparer.Ordinal),
+            RefundApplicationFee = request.RefundApplicationFee,
+            ReverseTransfer = request.ReverseTransfer,
+            RefundPaymentConfig = request.EnableCustomerCancellation
+                ? new ReaderRefundPaymentConfigOptions { EnableCustomerCancellation = true }
+                : null,
+        };
+        var check = new ReaderCommandCheck(readerId, r =>
+            r.Action?.Type == "refund_payment"
+            && (request.PaymentIntentId is null || r.Action.RefundPayment?.PaymentIntentId == request.PaymentIntentId)
+            && (request.ChargeId is null || r.Action.RefundPayment?.ChargeId == request.ChargeId));
+        var reader = await _executor.ExecuteReaderCommandAsync(
+            StripeOperation.ReadersRefundPayment,
+            callOptions,
+            new StripeCallContext(StripeOperation.ReadersRefundPayment.Name, readerId, request.PaymentIntentId),
+            check,
+            (client, requestOptions, ct) => client.V1.Terminal.Readers.RefundPaymentAsync(readerId, options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return ReaderMapping.Map(reader);
+    }
+
+    public async Task<TerminalRefund> GetRefundAsync(string refundId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(refundId, nameof(refundId), "re_", "pyr_");
+        var refund = await _executor.ExecuteAsync(
+            StripeOperation.RefundsGet,
+            callOptions,
+            new StripeCallContext(StripeOperation.RefundsGet.Name),
+            (client, requestOptions, ct) => client.V1.Refunds.GetAsync(refundId, null, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(refund);
+    }
+
+    public async Task<TerminalSetupIntent> CreateSetupIntentAsync(
+        CreateSetupIntentRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.CustomerId is not null)
+        {
+            Guard.Id(request.CustomerId, "CustomerId", "cus_");
+        }
+
+        if (request.OnBehalfOf is not null)
+        {
+            Guard.Id(request.OnBehalfOf, "OnBehalfOf", "acct_");
+        }
+
+        Guard.OptionalText(request.Description, "Description", 1000);
+        Guard.Metadata(request.Metadata, "Metadata");
+        var options = new SetupIntentCreateOptions
+        {
+            AllowedPaymentMethodTypes = ["card_present"],
+            Customer = request.CustomerId,
+            Usage = request.OnSession ? "on_session" : "off_session",
+            Description = request.Description,
+            Metadata = request.Metadata?.ToDictionary(StringComparer.Ordinal),
+            OnBehalfOf = request.OnBehalfOf,
+        };
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.SetupIntentsCreate,
+            callOptions,
+            new StripeCallContext(StripeOperation.SetupIntentsCreate.Name),
+            (client, requestOptions, ct) => client.V1.SetupIntents.CreateAsync(options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    public async Task<TerminalReader> SaveCardOnReaderAsync(
+        string readerId,
+        string setupIntentId,
+        AllowRedisplay allowRedisplay,
+        bool enableCustomerCancellation = false,
+        TerminalCallOptions? callOptions = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
+        Guard.Id(setupIntentId, nameof(setupIntentId), SetupIntentPrefix);
+        var options = new ReaderProcessSetupIntentOptions
+        {
+            SetupIntent = setupIntentId,
+            AllowRedisplay = RedisplayValue(allowRedisplay),
+            ProcessConfig = enableCustomerCancellation ? new ReaderProcessConfigOptions { EnableCustomerCancellation = true } : null,
+        };
+        var check = new ReaderCommandCheck(readerId, r =>
+            r.Action?.Type == "process_setup_intent" && r.Action.ProcessSetupIntent?.SetupIntentId == setupIntentId);
+        var reader = await _executor.ExecuteReaderCommandAsync(
+            StripeOperation.ReadersProcessSetupIntent,
+            callOptions,
+            new StripeCallContext(StripeOperation.ReadersProcessSetupIntent.Name, readerId, setupIntentId),
+            check,
+            (client, requestOptions, ct) => client.V1.Terminal.Readers.ProcessSetupIntentAsync(readerId, options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return ReaderMapping.Map(reader);
+    }
+
+    public async Task<TerminalSetupIntent> GetSetupIntentAsync(string setupIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(setupIntentId, nameof(setupIntentId), SetupIntentPrefix);
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.SetupIntentsGet,
+            callOptions,
+            new StripeCallContext(StripeOperation.SetupIntentsGet.Name, IntentId: setupIntentId),
+            (client, requestOptions, ct) => client.V1.SetupIntents.GetAsync(setupIntentId, null, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    public async Task<TerminalSetupIntent> CancelSetupIntentAsync(string setupIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(setupIntentId, nameof(setupIntentId), SetupIntentPrefix);
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.SetupIntentsCancel,
+            callOptions,
+            new StripeCallContext(StripeOperation.SetupIntentsCancel.Name, IntentId: setupIntentId),
+            (client, requestOptions, ct) => client.V1.SetupIntents.CancelAsync(setupIntentId, null, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    private static void ValidateCollection(PaymentCollectionOptions? options)
+    {
+        if (options?.TipEligibleAmount is not { } eligible)
+        {
+            return;
+        }
+
+        Guard.NonNegativeAmount(eligible, "TipEligibleAmount");
+
+        // Stripe rejects a positive tip-eligible amount combined with skip_tipping.
+        if (options.SkipTipping && eligible > 0)
+        {
+            throw TerminalValidationException.For("TipEligibleAmount", "cannot be positive when SkipTipping is set.");
+        }
+    }
+
+    private static string? RedisplayValue(AllowRedisplay? value) => value switch
+    {
+        null => null,
+        AllowRedisplay.Always => "always",
+        AllowRedisplay.Limited => "limited",
+        AllowRedisplay.Unspecified => "unspecified",
+        _ => throw TerminalValidationException.For("AllowRedisplay", "is not a known value."),
+    };
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using StripeTerminalKit.Diagnostics;
+
+namespace StripeTerminalKit.Resilience;
+
+/// <summary>Builds the kit's default pipeline: total timeout → retry → attempt timeout.</summary>
+internal static class StripeTerminalPipeline
+{
+    public static void Configure(
+        ResiliencePipelineBuilder builder,
+        StripeTerminalOptions options,
+        TimeProvider timeProvider,
+        StripeTerminalTelemetry telemetry,
+        ILogger logger,
+        string configuration)
+    {
+        builder.TimeProvider = timeProvider;
+        builder.AddTimeout(new TimeoutStrategyOptions { Name = "StripeTerminalKit.TotalTimeout", Timeout = options.TotalTimeout });
+
+        var retry = options.Retry;
+        if (retry.MaxRetries > 0)
+        {
+            var backoff = new RetryBackoff(retry);
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                Name = "StripeTerminalKit.Retry",
+                MaxRetryAttempts = retry.MaxRetries,
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome.Exception, retry)),
+                DelayGenerator = args =>
+                {
+                    var retryAfter = args.Outcome.Exception is { } exception ? StripeTerminalResilience.Classify(exception).RetryAfter : null;
+                    return new ValueTask<TimeSpan?>(backoff.NextDelay(args.AttemptNumber, retryAfter));
+                },
+                OnRetry = args =>
+                {
+                    var operation = args.Context.OperationKey ?? "unknown";
+                    var reason = args.Outcome.Exception is { } exception ? StripeTerminalResilience.Classify(exception).Reason : "result";
+                    telemetry.RecordRetry(configuration, operation, reason);
+                    Log.Retrying(logger, operation, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
+                    return default;
+                },
+            });
+        }
+
+        builder.AddTimeout(new TimeoutStrategyOptions { Name = "StripeTerminalKit.AttemptTimeout", Timeout = options.AttemptTimeout });
+    }
+
+    private static bool ShouldRetry(Exception? exception, StripeTerminalRetryOptions retry)
+    {
+        if (exception is null)
+        {
+            return false;
+        }
+
+        var decision = StripeTerminalResilience.Classify(exception);
+
+        // A Retry-After beyond the configured patience is Stripe saying "not now": fail fast and let
+        // the caller schedule the retry instead of holding a POS request open.
+        return decision.ShouldRetry && !(decision.RetryAfter > retry.MaxRetryAfter);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using Polly.Timeout;
+using StripeTerminalKit.DependencyInjection;
+using StripeTerminalKit.Diagnostics;
+using StripeTerminalKit.Errors;
+
+namespace StripeTerminalKit.Resilience;
+
+/// <summary>
+/// The resilience pipeline that wraps every Stripe call, and the table that decides which failures
+/// it retries. Stripe.net's own retries are off, so every retry is counted, logged and timed here.
+/// </summary>
+/// <remarks>
+/// <para>The pipeline is registered with Polly's DI under <see cref="GetPipelineKey(string?)"/>
+/// (<c>StripeTerminalKit</c> for the default configuration, <c>StripeTerminalKit:{name}</c> for a
+/// named one). Replace it by registering another pipeline under the same key after
+/// <c>AddStripeTerminalKit</c> (Polly keeps the last registration), or add strategies inside the
+/// kit's own with <c>StripeTerminalKitBuilder.ConfigureResilience</c>.</para>
+/// <para>Retry table (first matching row wins):</para>
+/// <list type="table">
+/// <listheader><term>Failure</term><description>Decision</description></listheader>
+/// <item><term><c>Stripe-Should-Retry: false</c></term><description>no retry</description></item>
+/// <item><term>reader busy / offline / hardware fault</term><description>no retry (typed error; look at the reader first)</description></item>
+/// <item><term><c>terminal_reader_timeout</c>, command not delivered (reader read back)</term><description>retry, same key</description></item>
+/// <item><term><c>terminal_reader_timeout</c>, delivery unknown</term><description>no retry</description></item>
+/// <item><term>connection failure, attempt timeout, unreadable response</term><description>retry</description></item>
+/// <item><term>HTTP 409, <c>idempotency_key_in_use</c>, <c>lock_timeout</c></term><description>retry</description></item>
+/// <item><term>HTTP 429 <c>rate_limit</c></term><description>retry, waiting at least <c>Retry-After</c></description></item>
+/// <item><term>HTTP 5xx</term><description>retry</description></item>
+/// <item><term><c>Stripe-Should-Retry: true</c></term><description>retry</description></item>
+/// <item><term>HTTP 400 / 401 / 402 / 403 / 404, declines, invalid state, configuration, validation</term><description>no retry</description></item>
+/// </list>
+/// </remarks>
+public static class StripeTerminalResilience
+{
+    /// <summary>The pipeline key of the default configuration: <c>StripeTerminalKit</c>.</summary>
+    public const string PipelineKey = "StripeTerminalKit";
+
+    /// <summary>The Polly pipeline key for a configuration.</summary>
+    /// <param name="configurationName">The configuration name; <see langword="null"/> or empty for the default.</param>
+    /// <returns><c>StripeTerminalKit</c> or <c>StripeTerminalKit:{name}</c>.</returns>
+    public static string GetPipelineKey(string? configurationName) =>
+        StripeTerminalKitNames.IsDefault(configurationName) ? PipelineKey : $"{PipelineKey}:{configurationName}";
+
+    /// <summary>Classifies a failure by the kit's retry table.</summary>
+    /// <param name="exception">The failure raised by one attempt.</param>
+    /// <returns>Whether to retry, why, and how long Stripe asked to wait.</returns>
+    public static RetryDecision Classify(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+
+        if (exception is StripeTerminalException { StripeShouldRetryHeader: false } refused)
+        {
+            return new RetryDecision(false, "stripe_should_retry_false", (refused as StripeUnavailableException)?.RetryAfter);
+        }
+
+        switch (exception)
+        {
+            case ReaderUnavailableException busy:
+                return new RetryDecision(false, Outcomes.Of(busy));
+            case ReaderTimeoutException { CommandDelivered: false }:
+                return new RetryDecision(true, "reader_timeout_not_delivered");
+            case ReaderTimeoutException:
+                return new RetryDecision(false, "reader_timeout");
+            case TimeoutRejectedException:
+                return new RetryDecision(true, "timeout");
+            case RateLimitedException rateLimited:
+                return new RetryDecision(true, "rate_limited", rateLimited.RetryAfter);
+            case StripeUnavailableException unavailable:
+                return new RetryDecision(true, ReasonFor(unavailable), unavailable.RetryAfter);
+            case StripeTerminalException { StripeShouldRetryHeader: true }:
+                return new RetryDecision(true, "stripe_should_retry_true");
+            case StripeTerminalException other:
+                return new RetryDecision(false, Outcomes.Of(other));
+            default:
+                return new RetryDecision(false, "unexpected_error");
+        }
+    }
+
+    private static string ReasonFor(StripeUnavailableException exception) => exception.ErrorCode switch
+    {
+        "connection_failed" => "connection_failure",
+        "timeout" => "timeout",
+        "invalid_response" => "invalid_response",
+        "lock_timeout" => "lock_timeout",
+        "idempotency_key_in_use" => "conflict",
+        _ when exception.HttpStatusCode == HttpStatusCode.Conflict => "conflict",
+        _ when exception.HttpStatusCode is { } status && (int)status >= 500 => "server_error",
+        _ => "transient",
+    };
+}
