@@ -43,22 +43,71 @@ internal sealed class PollBudget
     }
 
     /// <summary>Waits for this caller's turn to send one poll.</summary>
-    public ValueTask WaitTurnAsync(CancellationToken cancellationToken)
-    {
-        long slot;
-        long now;
-        lock (_gate)
-        {
-            now = _time.GetUtcNow().UtcTicks;
-            slot = Math.Max(now - _burstTicks, _nextFreeTicks);
-            _nextFreeTicks = slot + _spacingTicks;
-        }
+    public ValueTask WaitTurnAsync(CancellationToken cancellationToken) => WaitTurnAsync(null, cancellationToken);
 
-        if (slot <= now)
+    /// <summary>
+    /// Waits for this caller's turn to send one poll. While it waits for the clock, the caller's
+    /// work does not count as pending on <paramref name="work"/>: it is taken off before the wait
+    /// and put back on the timer's own thread before the caller resumes, so an owner that reports
+    /// "idle" (tests advancing a fake clock) never sees a gap.
+    /// </summary>
+    public ValueTask WaitTurnAsync(IWorkCounter? work, CancellationToken cancellationToken)
+    {
+        var wait = Reserve();
+        if (wait <= TimeSpan.Zero)
         {
             return ValueTask.CompletedTask;
         }
 
-        return new ValueTask(Task.Delay(TimeSpan.FromTicks(slot - now), _time, cancellationToken));
+        if (work is null)
+        {
+            return new ValueTask(Task.Delay(wait, _time, cancellationToken));
+        }
+
+        return new ValueTask(WaitCountedAsync(wait, work, cancellationToken));
     }
+
+    /// <summary>Takes the next free turn; returns how long until it comes (zero: now).</summary>
+    private TimeSpan Reserve()
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            var slot = Math.Max(now - _burstTicks, _nextFreeTicks);
+            _nextFreeTicks = slot + _spacingTicks;
+            return slot <= now ? TimeSpan.Zero : TimeSpan.FromTicks(slot - now);
+        }
+    }
+
+    private async Task WaitCountedAsync(TimeSpan wait, IWorkCounter work, CancellationToken cancellationToken)
+    {
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        work.WorkDone();
+        using var timer = _time.CreateTimer(static s => Resume((State)s!, cancel: false), new State(turn, work), wait, Timeout.InfiniteTimeSpan);
+        await using var registration = cancellationToken.Register(static s => Resume((State)s!, cancel: true), new State(turn, work)).ConfigureAwait(false);
+        await turn.Task.ConfigureAwait(false);
+    }
+
+    private static void Resume(State state, bool cancel)
+    {
+        // Counted again before the waiter can run, so the count never dips to idle in between.
+        state.Work.WorkQueued();
+        var resumed = cancel ? state.Turn.TrySetCanceled() : state.Turn.TrySetResult();
+        if (!resumed)
+        {
+            state.Work.WorkDone();
+        }
+    }
+
+    private sealed record State(TaskCompletionSource Turn, IWorkCounter Work);
+}
+
+/// <summary>Counts work in progress, so that an owner can tell when nothing is running.</summary>
+internal interface IWorkCounter
+{
+    /// <summary>One more piece of work is queued or running.</summary>
+    void WorkQueued();
+
+    /// <summary>One piece of work finished.</summary>
+    void WorkDone();
 }

@@ -68,6 +68,35 @@ public sealed class PollBudgetTests
     }
 
     [Fact]
+    public async Task A_poll_waiting_for_its_turn_is_not_counted_as_work_until_the_clock_brings_its_turn()
+    {
+        var budget = new PollBudget(requestsPerSecond: 1, burst: 1, _time);
+        var work = new Counter();
+        await budget.WaitTurnAsync(work, CancellationToken.None);
+        work.WorkQueued();
+
+        var waiting = budget.WaitTurnAsync(work, CancellationToken.None).AsTask();
+        var whileWaiting = work.Count;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var onTurn = work.Count;
+        await waiting;
+
+        Assert.Equal(0, whileWaiting);
+        Assert.Equal(1, onTurn);
+    }
+
+    private sealed class Counter : IWorkCounter
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void WorkQueued() => Interlocked.Increment(ref _count);
+
+        public void WorkDone() => Interlocked.Decrement(ref _count);
+    }
+
+    [Fact]
     public async Task A_cancelled_wait_ends_with_cancellation()
     {
         var budget = new PollBudget(requestsPerSecond: 1, burst: 1, _time);

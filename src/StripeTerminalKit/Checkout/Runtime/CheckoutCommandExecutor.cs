@@ -84,7 +84,7 @@ internal sealed class CheckoutCommandExecutor(ITerminalPayments payments, ITermi
             case CheckoutCommandKind.CancelReaderAction:
                 return ReaderAnswer(c, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RetrieveReader:
-                await budget.WaitTurnAsync(stopping).ConfigureAwait(false);
+                await budget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
                 var reader = await readers.GetAsync(request.ReaderId, null, stopping).ConfigureAwait(false);
                 if (reader.Action?.PaymentIntentId == piId && reader.Action?.Status is Readers.ReaderActionStatus.Succeeded or Readers.ReaderActionStatus.Failed)
                 {
@@ -93,7 +93,7 @@ internal sealed class CheckoutCommandExecutor(ITerminalPayments payments, ITermi
 
                 return ReaderAnswer(c, reader);
             case CheckoutCommandKind.RetrievePaymentIntent:
-                await budget.WaitTurnAsync(stopping).ConfigureAwait(false);
+                await budget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
                 return IntentAnswer(c, request, await payments.GetAsync(piId!, null, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CapturePaymentIntent:
                 return IntentAnswer(c, request, await payments.CaptureAsync(piId!, c.Amount > 0 ? c.Amount : null, options, stopping).ConfigureAwait(false));

@@ -13,7 +13,7 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// checkout per reader through the store, routes webhooks to the checkout they concern, and
 /// shares one polling budget across all checkouts.
 /// </summary>
-internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IAsyncDisposable
+internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IWorkCounter, IAsyncDisposable
 {
     /// <summary>The PaymentIntent metadata key carrying the checkout id, so any instance can find a checkout from Stripe's side.</summary>
     internal const string CheckoutIdMetadataKey = "stk_checkout_id";
@@ -214,9 +214,11 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     /// <summary>True when no event is queued and no Stripe call is running: lets tests on a fake clock know when to advance it.</summary>
     internal bool IsIdle => Interlocked.Read(ref _work) == 0;
 
-    internal void WorkQueued() => Interlocked.Increment(ref _work);
+    /// <inheritdoc />
+    public void WorkQueued() => Interlocked.Increment(ref _work);
 
-    internal void WorkDone() => Interlocked.Decrement(ref _work);
+    /// <inheritdoc />
+    public void WorkDone() => Interlocked.Decrement(ref _work);
 
     internal void IndexPaymentIntent(CheckoutRunner runner, string paymentIntentId) => _byPaymentIntent[paymentIntentId] = runner;
 
