@@ -41,6 +41,19 @@ internal enum CheckoutEventKind : byte
 
     /// <summary>A <c>payment_intent.*</c> webhook: a hint, like <see cref="ReaderWebhook"/>.</summary>
     PaymentIntentWebhook,
+
+    /// <summary>
+    /// A verified <c>terminal.reader.action_*</c> webhook carrying the whole reader. One that shows our
+    /// action succeeded stands as a fresh read of the reader; anything else is treated as a hint.
+    /// </summary>
+    ReaderObserved,
+
+    /// <summary>
+    /// A verified <c>payment_intent.*</c> webhook carrying the whole PaymentIntent (amounts and status).
+    /// One that shows the money authorised or captured, while we wait on our acknowledged action and
+    /// nothing is ambiguous or ending, stands as a fresh read of the PaymentIntent; anything else is a hint.
+    /// </summary>
+    PaymentIntentObserved,
 }
 
 /// <summary>
@@ -99,4 +112,10 @@ internal readonly record struct CheckoutEvent(
 
     public static CheckoutEvent IntentHint(DateTimeOffset at, in PaymentIntentObservation intent) =>
         new(CheckoutEventKind.PaymentIntentWebhook, at, Intent: intent);
+
+    public static CheckoutEvent ReaderObserved(DateTimeOffset at, in ReaderObservation reader) =>
+        new(CheckoutEventKind.ReaderObserved, at, Reader: reader);
+
+    public static CheckoutEvent IntentObserved(DateTimeOffset at, in PaymentIntentObservation intent) =>
+        new(CheckoutEventKind.PaymentIntentObserved, at, Intent: intent);
 }

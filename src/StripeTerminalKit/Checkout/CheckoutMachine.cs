@@ -92,6 +92,12 @@ internal sealed partial class CheckoutMachine
                 case CheckoutEventKind.PaymentIntentWebhook:
                     OnIntentHint(e.Intent);
                     break;
+                case CheckoutEventKind.ReaderObserved:
+                    OnReaderObserved(e.Reader);
+                    break;
+                case CheckoutEventKind.PaymentIntentObserved:
+                    OnIntentObserved(e.Intent);
+                    break;
             }
 
             RunTimers();

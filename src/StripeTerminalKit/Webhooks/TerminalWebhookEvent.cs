@@ -48,6 +48,18 @@ public sealed record TerminalWebhookEvent
     /// <summary>For PaymentIntent events: its status.</summary>
     public string? PaymentIntentStatus { get; init; }
 
+    /// <summary>For PaymentIntent events: its <c>amount</c> in minor units (a tip chosen on the reader included).</summary>
+    public long? Amount { get; init; }
+
+    /// <summary>For PaymentIntent events: its <c>amount_capturable</c>.</summary>
+    public long? AmountCapturable { get; init; }
+
+    /// <summary>For PaymentIntent events: its <c>amount_received</c>.</summary>
+    public long? AmountReceived { get; init; }
+
+    /// <summary>For PaymentIntent events: the id of its <c>latest_charge</c>.</summary>
+    public string? LatestChargeId { get; init; }
+
     /// <summary>The raw event body, for handlers that need more.</summary>
     public required ReadOnlyMemory<byte> Body { get; init; }
 
@@ -72,7 +84,8 @@ public sealed record TerminalWebhookEvent
                 : default;
             TryString(root, "account", out var account);
 
-            string? actionType = null, actionStatus = null, failureCode = null, failureMessage = null, declineCode = null, piId = null, piStatus = null;
+            string? actionType = null, actionStatus = null, failureCode = null, failureMessage = null, declineCode = null, piId = null, piStatus = null, chargeId = null;
+            long? amount = null, capturable = null, received = null;
             if (objectType == "terminal.reader" && obj.TryGetProperty("action", out var action) && action.ValueKind == JsonValueKind.Object)
             {
                 TryString(action, "type", out actionType);
@@ -99,6 +112,18 @@ public sealed record TerminalWebhookEvent
             {
                 piId = objectId;
                 TryString(obj, "status", out piStatus);
+                amount = TryLong(obj, "amount");
+                capturable = TryLong(obj, "amount_capturable");
+                received = TryLong(obj, "amount_received");
+                if (obj.TryGetProperty("latest_charge", out var charge))
+                {
+                    chargeId = charge.ValueKind switch
+                    {
+                        JsonValueKind.String => charge.GetString(),
+                        JsonValueKind.Object when TryString(charge, "id", out var nested) => nested,
+                        _ => null,
+                    };
+                }
             }
             else if (objectType is "charge" or "refund")
             {
@@ -120,6 +145,10 @@ public sealed record TerminalWebhookEvent
                 DeclineCode = declineCode,
                 PaymentIntentId = piId,
                 PaymentIntentStatus = piStatus,
+                Amount = amount,
+                AmountCapturable = capturable,
+                AmountReceived = received,
+                LatestChargeId = chargeId,
                 Body = body,
             };
             return true;
@@ -129,6 +158,9 @@ public sealed record TerminalWebhookEvent
             return false;
         }
     }
+
+    private static long? TryLong(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt64(out var value) ? value : null;
 
     private static bool TryString(JsonElement e, string name, out string? value)
     {

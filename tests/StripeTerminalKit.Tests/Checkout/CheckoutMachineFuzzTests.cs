@@ -123,7 +123,7 @@ public sealed class CheckoutMachineFuzzTests
     private static CheckoutEvent RandomEvent(Random rng, DateTimeOffset now, List<int> tickets)
     {
         var ticket = tickets.Count == 0 || rng.Next(5) == 0 ? rng.Next(0, 50) : tickets[Math.Max(0, tickets.Count - 1 - rng.Next(4))];
-        return rng.Next(16) switch
+        return rng.Next(18) switch
         {
             0 => CheckoutEvent.Start(now),
             1 => CheckoutEvent.Resume(now),
@@ -137,7 +137,9 @@ public sealed class CheckoutMachineFuzzTests
             12 => CheckoutEvent.RefundReceived(now, ticket, new RefundObservation("re_x", rng.Next(0, 1500), (RefundStatus)rng.Next(5))),
             13 => CheckoutEvent.Failed(now, ticket, (ApiFailureKind)rng.Next(13), Codes[rng.Next(Codes.Length)]),
             14 => CheckoutEvent.ReaderHint(now, RandomReader(rng)),
-            _ => CheckoutEvent.IntentHint(now, RandomIntent(rng)),
+            15 => CheckoutEvent.IntentHint(now, RandomIntent(rng)),
+            16 => CheckoutEvent.ReaderObserved(now, RandomReader(rng)),
+            _ => CheckoutEvent.IntentObserved(now, RandomIntent(rng)),
         };
     }
 

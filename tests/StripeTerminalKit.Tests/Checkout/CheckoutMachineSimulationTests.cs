@@ -81,6 +81,9 @@ public sealed class CheckoutMachineSimulationTests(ITestOutputHelper output)
         private readonly List<string> _trace = [];
         private readonly bool _webhooksOn;
 
+        // The kit's driver hands verified webhooks over as observations (full objects); a driver may also pass them as hints.
+        private readonly bool _webhooksObserved;
+
         // Answers may take longer than the machine's grace periods: NeedsAttention becomes legitimate.
         private readonly bool _slowNetwork;
         private CheckoutMachineState _state;
@@ -110,6 +113,7 @@ public sealed class CheckoutMachineSimulationTests(ITestOutputHelper output)
             };
             _stripe = new FakeStripe(_request, _rng);
             _webhooksOn = _rng.Next(3) != 0;
+            _webhooksObserved = _rng.Next(2) == 0;
             _slowNetwork = _rng.Next(3) == 0;
             if (_rng.Next(25) == 0)
             {
@@ -293,9 +297,15 @@ public sealed class CheckoutMachineSimulationTests(ITestOutputHelper output)
 
                 // Dropped, delivered once, or delivered several times (in any order, possibly late).
                 var copies = _rng.Next(10) == 0 ? 0 : _rng.Next(1, 4);
+                var delivered = !_webhooksObserved ? hook : hook.Kind switch
+                {
+                    CheckoutEventKind.ReaderWebhook => CheckoutEvent.ReaderObserved(hook.At, hook.Reader),
+                    CheckoutEventKind.PaymentIntentWebhook => CheckoutEvent.IntentObserved(hook.At, hook.Intent),
+                    _ => hook,
+                };
                 for (var i = 0; i < copies; i++)
                 {
-                    _webhooks.Add(hook);
+                    _webhooks.Add(delivered);
                 }
             }
 

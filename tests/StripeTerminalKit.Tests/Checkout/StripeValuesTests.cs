@@ -87,4 +87,50 @@ public sealed class StripeValuesTests
         Assert.Equal(PaymentIntentStatus.RequiresCapture, hint.Intent.Status);
         Assert.Null(StripeValues.Hint(webhook with { ObjectType = "charge" }, MachineHarness.T0));
     }
+
+    [Fact]
+    public void A_payment_intent_webhook_with_its_amounts_becomes_an_observation_with_the_tip_above_the_sale()
+    {
+        var webhook = new TerminalWebhookEvent
+        {
+            Id = "evt_3",
+            Type = "payment_intent.amount_capturable_updated",
+            ObjectType = "payment_intent",
+            ObjectId = "pi_1",
+            PaymentIntentStatus = "requires_capture",
+            Amount = 1150,
+            AmountCapturable = 1150,
+            AmountReceived = 0,
+            LatestChargeId = "ch_1",
+            Body = ReadOnlyMemory<byte>.Empty,
+        };
+
+        var observed = StripeValues.Observation(webhook, requestAmount: 1000, MachineHarness.T0)!.Value;
+
+        Assert.Equal(CheckoutEventKind.PaymentIntentObserved, observed.Kind);
+        Assert.Equal(new PaymentIntentObservation("pi_1", PaymentIntentStatus.RequiresCapture, 1150, 1150, 0, 150, ChargeId: "ch_1"), observed.Intent);
+        Assert.Equal(CheckoutEventKind.PaymentIntentWebhook, StripeValues.Observation(webhook with { Amount = null }, 1000, MachineHarness.T0)!.Value.Kind);
+    }
+
+    [Fact]
+    public void A_reader_webhook_becomes_a_reader_observation()
+    {
+        var webhook = new TerminalWebhookEvent
+        {
+            Id = "evt_4",
+            Type = "terminal.reader.action_succeeded",
+            ObjectType = "terminal.reader",
+            ObjectId = "tmr_1",
+            ReaderActionType = "process_payment_intent",
+            ReaderActionStatus = "succeeded",
+            PaymentIntentId = "pi_1",
+            Body = ReadOnlyMemory<byte>.Empty,
+        };
+
+        var observed = StripeValues.Observation(webhook, 1000, MachineHarness.T0)!.Value;
+
+        Assert.Equal(CheckoutEventKind.ReaderObserved, observed.Kind);
+        Assert.Equal(new ReaderObservation("tmr_1", ReaderActionType.ProcessPaymentIntent, ReaderActionStatus.Succeeded, "pi_1"), observed.Reader);
+        Assert.Null(StripeValues.Observation(webhook with { ObjectType = "charge" }, 1000, MachineHarness.T0));
+    }
 }

@@ -204,6 +204,12 @@ public sealed class StripeWebhookProcessorTests
 
         Assert.Contains(_handler.Events, x => x.Type == "terminal.reader.action_succeeded" && x.PaymentIntentId == pi.Id && x.ReaderActionStatus == "succeeded");
         Assert.Contains(_handler.Events, x => x.Type == "payment_intent.succeeded" && x.PaymentIntentStatus == "succeeded");
+        var captured = Assert.Single(_handler.Events, x => x.Type == "payment_intent.succeeded");
+        Assert.Equal(1500, captured.Amount);
+        Assert.Equal(0, captured.AmountCapturable);
+        Assert.Equal(1500, captured.AmountReceived);
+        Assert.StartsWith("ch_", captured.LatestChargeId, StringComparison.Ordinal);
+        Assert.Null(_handler.Events.First(x => x.Type == "terminal.reader.action_succeeded").Amount);
     }
 
     [Fact]

@@ -98,7 +98,8 @@ internal sealed class CheckoutRunner
         }
 
         var e = work.Event;
-        if (e.Kind is CheckoutEventKind.ReaderWebhook or CheckoutEventKind.PaymentIntentWebhook)
+        if (e.Kind is CheckoutEventKind.ReaderWebhook or CheckoutEventKind.PaymentIntentWebhook
+            or CheckoutEventKind.ReaderObserved or CheckoutEventKind.PaymentIntentObserved)
         {
             _hintSinceSend = true;
         }

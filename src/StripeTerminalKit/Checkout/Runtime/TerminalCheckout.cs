@@ -201,9 +201,12 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         }
 
         WebhookHealth.WebhookArrived();
-        if (StripeValues.Hint(webhookEvent, Time.GetUtcNow()) is { } hint)
+
+        // A verified event carries the object as Stripe saw it: where nothing is in doubt the machine
+        // acts on it as on a fresh read, so a healthy checkout needs no read at all.
+        if (StripeValues.Observation(webhookEvent, runner.Request.Amount, Time.GetUtcNow()) is { } observed)
         {
-            runner.Post(in hint);
+            runner.Post(in observed);
         }
 
         return ValueTask.CompletedTask;
