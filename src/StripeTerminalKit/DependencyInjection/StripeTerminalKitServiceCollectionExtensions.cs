@@ -171,7 +171,7 @@ public static class StripeTerminalKitServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptionsMonitor<StripeTerminalOptions>>().Get(name);
             var clientFactory = new StripeClientFactory(
-                provider.GetRequiredService<IHttpClientFactory>(), httpClientName, options.ApiKey!, options.ApiBase);
+                provider.GetRequiredService<IHttpClientFactory>(), httpClientName, options.ApiKey!, options.ApiBase, provider.GetRequiredService<TimeProvider>());
             return new StripeCallExecutor(
                 name,
                 options,
