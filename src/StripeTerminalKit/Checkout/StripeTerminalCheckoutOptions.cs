@@ -4,9 +4,11 @@ namespace StripeTerminalKit.Checkout;
 public sealed class StripeTerminalCheckoutOptions
 {
     /// <summary>
-    /// The most polling requests per second for all checkouts in this process together. Stripe
-    /// allows 25 requests per second per endpoint (sandbox and live) and 25 (sandbox) or 100 (live)
-    /// overall; the default leaves room for the calls that move money.
+    /// The most reads per second of each endpoint polled (the reader, the PaymentIntent) for all
+    /// checkouts in this process together; waiting checkouts share it first come, first served.
+    /// Stripe allows 25 requests per second per endpoint (sandbox and live) and 25 (sandbox) or
+    /// 100 (live) overall; the default leaves room for the calls that move money. With live keys
+    /// and a large fleet, 20 uses the per-endpoint room and stays within it.
     /// </summary>
     public double PollRequestsPerSecond { get; set; } = 10;
 

@@ -121,6 +121,22 @@ public sealed class PollBudgetTests
     }
 
     [Fact]
+    public void Webhooks_arriving_long_after_their_event_count_as_unhealthy_until_prompt_ones_return()
+    {
+        var health = new WebhookHealth(_time, TimeSpan.FromMinutes(5));
+        health.WebhookArrived(_time.GetUtcNow());
+        Assert.True(health.IsHealthy);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        health.WebhookArrived(_time.GetUtcNow() - TimeSpan.FromSeconds(30));
+        Assert.False(health.IsHealthy);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        health.WebhookArrived(_time.GetUtcNow() - TimeSpan.FromSeconds(2));
+        Assert.True(health.IsHealthy);
+    }
+
+    [Fact]
     public void Webhooks_count_as_healthy_until_one_is_missed()
     {
         var health = new WebhookHealth(_time, TimeSpan.FromMinutes(5));

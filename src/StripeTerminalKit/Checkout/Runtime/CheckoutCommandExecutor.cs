@@ -9,9 +9,10 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// <summary>
 /// Runs the state machine's calls through the payment and reader modules (which own validation,
 /// retries and error typing) and turns each answer or failure into the event that answers the
-/// command's ticket. Reads go through the shared polling budget.
+/// command's ticket. Reads go through the shared polling budgets, one per endpoint read.
 /// </summary>
-internal sealed class CheckoutCommandExecutor(ITerminalPayments payments, ITerminalReaders readers, PollBudget budget, TimeProvider time, string? country, CancellationToken stopping)
+internal sealed class CheckoutCommandExecutor(
+    ITerminalPayments payments, ITerminalReaders readers, PollBudget readerBudget, PollBudget intentBudget, TimeProvider time, string? country, CancellationToken stopping)
 {
     public void Start(CheckoutRunner runner, CheckoutCommand command)
     {
@@ -84,7 +85,7 @@ internal sealed class CheckoutCommandExecutor(ITerminalPayments payments, ITermi
             case CheckoutCommandKind.CancelReaderAction:
                 return ReaderAnswer(c, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RetrieveReader:
-                await budget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
+                await readerBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
                 var reader = await readers.GetAsync(request.ReaderId, null, stopping).ConfigureAwait(false);
                 if (reader.Action?.PaymentIntentId == piId && reader.Action?.Status is Readers.ReaderActionStatus.Succeeded or Readers.ReaderActionStatus.Failed)
                 {
@@ -93,7 +94,7 @@ internal sealed class CheckoutCommandExecutor(ITerminalPayments payments, ITermi
 
                 return ReaderAnswer(c, reader);
             case CheckoutCommandKind.RetrievePaymentIntent:
-                await budget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
+                await intentBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
                 return IntentAnswer(c, request, await payments.GetAsync(piId!, null, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CapturePaymentIntent:
                 return IntentAnswer(c, request, await payments.CaptureAsync(piId!, c.Amount > 0 ? c.Amount : null, options, stopping).ConfigureAwait(false));

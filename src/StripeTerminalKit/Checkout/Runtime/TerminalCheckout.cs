@@ -40,8 +40,16 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         Time = time;
         Logger = logger;
         WebhookHealth = new WebhookHealth(time, options.WebhookHealthWindow);
-        var budget = new PollBudget(options.PollRequestsPerSecond, options.PollBurst, time);
-        Commands = new CheckoutCommandExecutor(payments, readers, budget, time, country, _stopping.Token);
+        // One budget per endpoint read: a read that decides an outcome (the PaymentIntent) never
+        // queues behind the routine reader polls of every other waiting checkout.
+        Commands = new CheckoutCommandExecutor(
+            payments,
+            readers,
+            new PollBudget(options.PollRequestsPerSecond, options.PollBurst, time),
+            new PollBudget(options.PollRequestsPerSecond, options.PollBurst, time),
+            time,
+            country,
+            _stopping.Token);
         _pollingMachine = new CheckoutMachine(CheckoutMachineOptions.Default with
         {
             PollInterval = options.PollInterval,
@@ -200,7 +208,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
             return ValueTask.CompletedTask;
         }
 
-        WebhookHealth.WebhookArrived();
+        WebhookHealth.WebhookArrived(webhookEvent.Created);
 
         // A verified event carries the object as Stripe saw it: where nothing is in doubt the machine
         // acts on it as on a fresh read, so a healthy checkout needs no read at all.
