@@ -11,7 +11,9 @@ namespace StripeTerminalKit.Checkout.Runtime;
 internal sealed class CheckoutRunner
 {
     private readonly TerminalCheckout _owner;
-    private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    // The event is handled on the thread that posts it when the loop is waiting: one thread hop less per
+    // event (a webhook, an answer, a tick). The loop never re-enters itself: while it runs, posts queue.
+    private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly CheckoutCommandBuffer _buffer = new();
     private readonly List<Pending> _pendingOperations = [];
     private readonly CheckoutCommand[] _commands = new CheckoutCommand[16];

@@ -229,7 +229,28 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     public void WorkQueued() => Interlocked.Increment(ref _work);
 
     /// <inheritdoc />
-    public void WorkDone() => Interlocked.Decrement(ref _work);
+    public void WorkDone()
+    {
+        if (Interlocked.Decrement(ref _work) == 0)
+        {
+            Volatile.Read(ref _idle)?.TrySetResult();
+        }
+    }
+
+    private TaskCompletionSource? _idle;
+
+    /// <summary>Completes when no event is queued and no Stripe call is running (for drivers on a fake clock).</summary>
+    internal Task WhenIdleAsync()
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _idle, idle);
+        if (IsIdle)
+        {
+            idle.TrySetResult();
+        }
+
+        return idle.Task;
+    }
 
     internal void IndexPaymentIntent(CheckoutRunner runner, string paymentIntentId) => _byPaymentIntent[paymentIntentId] = runner;
 
