@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -15,6 +16,12 @@ internal static class CheckoutStateSerializer
     private static readonly JsonSerializerOptions Options = new()
     {
         IncludeFields = true,
+
+        // Most of the machine's own fields hold their default while a checkout is in flight;
+        // leaving them out halves the stored state (a store keeps one per checkout), and reading
+        // a missing field gives the same default back. Only the machine state's fields: the
+        // request has defaults of its own (a missing false would read back as true).
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { SkipDefaultStateFields } },
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
     };
@@ -37,6 +44,20 @@ internal static class CheckoutStateSerializer
         }
 
         return envelope.State;
+    }
+
+    private static void SkipDefaultStateFields(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(CheckoutMachineState))
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties)
+        {
+            var empty = property.PropertyType.IsValueType ? Activator.CreateInstance(property.PropertyType) : null;
+            property.ShouldSerialize = (_, value) => !Equals(value, empty);
+        }
     }
 
     private readonly record struct Envelope(int V, CheckoutMachineState State);

@@ -12,6 +12,24 @@ public sealed class CheckoutStateSerializerTests
         new() { State = CheckoutStateSerializer.Deserialize(CheckoutStateSerializer.Serialize(h.State)), Now = h.Now };
 
     [Fact]
+    public void Fields_of_the_machine_at_their_default_are_left_out_but_every_request_setting_survives()
+    {
+        var request = MachineHarness.Request(retry: false) with { AllowCustomerCancellation = false, SkipTipping = false };
+        var h = new MachineHarness(request);
+        h.ToWaiting();
+
+        var json = CheckoutStateSerializer.Serialize(h.State);
+        var back = CheckoutStateSerializer.Deserialize(json);
+
+        Assert.DoesNotContain("\"refund_baseline\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"voided\"", json, StringComparison.Ordinal);
+        Assert.False(back.Request.WaitForRetryAfterDecline);
+        Assert.False(back.Request.AllowCustomerCancellation);
+        Assert.Equal(h.State.Request, back.Request);
+        Assert.Equal(json, CheckoutStateSerializer.Serialize(back));
+    }
+
+    [Fact]
     public void A_persisted_state_resumes_exactly_like_the_original()
     {
         var request = MachineHarness.Request(cart: true) with

@@ -16,7 +16,7 @@ internal sealed class CheckoutRunner
     private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly CheckoutCommandBuffer _buffer = new();
     private readonly List<Pending> _pendingOperations = [];
-    private readonly CheckoutCommand[] _commands = new CheckoutCommand[16];
+    private CheckoutCommand[] _commands = new CheckoutCommand[4];
     private CheckoutMachineState _state;
     private ITimer? _wakeUp;
     private long _version;
@@ -109,6 +109,12 @@ internal sealed class CheckoutRunner
         var previousPhase = _state.Phase;
         _state = _owner.MachineFor().Transition(in _state, in e, _buffer);
         var count = _buffer.Count;
+        if (count > _commands.Length)
+        {
+            // Most transitions emit one or two commands: the copy grows only when one emits more.
+            _commands = new CheckoutCommand[count];
+        }
+
         var mustSave = _state.Phase != previousPhase;
         for (var i = 0; i < count; i++)
         {
@@ -137,6 +143,9 @@ internal sealed class CheckoutRunner
         {
             Execute(in _commands[i]);
         }
+
+        // Commands hold results and ids: a checkout waiting for hours should not keep them.
+        Array.Clear(_commands, 0, count);
     }
 
     private CheckoutResult? FindResult(int count)
