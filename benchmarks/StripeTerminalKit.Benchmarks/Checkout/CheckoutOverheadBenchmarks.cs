@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using Stripe;
+using Stripe.Terminal;
+using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Emulator;
+using StripeTerminalKit.Webhooks;
+
+namespace StripeTerminalKit.Benchmarks.Checkout;
+
+/// <summary>
+/// One whole card-present checkout, end to end on the in-process emulator with real time: create
+/// the PaymentIntent, hand it to the reader, the customer taps at once, learn the outcome from the
+/// signed webhook, capture. The kit (<see cref="ITerminalCheckout"/> wired as a user wires it) is
+/// measured against the same calls written by hand with Stripe.net, which learns the outcome from
+/// the same webhook verified with <c>EventUtility.ConstructEvent</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class CheckoutOverheadBenchmarks
+{
+    private const string Secret = "whsec_overhead_benchmark";
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _authorised = new(StringComparer.Ordinal);
+    private StripeEmulator _emulator = null!;
+    private ServiceProvider _services = null!;
+    private ITerminalCheckout _kit = null!;
+    private StripeClient _stripe = null!;
+    private string _readerId = null!;
+    private int _sale;
+
+    [GlobalSetup(Target = nameof(Kit))]
+    public void SetupKit()
+    {
+        SetupEmulator();
+        var services = new ServiceCollection();
+        services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(_emulator).AddCheckout();
+        services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(Secret));
+        _services = services.BuildServiceProvider();
+        _kit = _services.GetRequiredService<ITerminalCheckout>();
+        var processor = _services.GetRequiredService<IStripeWebhookProcessor>();
+        _emulator.Webhooks.Subscribe(
+            async (delivery, ct) => await processor.ProcessAsync(Encoding.UTF8.GetBytes(delivery.Payload), delivery.SignatureHeader, ct),
+            Fleet.FleetWorld.SubscribedEvents);
+
+        // Webhooks are seen working (as after the first payment of the day), so nothing polls.
+        Kit().GetAwaiter().GetResult();
+    }
+
+    [GlobalSetup(Target = nameof(RawStripeNet))]
+    public void SetupRaw()
+    {
+        SetupEmulator();
+        _emulator.Webhooks.Subscribe((delivery, _) =>
+        {
+            var evt = EventUtility.ConstructEvent(delivery.Payload, delivery.SignatureHeader, Secret);
+            if (evt.Type is EventTypes.PaymentIntentAmountCapturableUpdated && evt.Data.Object is PaymentIntent pi
+                && _authorised.TryRemove(pi.Id, out var waiter))
+            {
+                waiter.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }, Fleet.FleetWorld.SubscribedEvents);
+    }
+
+    private void SetupEmulator()
+    {
+        _emulator = new StripeEmulator(new StripeEmulatorOptions { WebhookSecret = Secret, Seed = 7 });
+        _stripe = _emulator.CreateStripeClient();
+        var location = _stripe.V1.Terminal.Locations.Create(new LocationCreateOptions
+        {
+            DisplayName = "Bench",
+            Address = new AddressOptions { Line1 = "1 Collins St", City = "Melbourne", State = "VIC", PostalCode = "3000", Country = "AU" },
+        });
+        _readerId = _stripe.V1.Terminal.Readers.Create(new ReaderCreateOptions { RegistrationCode = "simulated-s700", Location = location.Id }).Id;
+
+        // The customer taps a Visa card as soon as the reader asks.
+        _emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    internal async Task CleanupAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        await _emulator.DisposeAsync();
+    }
+
+    /// <summary>The kit: <c>RunAsync</c> from start to the captured result.</summary>
+    [Benchmark(Description = "Kit: ITerminalCheckout.RunAsync")]
+    public async Task<CheckoutResult> Kit()
+    {
+        var sale = Interlocked.Increment(ref _sale);
+        var result = await _kit.RunAsync(new CheckoutRequest
+        {
+            CheckoutId = "sale-" + sale,
+            ReaderId = _readerId,
+            Amount = 1000,
+            Currency = "aud",
+        });
+        return result is CheckoutSucceeded ? result : throw new InvalidOperationException("checkout did not succeed: " + result);
+    }
+
+    internal async Task TraceAsync()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            var w = System.Diagnostics.Stopwatch.StartNew();
+            await Kit();
+            Console.WriteLine($"kit {w.Elapsed.TotalMilliseconds:0.000} ms");
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var before = _emulator.RequestLog.Count;
+        var handle = await _kit.StartAsync(new CheckoutRequest { CheckoutId = "trace", ReaderId = _readerId, Amount = 1000, Currency = "aud" });
+        await foreach (var update in handle.WatchAsync())
+        {
+            Console.WriteLine($"{watch.Elapsed.TotalMilliseconds:0.000} ms {update.State}");
+        }
+
+        foreach (var r in _emulator.RequestLog.Skip(before))
+        {
+            Console.WriteLine($"{r.At:HH:mm:ss.ffffff} {r.Operation}");
+        }
+    }
+
+    /// <summary>The same calls by hand: create, process, wait for the signed webhook, capture.</summary>
+    [Benchmark(Baseline = true, Description = "Raw Stripe.net: create, process, webhook, capture")]
+    public async Task<PaymentIntent> RawStripeNet()
+    {
+        var sale = Interlocked.Increment(ref _sale);
+        var pi = await CreateAsync(sale);
+        var authorised = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _authorised[pi.Id] = authorised;
+        await _stripe.V1.Terminal.Readers.ProcessPaymentIntentAsync(_readerId, new ReaderProcessPaymentIntentOptions { PaymentIntent = pi.Id },
+            new RequestOptions { IdempotencyKey = $"raw:{sale}:process" });
+        await authorised.Task;
+        return await CaptureAsync(pi.Id, sale);
+    }
+
+    private Task<PaymentIntent> CreateAsync(int sale) => _stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
+    {
+        Amount = 1000,
+        Currency = "aud",
+        AllowedPaymentMethodTypes = ["card_present"],
+        CaptureMethod = "automatic",
+        PaymentMethodOptions = new PaymentIntentPaymentMethodOptionsOptions { CardPresent = new PaymentIntentPaymentMethodOptionsCardPresentOptions { CaptureMethod = "manual_preferred" } },
+        Metadata = new Dictionary<string, string> { ["stk_checkout_id"] = "raw-" + sale },
+    }, new RequestOptions { IdempotencyKey = $"raw:{sale}:create" });
+
+    private Task<PaymentIntent> CaptureAsync(string id, int sale) => _stripe.V1.PaymentIntents.CaptureAsync(id,
+        new PaymentIntentCaptureOptions { Expand = ["latest_charge"] }, new RequestOptions { IdempotencyKey = $"raw:{sale}:capture" });
+}
