@@ -29,6 +29,13 @@ internal sealed class CheckoutRunner
         _state = state;
         _version = version;
         Handle = new CheckoutHandle(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, null));
+        if (state.Result is { } result)
+        {
+            // Brought back from the store after it finished: its handle reports the result at once.
+            _completedReported = true;
+            Handle.Publish(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, result));
+        }
+
         _ = Task.Run(RunAsync);
     }
 
@@ -146,6 +153,14 @@ internal sealed class CheckoutRunner
 
         // Commands hold results and ids: a checkout waiting for hours should not keep them.
         Array.Clear(_commands, 0, count);
+
+        if (_state.IsCompleted && _state.Operation == PostOperation.None && _pendingOperations.Count == 0)
+        {
+            // Finished, nothing in flight: stop the timer (no stray ticks) and leave the tables.
+            _wakeUp?.Dispose();
+            _wakeUp = null;
+            _owner.Retire(this);
+        }
     }
 
     private CheckoutResult? FindResult(int count)

@@ -79,6 +79,11 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     {
         ArgumentNullException.ThrowIfNull(request);
         Validate(request);
+        return (await StartRunnerAsync(request, cancellationToken).ConfigureAwait(false)).Handle;
+    }
+
+    private async Task<CheckoutRunner> StartRunnerAsync(CheckoutRequest request, CancellationToken cancellationToken)
+    {
 
         await _startGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -86,7 +91,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
             if (_runners.TryGetValue(request.CheckoutId, out var running))
             {
                 EnsureSameRequest(running.Request, request);
-                return running.Handle;
+                return running;
             }
 
             var stored = await Store.LoadAsync(request.CheckoutId, cancellationToken).ConfigureAwait(false);
@@ -97,7 +102,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
                 var resumed = Add(state, stored.Version);
                 Log.Resumed(Logger, request.CheckoutId, stored.State);
                 resumed.Post(CheckoutEvent.Resume(Time.GetUtcNow()));
-                return resumed.Handle;
+                return resumed;
             }
 
             if (!await Store.TryClaimReaderAsync(request.ReaderId, request.CheckoutId, cancellationToken).ConfigureAwait(false))
@@ -113,7 +118,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
             var initial = CheckoutMachineState.Create(request);
             var runner = Add(initial, 0);
             runner.Post(CheckoutEvent.Start(Time.GetUtcNow()));
-            return runner.Handle;
+            return runner;
         }
         finally
         {
@@ -148,9 +153,15 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     public async Task<CheckoutHandle?> FindAsync(string checkoutId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkoutId);
+        return (await FindRunnerAsync(checkoutId, cancellationToken).ConfigureAwait(false))?.Handle;
+    }
+
+    /// <summary>The running checkout, or the stored one brought back (a finished one reports its result at once).</summary>
+    private async Task<CheckoutRunner?> FindRunnerAsync(string checkoutId, CancellationToken cancellationToken)
+    {
         if (_runners.TryGetValue(checkoutId, out var runner))
         {
-            return runner.Handle;
+            return runner;
         }
 
         var stored = await Store.LoadAsync(checkoutId, cancellationToken).ConfigureAwait(false);
@@ -160,7 +171,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         }
 
         var state = CheckoutStateSerializer.Deserialize(stored.StateJson);
-        return await StartAsync(state.Request, cancellationToken).ConfigureAwait(false);
+        return await StartRunnerAsync(state.Request, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<CheckoutSnapshot> ListUnfinishedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -254,6 +265,23 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
 
     internal void IndexPaymentIntent(CheckoutRunner runner, string paymentIntentId) => _byPaymentIntent[paymentIntentId] = runner;
 
+    /// <summary>How many checkouts are held in memory (running, or finishing an operation).</summary>
+    internal int ActiveCount => _runners.Count;
+
+    /// <summary>
+    /// A finished checkout with nothing left to do leaves the tables: a long-running process must
+    /// not keep every checkout it ever took. Later operations (capture, void, refund) and lookups
+    /// bring it back from the store.
+    /// </summary>
+    internal void Retire(CheckoutRunner runner)
+    {
+        _runners.TryRemove(new KeyValuePair<string, CheckoutRunner>(runner.CheckoutId, runner));
+        if (runner.PaymentIntentId is { } paymentIntentId)
+        {
+            _byPaymentIntent.TryRemove(new KeyValuePair<string, CheckoutRunner>(paymentIntentId, runner));
+        }
+    }
+
     internal void OnCompleted(CheckoutRunner runner, CheckoutResult result)
     {
         Log.Completed(Logger, runner.CheckoutId, result.Outcome);
@@ -283,8 +311,10 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     private async Task<CheckoutOperationResult> OperateAsync(string checkoutId, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkoutId);
-        var handle = await FindAsync(checkoutId, cancellationToken).ConfigureAwait(false);
-        if (handle is null || !_runners.TryGetValue(checkoutId, out var runner))
+        // The runner itself, not a second lookup: a finished checkout's runner leaves the table as
+        // soon as it is idle, yet still takes the operation it is handed.
+        var runner = await FindRunnerAsync(checkoutId, cancellationToken).ConfigureAwait(false);
+        if (runner is null)
         {
             throw new ResourceNotFoundException($"No checkout '{checkoutId}' is known here or in the checkout store.") { ResourceId = checkoutId, ErrorCode = "checkout_not_found" };
         }
@@ -329,7 +359,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     private static CheckoutSnapshot ToSnapshot(CheckoutRecord record)
     {
         var state = CheckoutStateSerializer.Deserialize(record.StateJson);
-        return new CheckoutSnapshot(record.CheckoutId, record.ReaderId, state.Request.Amount, state.Request.Currency, record.State, state.PaymentIntentId, null, record.UpdatedAt);
+        return new CheckoutSnapshot(record.CheckoutId, record.ReaderId, state.Request.Amount, state.Request.Currency, record.State, state.PaymentIntentId, state.Result, record.UpdatedAt);
     }
 
     internal static string Describe(CheckoutResult result) => JsonSerializer.Serialize(result);

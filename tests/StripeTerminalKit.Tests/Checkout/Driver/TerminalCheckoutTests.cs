@@ -224,6 +224,45 @@ public sealed class TerminalCheckoutTests
     }
 
     [Fact]
+    public async Task A_finished_checkout_is_not_kept_in_memory_and_comes_back_from_the_store_with_its_result()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        var first = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-done")));
+        await h.SettleAsync();
+
+        var active = h.Runtime.ActiveCount;
+        var found = await h.Checkout.FindAsync("order-done");
+        var snapshot = await h.Checkout.GetAsync("order-done");
+        var again = await h.Checkout.StartAsync(h.Sale("order-done"));
+
+        Assert.Equal(0, active);
+        Assert.True(found!.HasCompleted);
+        Assert.Equal(first, found.Result);
+        Assert.Equal(first, snapshot!.Result);
+        Assert.Equal(first, again.Result);
+        Assert.Single(h.Emulator.GetLedger().PaymentIntents);
+    }
+
+    [Fact]
+    public async Task An_authorised_checkout_let_go_after_it_finished_can_still_be_captured_and_then_is_let_go_again()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-later", 3000) with { CaptureMode = CheckoutCaptureMode.Manual }));
+        await h.SettleAsync();
+        Assert.Equal(0, h.Runtime.ActiveCount);
+
+        var capture = h.Checkout.CaptureAsync("order-later");
+        await h.RunUntilAsync(() => capture.IsCompleted);
+        await h.SettleAsync();
+
+        Assert.Equal(CheckoutOperationStatus.Succeeded, (await capture).Status);
+        Assert.Equal(3000, Assert.Single(h.Emulator.GetLedger().Charges).AmountCaptured);
+        Assert.Equal(0, h.Runtime.ActiveCount);
+    }
+
+    [Fact]
     public async Task Watching_a_checkout_streams_its_states_to_the_end()
     {
         await using var h = await CheckoutHarness.StartAsync();
