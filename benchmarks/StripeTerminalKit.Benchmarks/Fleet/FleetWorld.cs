@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Stripe;
 using Stripe.Terminal;
 using StripeTerminalKit.Emulator;
@@ -14,7 +13,7 @@ internal sealed class FleetWorld : IAsyncDisposable
 {
     public const string WebhookSecret = "whsec_fleet_simulation";
 
-    private FleetWorld(FleetSettings settings, FakeTimeProvider time, StripeEmulator emulator, ReaderPlan[] plans)
+    private FleetWorld(FleetSettings settings, SimulatedClock time, StripeEmulator emulator, ReaderPlan[] plans)
     {
         Settings = settings;
         Time = time;
@@ -24,7 +23,7 @@ internal sealed class FleetWorld : IAsyncDisposable
 
     public FleetSettings Settings { get; }
 
-    public FakeTimeProvider Time { get; }
+    public SimulatedClock Time { get; }
 
     public StripeEmulator Emulator { get; }
 
@@ -39,7 +38,7 @@ internal sealed class FleetWorld : IAsyncDisposable
 
     public static async Task<FleetWorld> CreateAsync(FleetSettings settings)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
+        var time = new SimulatedClock(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
         var emulator = new StripeEmulator(new StripeEmulatorOptions
         {
             TimeProvider = time,

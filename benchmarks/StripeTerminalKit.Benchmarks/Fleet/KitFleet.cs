@@ -13,6 +13,8 @@ namespace StripeTerminalKit.Benchmarks.Fleet;
 /// </summary>
 internal static class KitFleet
 {
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromMilliseconds(50);
+
 
     public static async Task<FleetResult> RunAsync(FleetSettings settings, WebhookCondition condition, string name)
     {
@@ -106,8 +108,14 @@ internal static class KitFleet
     {
         while (true)
         {
-            // Wait for the signal rather than spin: both cores are left to the work.
-            await runtime.WhenIdleAsync();
+            // Wait for the signal rather than spin: both cores are left to the work. Work that waits
+            // for the fake clock while counted (a Polly retry after a 429) never signals: after a
+            // short real-time wait the clock moves on.
+            var idle = runtime.WhenIdleAsync();
+            if (await Task.WhenAny(idle, Task.Delay(StuckAfter)) != idle)
+            {
+                return;
+            }
 
             var drain = world.Emulator.Webhooks.DrainAsync();
             if (!drain.IsCompleted)
