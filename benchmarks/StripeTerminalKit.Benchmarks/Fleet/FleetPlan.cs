@@ -30,6 +30,12 @@ internal sealed record FleetSettings
     /// <summary>How late webhooks arrive in the delayed condition.</summary>
     public TimeSpan WebhookDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The sale amount of a reader's n-th customer: $10 to $49.50 in whole or half dollars, never
+    /// one of the test amounts whose cents make the emulator decline (…01, …05, …55 and so on).
+    /// </summary>
+    public static long AmountOf(int customer) => (10 + (customer % 40)) * 100 + (customer % 2 == 0 ? 0 : 50);
+
     /// <summary>Stripe's live limits, enforced by the emulator (requests over them get a 429).</summary>
     public int GlobalLimit { get; init; } = 100;
 

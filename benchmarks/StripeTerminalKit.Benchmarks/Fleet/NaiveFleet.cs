@@ -95,7 +95,7 @@ internal static class NaiveFleet
                     case Step.Create:
                         till.PaymentIntentId = (await stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
                         {
-                            Amount = 1000 + (till.Plan.Served * 37 % 5000),
+                            Amount = FleetSettings.AmountOf(till.Plan.Served),
                             Currency = "aud",
                             AllowedPaymentMethodTypes = ["card_present"],
                             PaymentMethodOptions = new PaymentIntentPaymentMethodOptionsOptions { CardPresent = new PaymentIntentPaymentMethodOptionsCardPresentOptions { CaptureMethod = "manual_preferred" } },
