@@ -25,7 +25,8 @@ if (args.Length > 0 && args[0] == "probe")
 
 var quick = args.Contains("--quick");
 var rest = args.Where(a => a != "--quick").ToArray();
-var config = DefaultConfig.Instance.WithOptions(ConfigOptions.JoinSummary);
+// One table per class: each has its own baseline, so its Ratio and Alloc Ratio columns compare like with like.
+var config = (IConfig)DefaultConfig.Instance;
 if (quick)
 {
     config = config.AddJob(Job.ShortRun.WithId("quick"));
