@@ -260,7 +260,7 @@ internal sealed class StripeCallExecutor
                 unavailable.AttachCallDetails(null, null, null, null, operation.Name);
                 throw unavailable;
             }
-            catch (Newtonsoft.Json.JsonException exception)
+            catch (Exception exception) when (exception is System.Text.Json.JsonException or Newtonsoft.Json.JsonException)
             {
                 var unavailable = new StripeUnavailableException(
                     $"Stripe returned a response the kit could not read for {operation.Name}.", exception)
@@ -301,7 +301,7 @@ internal sealed class StripeCallExecutor
             timeout.SetCommandDelivered(false);
             return null;
         }
-        catch (Exception exception) when (exception is StripeException or HttpRequestException or Newtonsoft.Json.JsonException
+        catch (Exception exception) when (exception is StripeException or HttpRequestException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException
                                           || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             Log.ReaderTimeoutCheckFailed(_logger, check.ReaderId, operation.Name, (exception as StripeException)?.StripeError?.Code ?? exception.GetType().Name);
