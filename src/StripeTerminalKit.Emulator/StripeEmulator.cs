@@ -100,7 +100,7 @@ public sealed class StripeEmulator : IDisposable, IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             Engine.Dispose();
-            Webhooks.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Webhooks.Dispose();
         }
     }
 

@@ -52,10 +52,20 @@ internal sealed record CardDetails(CardInfo Info, string Network, string Payment
 
     public void WriteChargeDetails(Utf8JsonWriter w, long amount, DateTimeOffset? captureBefore, bool incremental)
     {
+        // Authorisation fields exist on card_present only: Interac payments capture at once.
+        var cardPresent = PaymentMethodType == "card_present";
         w.WriteStartObject();
-        w.WriteNumber("amount_authorized", amount);
+        if (cardPresent)
+        {
+            w.WriteNumber("amount_authorized", amount);
+        }
+
         w.WriteString("brand", Info.Brand);
-        w.Num("capture_before", captureBefore?.ToUnixTimeSeconds());
+        if (cardPresent && captureBefore is not null)
+        {
+            // Stripe leaves capture_before out once there is nothing to capture; a null breaks Stripe.net's date parsing.
+            w.WriteNumber("capture_before", captureBefore.Value.ToUnixTimeSeconds());
+        }
         w.WriteNull("cardholder_name");
         w.WriteString("country", Info.Country);
         w.WriteNull("emv_auth_data");
@@ -64,10 +74,18 @@ internal sealed record CardDetails(CardInfo Info, string Network, string Payment
         w.WriteString("fingerprint", "fp_" + Info.Number[^8..]);
         w.WriteString("funding", Info.Funding);
         w.WriteNull("generated_card");
-        w.WriteBoolean("incremental_authorization_supported", incremental);
+        if (cardPresent)
+        {
+            w.WriteBoolean("incremental_authorization_supported", incremental);
+        }
+
         w.WriteString("last4", Info.Last4);
         w.WriteString("network", Network);
-        w.WriteBoolean("overcapture_supported", false);
+        if (cardPresent)
+        {
+            w.WriteBoolean("overcapture_supported", false);
+        }
+
         w.WriteString("read_method", "contactless_emv");
         w.WriteStartObject("receipt");
         w.WriteString("account_type", Info.Funding == "credit" ? "credit" : "checking");

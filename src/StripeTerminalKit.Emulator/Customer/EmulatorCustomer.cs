@@ -5,7 +5,7 @@ public sealed record CustomerAction
 {
     /// <summary>Taps <paramref name="cardNumber"/> after <paramref name="delay"/>, optionally adding a tip on the reader.</summary>
     public static CustomerAction Tap(string cardNumber = TestCards.Visa, TimeSpan delay = default, long? tip = null) =>
-        new() { CardNumber = cardNumber, Delay = delay, Tip = tip };
+        new() { CardNumber = EmulatorCustomer.CheckCardNumber(cardNumber), Delay = delay, Tip = tip };
 
     /// <summary>Presses cancel on the reader after <paramref name="delay"/> (needs <c>enable_customer_cancellation</c>).</summary>
     public static CustomerAction CancelOnReader(TimeSpan delay = default) => new() { Cancel = true, Delay = delay };
@@ -100,7 +100,7 @@ public sealed class EmulatorCustomer
     public bool Tap(string readerId, string cardNumber = TestCards.Visa, long? tip = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(readerId);
-        return _emulator.Engine.CustomerTap(readerId, cardNumber, tip);
+        return _emulator.Engine.CustomerTap(readerId, CheckCardNumber(cardNumber), tip);
     }
 
     /// <summary>The customer presses cancel on the reader now.</summary>
@@ -109,6 +109,18 @@ public sealed class EmulatorCustomer
     {
         ArgumentException.ThrowIfNullOrEmpty(readerId);
         return _emulator.Engine.CustomerCancel(readerId);
+    }
+
+    /// <summary>A card number is 12 to 19 digits; anything else is refused before it reaches a reader.</summary>
+    internal static string CheckCardNumber(string cardNumber)
+    {
+        ArgumentNullException.ThrowIfNull(cardNumber);
+        if (cardNumber.Length is < 12 or > 19 || !cardNumber.All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException("A card number is 12 to 19 digits, such as TestCards.Visa.", nameof(cardNumber));
+        }
+
+        return cardNumber;
     }
 
     internal CustomerAction? Decide(CustomerPrompt prompt)

@@ -15,12 +15,13 @@ internal sealed partial class EmulatorEngine
         var reader = FindReader(c, c.Id);
         var p = c.Params;
         var type = p.Enum("type", false, "card_present", "interac_present", "card");
-        var number = p.Object("card_present")?.String("number", allowEmpty: false);
-        var interac = p.Object("interac_present")?.String("number", allowEmpty: false);
+        var number = ReadCardNumber(p.Object("card_present"));
+        var interac = ReadCardNumber(p.Object("interac_present"));
         var card = p.Object("card");
         if (card is not null)
         {
-            number ??= card.String("number", required: true);
+            var typed = ReadCardNumber(card, required: true);
+            number ??= typed;
             card.Long("exp_month", min: 1, max: 12);
             card.Long("exp_year");
             card.String("cvc");
@@ -48,6 +49,18 @@ internal sealed partial class EmulatorEngine
         }
 
         return reader;
+    }
+
+    /// <summary>A card number: 12 to 19 digits, or Stripe's refusal (the emulator slices its last digits later).</summary>
+    private static string? ReadCardNumber(Params? p, bool required = false)
+    {
+        var number = p?.String("number", required: required, allowEmpty: false);
+        if (number is not null && (number.Length is < 12 or > 19 || !number.All(char.IsAsciiDigit)))
+        {
+            throw ApiErrorException.InvalidRequest("Your card number is incorrect.", p!.PathOf("number"), "invalid_number");
+        }
+
+        return number;
     }
 
     internal bool CustomerTap(string readerId, string cardNumber, long? tip) =>
@@ -197,6 +210,16 @@ internal sealed partial class EmulatorEngine
                     return true;
                 }
 
+                // Interac's test amounts: a partial in-person refund ending in 01/05/55/65/75 declines.
+                var refundAmount = action.RefundAmount!.Value;
+                if (charge.Card.Network == "interac" && refundAmount < charge.AmountCaptured && refundAmount % 100 is 1 or 5 or 55 or 65 or 75)
+                {
+                    var declineCode = CardCatalog.DeclineCodeForAmount(refundAmount);
+                    var declined = new ApiErrorException(402, "card_error", "card_declined", CardCatalog.MessageFor("card_declined", declineCode)) { DeclineCode = declineCode, ChargeId = charge.Id };
+                    FailAction(reader, action, "card_declined", declined.Message, declined, info);
+                    return true;
+                }
+
                 var refund = CreateRefundCore(charge, action.RefundAmount!.Value, null, action.RefundMetadata ?? [], inPerson: true, info, action.Config is null ? null : reader.Account);
                 action.RefundId = refund.Id;
                 SucceedAction(reader, action, info);
@@ -295,6 +318,7 @@ internal sealed partial class EmulatorEngine
             pi.Status = "requires_payment_method";
             pi.PaymentMethodId = null;
             pi.LastPaymentError = error;
+            RevertTip(pi);
             _state.Raise("charge.failed", charge, info);
             _state.Raise("payment_intent.payment_failed", pi, info);
             if (dropSilently)
@@ -318,6 +342,7 @@ internal sealed partial class EmulatorEngine
             pi.Status = "requires_capture";
             pi.AmountCapturable = pi.Amount;
             _state.AuthorizationExpiries.Enqueue(pi.Id, pi.CaptureBefore.Value);
+            Schedule(validity, static () => { }); // wakes the engine when due: Mutate expires what is due first
             _state.Raise("charge.succeeded", charge, info);
             _state.Raise("payment_intent.amount_capturable_updated", pi, info, "requires_payment_method");
         }
@@ -340,10 +365,21 @@ internal sealed partial class EmulatorEngine
         SucceedAction(reader, action, info);
     }
 
+    /// <summary>
+    /// A declined or abandoned attempt takes its tip with it: the next attempt starts from the
+    /// amount the POS asked for, not that amount plus an earlier customer's tip.
+    /// </summary>
+    private static void RevertTip(PaymentIntent pi)
+    {
+        pi.Amount -= pi.TipAmount ?? 0;
+        pi.TipAmount = null;
+    }
+
     /// <summary>The reader vanishes mid-payment: the action stays in_progress and no reader webhook is sent.</summary>
     private static void DropNow(Reader reader, ReaderAction action)
     {
-        action.Phase = ActionPhase.Waiting;
+        // Stuck in_progress but finished inside: no later tap may authorise the payment again.
+        action.Phase = ActionPhase.Done;
         reader.Dropped = true;
         reader.DropAfterAuthorization = false;
     }

@@ -18,7 +18,8 @@ internal sealed partial class EmulatorEngine
             throw ApiErrorException.InvalidRequest("The payment_method_types parameter is no longer supported on this API version. Use allowed_payment_method_types instead.", "payment_method_types", "payment_method_types_no_longer_supported");
         }
 
-        var types = p.StringList("allowed_payment_method_types") ?? ["card_present"];
+        var allowed = p.StringList("allowed_payment_method_types");
+        var types = allowed ?? ["card_present"];
         var captureMethod = p.Enum("capture_method", false, "automatic", "automatic_async", "manual") ?? "automatic_async";
         var pmo = p.Object("payment_method_options");
         CardPresentOptions? cardPresent = null;
@@ -49,19 +50,7 @@ internal sealed partial class EmulatorEngine
         c.ReadExpand("latest_charge", "payment_method");
         p.EnsureNoUnknown();
 
-        foreach (var t in types)
-        {
-            if (t is not ("card_present" or "interac_present" or "card"))
-            {
-                throw ApiErrorException.InvalidRequest($"The payment method type \"{t}\" is invalid. Please ensure the provided type is activated in your dashboard (https://dashboard.stripe.com/account/payments/settings) and your account is enabled for any preview features that you are trying to use.", "allowed_payment_method_types");
-            }
-        }
-
-        if (types.Contains("interac_present") && currency != "cad")
-        {
-            throw ApiErrorException.InvalidRequest("interac_present is only supported for payments in CAD.", "allowed_payment_method_types");
-        }
-
+        ValidatePaymentMethodTypes(types, currency);
         Currencies.ValidateAmount(amount, currency);
 
         var id = _state.NewId("pi_");
@@ -75,6 +64,7 @@ internal sealed partial class EmulatorEngine
             Currency = currency,
             CaptureMethod = captureMethod,
             PaymentMethodTypes = types.Distinct().ToArray(),
+            AllowedPaymentMethodTypes = allowed?.ToArray(),
             CardPresent = cardPresent,
             Description = description,
             Metadata = metadata,
@@ -98,13 +88,22 @@ internal sealed partial class EmulatorEngine
         return FindPaymentIntent(c, c.Id);
     }
 
-    internal object ListPaymentIntents(RequestContext c) =>
-        Page(c, "/v1/payment_intents", _state.PaymentIntents.Values.Where(c.Visible));
+    internal object ListPaymentIntents(RequestContext c)
+    {
+        var created = ReadCreatedFilter(c.Params);
+        return Page(c, "/v1/payment_intents", _state.PaymentIntents.Values.Where(pi => c.Visible(pi) && created(pi.Created)));
+    }
 
     internal object UpdatePaymentIntent(RequestContext c)
     {
         var pi = FindPaymentIntent(c, c.Id);
         var p = c.Params;
+        if (p.Has("payment_method_types"))
+        {
+            throw ApiErrorException.InvalidRequest("The payment_method_types parameter is no longer supported on this API version. Use allowed_payment_method_types instead.", "payment_method_types", "payment_method_types_no_longer_supported");
+        }
+
+        var allowed = p.StringList("allowed_payment_method_types");
         var amount = p.Long("amount");
         var description = p.String("description", maxLength: 1000);
         var metadata = p.Metadata("metadata", out var clearAll);
@@ -130,6 +129,16 @@ internal sealed partial class EmulatorEngine
             Currencies.ValidateAmount(amount.Value, pi.Currency);
         }
 
+        if (allowed is not null)
+        {
+            if (pi.Status is not ("requires_payment_method" or "requires_confirmation") || IsOnReader(pi.Id))
+            {
+                throw ApiErrorException.State("payment_intent_unexpected_state", $"You cannot update the payment method types of this PaymentIntent because it has a status of {pi.Status} or is on a reader.");
+            }
+
+            ValidatePaymentMethodTypes(allowed, pi.Currency);
+        }
+
         if (pi.Status is "succeeded" or "canceled" && (amount is not null || receiptEmail is not null))
         {
             throw ApiErrorException.State("payment_intent_unexpected_state", $"This PaymentIntent's status is {pi.Status}; it cannot be updated.");
@@ -140,6 +149,12 @@ internal sealed partial class EmulatorEngine
         if (amount is not null)
         {
             pi.Amount = amount.Value;
+        }
+
+        if (allowed is not null)
+        {
+            pi.PaymentMethodTypes = allowed.Distinct().ToArray();
+            pi.AllowedPaymentMethodTypes = allowed.ToArray();
         }
 
         pi.Metadata = newMetadata;
@@ -291,21 +306,23 @@ internal sealed partial class EmulatorEngine
             _state.AuthorizationExpiries.Dequeue();
             if (_state.PaymentIntents.TryGetValue(id, out var pi) && pi.Status == "requires_capture" && pi.CaptureBefore is { } before && before <= now)
             {
+                // Dated when it was due, even if the clock jumped past it (a fake clock advanced by days).
+                var at = before.ToUnixTimeSeconds();
                 if (pi.LatestChargeId is not null && _state.Charges.TryGetValue(pi.LatestChargeId, out var charge))
                 {
                     charge.Voided = true;
                     charge.Refunded = true;
                     charge.AmountRefunded = charge.Amount;
-                    _state.Raise("charge.expired", charge, null);
+                    _state.Raise("charge.expired", charge, null, created: at);
                 }
 
                 var previous = pi.Status;
                 pi.Status = "canceled";
                 pi.CancellationReason = "automatic";
-                pi.CanceledAt = _state.NowUnix;
+                pi.CanceledAt = at;
                 pi.AmountCapturable = 0;
                 pi.CaptureBefore = null;
-                _state.Raise("payment_intent.canceled", pi, null, previous);
+                _state.Raise("payment_intent.canceled", pi, null, previous, at);
             }
         }
     }
@@ -331,6 +348,22 @@ internal sealed partial class EmulatorEngine
         }
 
         return null;
+    }
+
+    private static void ValidatePaymentMethodTypes(IReadOnlyList<string> types, string currency)
+    {
+        foreach (var t in types)
+        {
+            if (t is not ("card_present" or "interac_present" or "card"))
+            {
+                throw ApiErrorException.InvalidRequest($"The payment method type \"{t}\" is invalid. Please ensure the provided type is activated in your dashboard (https://dashboard.stripe.com/account/payments/settings) and your account is enabled for any preview features that you are trying to use.", "allowed_payment_method_types");
+            }
+        }
+
+        if (types.Contains("interac_present") && currency != "cad")
+        {
+            throw ApiErrorException.InvalidRequest("interac_present is only supported for payments in CAD.", "allowed_payment_method_types");
+        }
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;

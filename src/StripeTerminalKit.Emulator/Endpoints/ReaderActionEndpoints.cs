@@ -99,6 +99,7 @@ internal sealed partial class EmulatorEngine
             // The collected card is no longer usable: the PaymentIntent must be collected again.
             pi.Status = "requires_payment_method";
             pi.PaymentMethodId = null;
+            RevertTip(pi);
             throw new ApiErrorException(400, "invalid_request_error", "intent_invalid_state",
                 $"The payment method collected for PaymentIntent {pi.Id} expired {_options.CollectConfirmWindow.TotalSeconds:0} seconds after collection. Collect a payment method again.")
             { PaymentIntent = pi };
@@ -309,11 +310,16 @@ internal sealed partial class EmulatorEngine
         if (reader.Action is { Status: "in_progress" } a)
         {
             UpdateHistory(a, "canceled");
-            if (a.Type == "collect_payment_method" && a.PaymentIntentId is not null && _state.PaymentIntents.TryGetValue(a.PaymentIntentId, out var pi) && pi.Status == "requires_confirmation")
-            {
-                pi.Status = "requires_payment_method";
-                pi.PaymentMethodId = null;
-            }
+        }
+
+        // Cancelling after collect_payment_method cancels the collection: the collected card is
+        // dropped and the PaymentIntent must be collected again.
+        if (reader.Action is { Type: "collect_payment_method" } collect && collect.PaymentIntentId is not null
+            && _state.PaymentIntents.TryGetValue(collect.PaymentIntentId, out var pi) && pi.Status == "requires_confirmation")
+        {
+            pi.Status = "requires_payment_method";
+            pi.PaymentMethodId = null;
+            RevertTip(pi);
         }
 
         reader.Action = null;

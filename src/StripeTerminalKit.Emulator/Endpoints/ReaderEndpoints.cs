@@ -128,7 +128,11 @@ internal sealed partial class EmulatorEngine
         {
             w.WriteStartObject();
             w.WriteString("object", "terminal.connection_token");
-            w.Str("location", location);
+            if (location is not null)
+            {
+                w.WriteString("location", location); // optional, never null
+            }
+
             w.WriteString("secret", secret);
             w.WriteEndObject();
         });

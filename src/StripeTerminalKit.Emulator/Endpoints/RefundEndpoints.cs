@@ -74,7 +74,9 @@ internal sealed partial class EmulatorEngine
     {
         var piId = c.Params.String("payment_intent", allowEmpty: false);
         var chargeId = c.Params.String("charge", allowEmpty: false);
+        var created = ReadCreatedFilter(c.Params);
         return Page(c, "/v1/refunds", _state.Refunds.Values.Where(r => c.Visible(r)
+            && created(r.Created)
             && (piId is null || r.PaymentIntentId == piId)
             && (chargeId is null || r.ChargeId == chargeId)));
     }
@@ -145,7 +147,7 @@ internal sealed partial class EmulatorEngine
             Reason = reason,
             Metadata = metadata,
             InPerson = inPerson,
-            Status = charge.Card.Info.RefundFails ? "pending" : "succeeded",
+            Status = "succeeded", // the refund-fails test card too: it fails later
         };
         _state.Refunds[refund.Id] = refund;
         charge.AmountRefunded += amount;
@@ -160,8 +162,9 @@ internal sealed partial class EmulatorEngine
                 refund.FailureReason = "expired_or_canceled_card";
                 charge.AmountRefunded -= refund.Amount;
                 charge.Refunded = false;
-                _state.Raise("refund.failed", refund, null);
-                _state.Raise("charge.refund.updated", refund, null);
+                _state.Raise("refund.failed", refund, null, "succeeded");
+                _state.Raise("refund.updated", refund, null, "succeeded");
+                _state.Raise("charge.refund.updated", refund, null, "succeeded");
             });
         }
 

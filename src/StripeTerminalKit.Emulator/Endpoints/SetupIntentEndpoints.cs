@@ -9,7 +9,13 @@ internal sealed partial class EmulatorEngine
     internal object CreateSetupIntent(RequestContext c)
     {
         var p = c.Params;
-        var types = p.StringList("payment_method_types") ?? ["card_present"];
+        if (p.Has("payment_method_types"))
+        {
+            throw ApiErrorException.InvalidRequest("The payment_method_types parameter is no longer supported on this API version. Use allowed_payment_method_types instead.", "payment_method_types", "payment_method_types_no_longer_supported");
+        }
+
+        var allowed = p.StringList("allowed_payment_method_types");
+        var types = allowed ?? ["card_present"];
         var customer = p.String("customer", allowEmpty: false);
         var description = p.String("description", maxLength: 1000);
         var metadata = p.MetadataForCreate("metadata");
@@ -21,7 +27,7 @@ internal sealed partial class EmulatorEngine
         {
             if (t is not ("card_present" or "card"))
             {
-                throw ApiErrorException.InvalidRequest($"The payment method type \"{t}\" is invalid for a SetupIntent on a reader.", "payment_method_types");
+                throw ApiErrorException.InvalidRequest($"The payment method type \"{t}\" is invalid for a SetupIntent on a reader.", "allowed_payment_method_types");
             }
         }
 
@@ -33,6 +39,7 @@ internal sealed partial class EmulatorEngine
             Created = _state.NowUnix,
             Sequence = _state.NextSequence(),
             PaymentMethodTypes = types.ToArray(),
+            AllowedPaymentMethodTypes = allowed?.ToArray(),
             Customer = customer,
             Description = description,
             Metadata = metadata,

@@ -30,7 +30,7 @@ internal sealed partial class EmulatorEngine : IDisposable
     {
         _options = options;
         _time = options.TimeProvider;
-        _state = new EmulatorState(_time, random);
+        _state = new EmulatorState(_time, random, webhooks.CountSubscriptionsFor);
         _faults = faults;
         _customer = customer;
         _webhooks = webhooks;
@@ -62,11 +62,9 @@ internal sealed partial class EmulatorEngine : IDisposable
             return Finish(request, operation, Error(limited, requestId), null);
         }
 
-        var fault = _faults.Match(operation, readerId, request.IdempotencyKey);
-        if (fault?.Kind is FaultKind.ReaderOffline or FaultKind.ReaderBusy or FaultKind.ReaderHardwareFault && readerId is null)
-        {
-            fault = null; // reader faults only apply to reader endpoints
-        }
+        // Reader faults only apply to what the reader must acknowledge: its actions and test helpers.
+        var readerAction = readerId is not null && operation is not (EmulatorOperations.ReadersGet or EmulatorOperations.ReadersUpdate or EmulatorOperations.ReadersDelete);
+        var fault = _faults.Match(operation, readerId, request.IdempotencyKey, readerAction);
         if (fault is not null && PreExecutionFault(fault, readerId is not null) is { } faultError)
         {
             if (fault.Kind == FaultKind.ConnectionFailure)
@@ -443,6 +441,31 @@ internal sealed partial class EmulatorEngine : IDisposable
         }
 
         return new ListPage(url, ordered.Take(limit).ToArray(), ordered.Count > limit);
+    }
+
+    /// <summary>
+    /// Reads Stripe's <c>created</c> list filter: a Unix time (exact match) or a hash of
+    /// <c>gt</c>/<c>gte</c>/<c>lt</c>/<c>lte</c>. Matches everything when absent.
+    /// </summary>
+    private static Func<long, bool> ReadCreatedFilter(Params p)
+    {
+        if (!p.Has("created"))
+        {
+            return static _ => true;
+        }
+
+        var range = p.Object("created");
+        if (range is null)
+        {
+            var exact = p.Long("created");
+            return exact is null ? static _ => true : t => t == exact;
+        }
+
+        var gt = range.Long("gt");
+        var gte = range.Long("gte");
+        var lt = range.Long("lt");
+        var lte = range.Long("lte");
+        return t => (gt is null || t > gt) && (gte is null || t >= gte) && (lt is null || t < lt) && (lte is null || t <= lte);
     }
 
     private static string[] ExpandablesOf(Type t) =>

@@ -18,10 +18,13 @@ internal sealed class EmulatorState
     private long _sequence;
     private long _actionNumber;
 
-    public EmulatorState(TimeProvider time, Random random)
+    private readonly Func<string, int> _pendingWebhooks;
+
+    public EmulatorState(TimeProvider time, Random random, Func<string, int> pendingWebhooks)
     {
         _time = time;
         _random = random;
+        _pendingWebhooks = pendingWebhooks;
     }
 
     public Dictionary<string, Location> Locations { get; } = new(StringComparer.Ordinal);
@@ -58,10 +61,10 @@ internal sealed class EmulatorState
     }
 
     /// <summary>Records an event; it is published to webhooks once the lock is released.</summary>
-    public void Raise(string type, Resource obj, RequestInfo? request, string? previousStatus = null)
+    public void Raise(string type, Resource obj, RequestInfo? request, string? previousStatus = null, long? created = null)
     {
         var id = NewId("evt_");
-        var created = NowUnix;
+        created ??= NowUnix;
         var buffer = new ArrayBufferWriter<byte>(2048);
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -74,7 +77,7 @@ internal sealed class EmulatorState
             }
 
             w.WriteString("api_version", StripeEmulator.ApiVersion);
-            w.WriteNumber("created", created);
+            w.WriteNumber("created", created.Value);
             w.WriteStartObject("data");
             w.WritePropertyName("object");
             obj.Write(w, this, ExpandSet.None);
@@ -87,7 +90,7 @@ internal sealed class EmulatorState
 
             w.WriteEndObject();
             w.WriteBoolean("livemode", false);
-            w.WriteNumber("pending_webhooks", 1);
+            w.WriteNumber("pending_webhooks", _pendingWebhooks(type));
             w.WriteStartObject("request");
             w.Str("id", request?.RequestId);
             w.Str("idempotency_key", request?.IdempotencyKey);
@@ -96,7 +99,7 @@ internal sealed class EmulatorState
             w.WriteEndObject();
         }
 
-        var evt = new EmulatorEvent(id, type, DateTimeOffset.FromUnixTimeSeconds(created), System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        var evt = new EmulatorEvent(id, type, DateTimeOffset.FromUnixTimeSeconds(created.Value), System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
         Events.Add((evt, obj.Account, NextSequence()));
         _pendingEvents.Add(evt);
     }

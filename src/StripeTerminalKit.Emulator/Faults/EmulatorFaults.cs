@@ -89,7 +89,7 @@ public sealed class EmulatorFaults
     /// <summary>Brings a dropped or offline reader back; a stuck action stays until cancelled.</summary>
     public void RestoreReader(string readerId) => _emulator.Engine.RestoreReader(readerId);
 
-    internal FaultRule? Match(string operation, string? readerId, string? idempotencyKey)
+    internal FaultRule? Match(string operation, string? readerId, string? idempotencyKey, bool readerAction)
     {
         lock (_gate)
         {
@@ -97,6 +97,12 @@ public sealed class EmulatorFaults
             {
                 var r = s.Rule;
                 if ((r.Operation is not null && r.Operation != operation) || (r.ReaderId is not null && r.ReaderId != readerId))
+                {
+                    continue;
+                }
+
+                // A reader fault never fires (nor counts a match) on a request the reader does not see.
+                if (r.Kind is FaultKind.ReaderOffline or FaultKind.ReaderBusy or FaultKind.ReaderHardwareFault && !readerAction)
                 {
                     continue;
                 }

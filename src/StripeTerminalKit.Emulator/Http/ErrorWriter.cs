@@ -13,15 +13,28 @@ internal static class ErrorWriter
             w.WriteString("charge", e.ChargeId);
         }
 
-        w.Str("code", e.Code);
+        // Stripe leaves out what does not apply (no code, no param): none of it is nullable.
+        if (e.Code is not null)
+        {
+            w.WriteString("code", e.Code);
+        }
+
         if (e.DeclineCode is not null)
         {
             w.WriteString("decline_code", e.DeclineCode);
         }
 
-        w.WriteString("doc_url", e.DocUrl);
+        if (e.Code is not null)
+        {
+            w.WriteString("doc_url", e.DocUrl);
+        }
+
         w.WriteString("message", e.Message);
-        w.Str("param", e.Param);
+        if (e.Param is not null)
+        {
+            w.WriteString("param", e.Param);
+        }
+
         if (includePaymentIntent && e.PaymentIntent is not null)
         {
             w.WritePropertyName("payment_intent");

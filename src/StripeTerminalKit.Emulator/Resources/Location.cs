@@ -46,11 +46,21 @@ internal sealed class Location : Resource
         }
 
         Address.Write(w, "address");
-        w.Str("configuration_overrides", ConfigurationOverrides);
+
+        // Optional and not nullable in Stripe's schema: absent until set, never null.
+        if (ConfigurationOverrides is not null)
+        {
+            w.WriteString("configuration_overrides", ConfigurationOverrides);
+        }
+
         w.WriteString("display_name", DisplayName);
         w.WriteBoolean("livemode", false);
         w.Map("metadata", Metadata);
-        w.Str("phone", Phone);
+        if (Phone is not null)
+        {
+            w.WriteString("phone", Phone);
+        }
+
         w.WriteEndObject();
     }
 }

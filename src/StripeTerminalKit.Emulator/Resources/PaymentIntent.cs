@@ -17,6 +17,9 @@ internal sealed class PaymentIntent : Resource
     public required string Currency { get; init; }
     public required string CaptureMethod { get; set; }
     public required IReadOnlyList<string> PaymentMethodTypes { get; set; }
+
+    /// <summary>The caller's <c>allowed_payment_method_types</c> (endive), rendered back when given.</summary>
+    public IReadOnlyList<string>? AllowedPaymentMethodTypes { get; set; }
     public CardPresentOptions? CardPresent { get; set; }
     public string? Description { get; set; }
     public Dictionary<string, string> Metadata { get; set; } = new(StringComparer.Ordinal);
@@ -45,20 +48,29 @@ internal sealed class PaymentIntent : Resource
         w.WriteStartObject();
         w.WriteString("id", Id);
         w.WriteString("object", "payment_intent");
+        if (AllowedPaymentMethodTypes is not null)
+        {
+            w.WriteStartArray("allowed_payment_method_types");
+            foreach (var t in AllowedPaymentMethodTypes)
+            {
+                w.WriteStringValue(t);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteNumber("amount", Amount);
         w.WriteNumber("amount_capturable", AmountCapturable);
-        if (TipAmount is null)
+        // Never null: Stripe renders {"tip":{}} until a tip is collected.
+        w.WriteStartObject("amount_details");
+        w.WriteStartObject("tip");
+        if (TipAmount is not null)
         {
-            w.WriteNull("amount_details");
-        }
-        else
-        {
-            w.WriteStartObject("amount_details");
-            w.WriteStartObject("tip");
             w.WriteNumber("amount", TipAmount.Value);
-            w.WriteEndObject();
-            w.WriteEndObject();
         }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
 
         w.WriteNumber("amount_received", AmountReceived);
         w.WriteNull("application");

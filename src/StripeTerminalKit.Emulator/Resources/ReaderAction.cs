@@ -176,14 +176,19 @@ internal sealed class ReaderAction
                 w.WriteEndObject();
                 break;
             case "refund_payment":
+                // Every field of refund_payment is optional and none is nullable: absent until known.
                 w.WriteStartObject(Type);
-                w.Num("amount", RefundAmount);
-                w.Str("charge", ChargeId);
+                OptionalNumber(w, "amount", RefundAmount);
+                OptionalString(w, "charge", ChargeId);
                 w.Map("metadata", RefundMetadata ?? []);
-                w.Str("payment_intent", PaymentIntentId);
-                w.Str("reason", RefundReason);
-                w.Str("refund", RefundId);
-                w.Bool("refund_application_fee", RefundApplicationFee);
+                OptionalString(w, "payment_intent", PaymentIntentId);
+                OptionalString(w, "reason", RefundReason);
+                OptionalString(w, "refund", RefundId);
+                if (RefundApplicationFee is not null)
+                {
+                    w.WriteBoolean("refund_application_fee", RefundApplicationFee.Value);
+                }
+
                 if (Config?.EnableCustomerCancellation is not null)
                 {
                     w.WriteStartObject("refund_payment_config");
@@ -191,7 +196,11 @@ internal sealed class ReaderAction
                     w.WriteEndObject();
                 }
 
-                w.Bool("reverse_transfer", ReverseTransfer);
+                if (ReverseTransfer is not null)
+                {
+                    w.WriteBoolean("reverse_transfer", ReverseTransfer.Value);
+                }
+
                 w.WriteEndObject();
                 break;
             case "set_reader_display":
@@ -230,6 +239,22 @@ internal sealed class ReaderAction
         w.WriteEndObject();
     }
 
+    private static void OptionalString(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void OptionalNumber(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is not null)
+        {
+            w.WriteNumber(name, value.Value);
+        }
+    }
+
     private void WritePaymentIntentRef(Utf8JsonWriter w, EmulatorState state, ExpandSet expand)
     {
         if (expand.Has("payment_intent") && PaymentIntentId is not null && state.PaymentIntents.TryGetValue(PaymentIntentId, out var pi))
@@ -258,15 +283,12 @@ internal sealed class ReaderAction
             switch (input.Type)
             {
                 case "email" or "numeric" or "phone" or "text" or "signature":
+                    // Optional, not nullable: the value object appears once the input is answered or skipped.
                     if (input.Value is not null || input.Skipped == true)
                     {
                         w.WriteStartObject(input.Type);
                         w.Str("value", input.Value);
                         w.WriteEndObject();
-                    }
-                    else
-                    {
-                        w.WriteNull(input.Type);
                     }
 
                     break;
@@ -290,7 +312,11 @@ internal sealed class ReaderAction
             }
 
             w.WriteBoolean("required", input.Required);
-            w.Bool("skipped", input.Skipped);
+            if (input.Skipped is not null)
+            {
+                w.WriteBoolean("skipped", input.Skipped.Value);
+            }
+
             if (input.Toggles.Count > 0)
             {
                 w.WriteStartArray("toggles");

@@ -36,8 +36,12 @@ internal sealed class Refund : Resource
 
         w.WriteNumber("created", Created);
         w.WriteString("currency", Currency);
-        w.WriteNull("description");
-        w.Str("failure_reason", FailureReason);
+        // description and failure_reason are optional, not nullable: absent unless they apply.
+        if (FailureReason is not null)
+        {
+            w.WriteString("failure_reason", FailureReason);
+        }
+
         w.Map("metadata", Metadata);
         if (expand.Has("payment_intent") && state.PaymentIntents.TryGetValue(PaymentIntentId, out var pi))
         {
@@ -61,6 +65,9 @@ internal sealed class Refund : Resource
 internal sealed class SetupIntent : Resource
 {
     public required IReadOnlyList<string> PaymentMethodTypes { get; init; }
+
+    /// <summary>The caller's <c>allowed_payment_method_types</c> (endive), rendered back when given.</summary>
+    public IReadOnlyList<string>? AllowedPaymentMethodTypes { get; init; }
     public string Status { get; set; } = "requires_payment_method";
     public string Usage { get; init; } = "off_session";
     public string? Customer { get; init; }
@@ -76,6 +83,17 @@ internal sealed class SetupIntent : Resource
         w.WriteStartObject();
         w.WriteString("id", Id);
         w.WriteString("object", "setup_intent");
+        if (AllowedPaymentMethodTypes is not null)
+        {
+            w.WriteStartArray("allowed_payment_method_types");
+            foreach (var t in AllowedPaymentMethodTypes)
+            {
+                w.WriteStringValue(t);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteNull("application");
         w.Str("cancellation_reason", CancellationReason);
         w.WriteString("client_secret", ClientSecret);

@@ -1,0 +1,84 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StripeTerminalKit.Webhooks;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the Stripe webhook endpoint.</summary>
+public static class StripeWebhookEndpointExtensions
+{
+    /// <summary>
+    /// Maps <c>POST {pattern}</c> as a Stripe webhook endpoint: reads the raw body (bounded by
+    /// <see cref="StripeWebhookOptions.MaxBodyBytes"/>), verifies <c>Stripe-Signature</c>, and
+    /// dispatches the event to every <see cref="ITerminalWebhookHandler"/>. Answers 200 for an
+    /// accepted or duplicate delivery, 400 for a refused one, 413 for an oversized body.
+    /// Register the processor first with <c>services.AddStripeTerminalWebhooks(…)</c>.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// app.MapStripeTerminalWebhooks("/stripe/webhooks");
+    /// </code>
+    /// </example>
+    public static RouteHandlerBuilder MapStripeTerminalWebhooks(this IEndpointRouteBuilder endpoints, string pattern = "/stripe/webhooks")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapPost(pattern, HandleAsync)
+            .DisableAntiforgery()
+            .WithName("StripeTerminalWebhooks")
+            .ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext context, IStripeWebhookProcessor processor, IOptionsMonitor<StripeWebhookOptions> options)
+    {
+        var max = options.CurrentValue.MaxBodyBytes;
+        if (context.Request.ContentLength > max)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var body = await ReadBoundedAsync(context.Request.Body, max, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var result = await processor.ProcessAsync(body, context.Request.Headers["Stripe-Signature"].ToString(), context.RequestAborted).ConfigureAwait(false);
+        return result.Rejection switch
+        {
+            null => Results.Ok(new { received = true, duplicate = result.Duplicate }),
+            WebhookRejection.BodyTooLarge => Results.StatusCode(StatusCodes.Status413PayloadTooLarge),
+            WebhookRejection.NotConfigured => Results.Problem("The webhook endpoint has no signing secret configured.", statusCode: StatusCodes.Status500InternalServerError),
+            var r => Results.Problem(title: "Webhook refused", detail: r.ToString(), statusCode: StatusCodes.Status400BadRequest),
+        };
+    }
+
+    /// <summary>Reads at most <paramref name="max"/> bytes; null when the body is longer.</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int max, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, 64 * 1024));
+        try
+        {
+            using var copy = new MemoryStream();
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (copy.Length + read > max)
+                {
+                    return null;
+                }
+
+                copy.Write(buffer, 0, read);
+            }
+
+            return copy.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+using System.Globalization;
+
+namespace StripeTerminalKit.Emulator.Server.CommandLine;
+
+/// <summary>What the process should do once its arguments are read.</summary>
+internal enum CommandKind
+{
+    /// <summary>Start the server with <see cref="CommandLineResult.Settings"/>.</summary>
+    Run,
+
+    /// <summary>Print the usage text and exit with 0.</summary>
+    Help,
+
+    /// <summary>Print the version and exit with 0.</summary>
+    Version,
+
+    /// <summary>Print <see cref="CommandLineResult.Error"/> and exit with <see cref="ExitCodes.UsageError"/>.</summary>
+    Error,
+}
+
+/// <summary>The outcome of parsing the command line.</summary>
+internal sealed class CommandLineResult
+{
+    private CommandLineResult(CommandKind kind, ServerSettings? settings, string? error)
+    {
+        Kind = kind;
+        Settings = settings;
+        Error = error;
+    }
+
+    /// <summary>What to do.</summary>
+    public CommandKind Kind { get; }
+
+    /// <summary>The settings when <see cref="Kind"/> is <see cref="CommandKind.Run"/>.</summary>
+    public ServerSettings? Settings { get; }
+
+    /// <summary>A one-line message naming the offending option when <see cref="Kind"/> is <see cref="CommandKind.Error"/>.</summary>
+    public string? Error { get; }
+
+    internal static CommandLineResult Run(ServerSettings settings) => new(CommandKind.Run, settings, null);
+
+    internal static CommandLineResult Help() => new(CommandKind.Help, null, null);
+
+    internal static CommandLineResult Version() => new(CommandKind.Version, null, null);
+
+    internal static CommandLineResult Failed(string error) => new(CommandKind.Error, null, error);
+}
+
+/// <summary>Process exit codes, documented in the usage text.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Ran and stopped normally, or printed help/version.</summary>
+    public const int Success = 0;
+
+    /// <summary>The server could not start (for example the port is in use).</summary>
+    public const int StartFailed = 1;
+
+    /// <summary>The command line is wrong.</summary>
+    public const int UsageError = 2;
+}
+
+/// <summary>
+/// Parses <c>--port</c>, <c>--seed</c>, <c>--webhook-url</c> (repeatable), <c>--webhook-secret</c>,
+/// <c>--help</c> and <c>--version</c>, as <c>--name value</c> or <c>--name=value</c>.
+/// Six options do not justify a parsing library.
+/// </summary>
+internal static class ServerArguments
+{
+    /// <summary>Environment variable that supplies the webhook secret without putting it on the
+    /// command line, where other local users could read it from the process list.</summary>
+    public const string WebhookSecretVariable = "STRIPE_TERMINAL_EMULATOR_WEBHOOK_SECRET";
+
+    public const string CommandName = "stripe-terminal-emulator";
+
+    public static string UsageText { get; } =
+        $"""
+        {CommandName}: the StripeTerminalKit emulator as a local Stripe API server (test mode only).
+        Serves the Stripe Terminal server-driven API on 127.0.0.1 (loopback only) for any Stripe client.
+
+        Usage: {CommandName} [options]
+
+        Options:
+          --port <port>             Port on 127.0.0.1 (default {ServerSettings.DefaultPort}; 0 picks a free port).
+          --seed <integer>          Seed for the emulator's randomness, for reproducible runs.
+          --webhook-url <url>       Forward signed webhook events to this http(s) URL. Repeat for more.
+          --webhook-secret <secret> Secret that signs webhooks (Stripe-Signature). Default: a fresh test
+                                    secret (whsec_...) printed once at start. Also read from
+                                    {WebhookSecretVariable}.
+          --version                 Print the version and exit.
+          -h, --help                Print this help and exit.
+
+        Point Stripe.net at it:
+          new StripeClient("sk_test_123", apiBase: "http://127.0.0.1:{ServerSettings.DefaultPort}")
+
+        Control endpoints (not part of Stripe's API):
+          GET    /_emulator/health
+          GET    /_emulator/info
+          GET    /_emulator/webhook_endpoints
+          POST   /_emulator/webhook_endpoints        (form field url=...)
+          DELETE /_emulator/webhook_endpoints/{"{id}"}
+
+        Exit codes: {ExitCodes.Success} stopped normally, {ExitCodes.StartFailed} could not start, {ExitCodes.UsageError} bad arguments.
+        """;
+
+    /// <summary>Parses the arguments; never throws for bad input.</summary>
+    /// <param name="args">The process arguments.</param>
+    /// <param name="getEnvironmentVariable">Reads an environment variable (injected for tests).</param>
+    public static CommandLineResult Parse(IReadOnlyList<string> args, Func<string, string?> getEnvironmentVariable)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
+
+        int? port = null;
+        int? seed = null;
+        string? secret = null;
+        var webhookUrls = new List<Uri>();
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "-h" or "--help" or "-?" or "/?")
+            {
+                return CommandLineResult.Help();
+            }
+
+            if (arg == "--version")
+            {
+                return CommandLineResult.Version();
+            }
+
+            var (name, inlineValue) = Split(arg);
+            if (name is not ("--port" or "--seed" or "--webhook-url" or "--webhook-secret"))
+            {
+                return CommandLineResult.Failed(name.StartsWith('-')
+                    ? $"unknown option '{Shorten(name)}'."
+                    : $"unexpected argument '{Shorten(name)}' (options start with --).");
+            }
+
+            string? value = inlineValue;
+            if (value is null)
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return CommandLineResult.Failed($"{name} needs a value.");
+                }
+
+                value = args[++i];
+            }
+
+            switch (name)
+            {
+                case "--port":
+                    if (port is not null)
+                    {
+                        return CommandLineResult.Failed("--port is given more than once.");
+                    }
+
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p > 65535)
+                    {
+                        return CommandLineResult.Failed(
+                            $"--port must be a whole number from 0 to 65535 (0 picks a free port), not '{Shorten(value)}'.");
+                    }
+
+                    port = p;
+                    break;
+
+                case "--seed":
+                    if (seed is not null)
+                    {
+                        return CommandLineResult.Failed("--seed is given more than once.");
+                    }
+
+                    if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s))
+                    {
+                        return CommandLineResult.Failed(
+                            $"--seed must be a whole number from {int.MinValue} to {int.MaxValue}, not '{Shorten(value)}'.");
+                    }
+
+                    seed = s;
+                    break;
+
+                case "--webhook-url":
+                    if (!Uri.TryCreate(value, UriKind.Absolute, out var url)
+                        || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                    {
+                        return CommandLineResult.Failed(
+                            $"--webhook-url must be an absolute http:// or https:// URL, not '{Shorten(value)}'.");
+                    }
+
+                    webhookUrls.Add(url);
+                    break;
+
+                default: // --webhook-secret
+                    if (secret is not null)
+                    {
+                        return CommandLineResult.Failed("--webhook-secret is given more than once.");
+                    }
+
+                    // The value is a secret: the message never repeats it.
+                    if (!IsUsableSecret(value))
+                    {
+                        return CommandLineResult.Failed("--webhook-secret must be non-empty and contain no spaces.");
+                    }
+
+                    secret = value;
+                    break;
+            }
+        }
+
+        if (secret is null)
+        {
+            var fromEnvironment = getEnvironmentVariable(WebhookSecretVariable);
+            if (!string.IsNullOrEmpty(fromEnvironment))
+            {
+                if (!IsUsableSecret(fromEnvironment))
+                {
+                    return CommandLineResult.Failed($"{WebhookSecretVariable} must contain no spaces.");
+                }
+
+                secret = fromEnvironment;
+            }
+        }
+
+        return CommandLineResult.Run(new ServerSettings
+        {
+            Port = port ?? ServerSettings.DefaultPort,
+            Seed = seed,
+            WebhookUrls = webhookUrls,
+            WebhookSecret = secret,
+        });
+    }
+
+    private static (string Name, string? Value) Split(string arg)
+    {
+        var equals = arg.IndexOf('=', StringComparison.Ordinal);
+        return arg.StartsWith("--", StringComparison.Ordinal) && equals > 0
+            ? (arg[..equals], arg[(equals + 1)..])
+            : (arg, null);
+    }
+
+    private static bool IsUsableSecret(string value) =>
+        value.Length > 0 && !value.Any(char.IsWhiteSpace);
+
+    // Keeps a pasted blob from flooding the terminal.
+    private static string Shorten(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 77), "...");
+}

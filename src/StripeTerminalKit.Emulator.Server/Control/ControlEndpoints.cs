@@ -1,0 +1,95 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using StripeTerminalKit.Emulator.Server.CommandLine;
+using StripeTerminalKit.Emulator.Server.Hosting;
+
+namespace StripeTerminalKit.Emulator.Server.Control;
+
+/// <summary>
+/// The emulator's own endpoints under <c>/_emulator/</c>: not part of Stripe's API, so they live
+/// under a prefix Stripe never uses. Documented in the project README.
+/// </summary>
+internal static class ControlEndpoints
+{
+    public const string Prefix = "/_emulator";
+
+    /// <summary>The tool's package version, without the source-revision suffix the SDK appends.</summary>
+    public static string Version { get; } =
+        (typeof(ControlEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? typeof(ControlEndpoints).Assembly.GetName().Version?.ToString()
+            ?? "unknown").Split('+')[0];
+
+    public static void MapControlEndpoints(this IEndpointRouteBuilder endpoints, ServerSettings settings, EmulatorBackend backend)
+    {
+        endpoints.MapGet(Prefix + "/health", () =>
+            TypedResults.Json(new HealthResponse("emulator.health", "ok"), ControlJsonContext.Default.HealthResponse));
+
+        endpoints.MapGet(Prefix + "/info", (HttpContext context, WebhookEndpointRegistry registry) =>
+            TypedResults.Json(
+                new InfoResponse(
+                    "emulator.info",
+                    Version,
+                    ApiBase(context.Request),
+                    StripeEmulator.ApiVersion,
+                    backend.Seed,
+                    settings.WebhookSecret is null,
+                    [.. registry.List().Select(ToResponse)]),
+                ControlJsonContext.Default.InfoResponse));
+
+        endpoints.MapGet(Prefix + "/webhook_endpoints", (WebhookEndpointRegistry registry) =>
+            TypedResults.Json(
+                new WebhookEndpointList("list", Prefix + "/webhook_endpoints", false, [.. registry.List().Select(ToResponse)]),
+                ControlJsonContext.Default.WebhookEndpointList));
+
+        endpoints.MapPost(Prefix + "/webhook_endpoints", AddWebhookEndpointAsync);
+
+        endpoints.MapDelete(Prefix + "/webhook_endpoints/{id}", (string id, WebhookEndpointRegistry registry) =>
+            registry.Remove(id)
+                ? (IResult)Json(new WebhookEndpointResponse(id, "emulator.webhook_endpoint", string.Empty, Deleted: true))
+                : Error(StatusCodes.Status404NotFound, "resource_missing", $"No such webhook endpoint: '{id}'", "id"));
+
+        // Anything else under the prefix is a typo, not a Stripe call: say so rather than forward it.
+        endpoints.Map(Prefix + "/{**rest}", (HttpContext context) =>
+            Error(
+                StatusCodes.Status404NotFound,
+                "resource_missing",
+                $"Unknown emulator control endpoint: {context.Request.Method} {context.Request.Path}. See GET {Prefix}/info and the README.",
+                null));
+    }
+
+    private static async Task<IResult> AddWebhookEndpointAsync(HttpContext context, WebhookEndpointRegistry registry)
+    {
+        string? url = null;
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            url = form["url"].ToString();
+        }
+
+        if (string.IsNullOrEmpty(url))
+        {
+            return (IResult)Error(StatusCodes.Status400BadRequest, "parameter_missing", "Missing required param: url.", "url");
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return Error(StatusCodes.Status400BadRequest, "url_invalid", "Invalid URL: url must be an absolute http:// or https:// URL.", "url");
+        }
+
+        return Json(ToResponse(registry.Add(uri)));
+    }
+
+    private static string ApiBase(HttpRequest request) => $"{request.Scheme}://{request.Host}";
+
+    private static WebhookEndpointResponse ToResponse(WebhookEndpoint endpoint) =>
+        new(endpoint.Id, "emulator.webhook_endpoint", endpoint.Url.ToString());
+
+    private static JsonHttpResult<WebhookEndpointResponse> Json(WebhookEndpointResponse response) =>
+        TypedResults.Json(response, ControlJsonContext.Default.WebhookEndpointResponse);
+
+    private static JsonHttpResult<ErrorResponse> Error(int statusCode, string code, string message, string? param) =>
+        TypedResults.Json(
+            new ErrorResponse(new ErrorDetail("invalid_request_error", message, code, param)),
+            ControlJsonContext.Default.ErrorResponse,
+            statusCode: statusCode);
+}

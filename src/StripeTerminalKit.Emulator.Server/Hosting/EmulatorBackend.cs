@@ -1,0 +1,32 @@
+namespace StripeTerminalKit.Emulator.Server.Hosting;
+
+/// <summary>
+/// What the server needs from an emulator: the handler that answers Stripe requests and a way
+/// to deliver webhooks to a URL. Kept apart from <see cref="StripeEmulator"/> so the HTTP layer
+/// can be tested against handlers that misbehave on purpose.
+/// </summary>
+internal sealed class EmulatorBackend
+{
+    /// <summary>Answers every Stripe path in-process; may throw <see cref="HttpRequestException"/>
+    /// to simulate a response lost after the change was applied.</summary>
+    public required HttpMessageHandler Handler { get; init; }
+
+    /// <summary>Starts delivering signed webhooks to a URL; disposing the result stops it.</summary>
+    public required Func<Uri, IDisposable> SubscribeWebhooks { get; init; }
+
+    /// <summary>The seed the emulator runs with, reported by <c>/_emulator/info</c>.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Serves <paramref name="emulator"/>.</summary>
+    /// <param name="emulator">The emulator; the caller keeps ownership and disposes it after the server.</param>
+    public static EmulatorBackend For(StripeEmulator emulator)
+    {
+        ArgumentNullException.ThrowIfNull(emulator);
+        return new EmulatorBackend
+        {
+            Handler = emulator.CreateHttpMessageHandler(),
+            SubscribeWebhooks = url => emulator.Webhooks.AddEndpoint(url),
+            Seed = emulator.Options.Seed,
+        };
+    }
+}

@@ -1,0 +1,1010 @@
+namespace StripeTerminalKit.Checkout;
+
+internal sealed partial class CheckoutMachine
+{
+    private ref partial struct Run
+    {
+        // ---- Answers --------------------------------------------------------------------------
+
+        private void OnAnswer(in CheckoutEvent e)
+        {
+            if (e.Ticket == 0)
+            {
+                return;
+            }
+
+            if (_s.Pending == PendingKind.Mutation && e.Ticket == _s.MutationTicket)
+            {
+                var kind = _s.PendingMutation;
+                _s.Pending = PendingKind.None;
+                if (e.Kind == CheckoutEventKind.RequestFailed)
+                {
+                    OnMutationFailed(kind, e.Failure);
+                }
+                else if (!AnswerFits(kind, in e))
+                {
+                    // An answer that does not fit the question tells us nothing: treat it as lost.
+                    OnMutationFailed(kind, new ApiFailure(ApiFailureKind.Network));
+                }
+                else
+                {
+                    OnMutationSucceeded(kind, in e);
+                }
+            }
+            else if (_s.Pending == PendingKind.Reads && (e.Ticket == _s.ReaderTicket || e.Ticket == _s.IntentTicket))
+            {
+                OnReadAnswer(in e);
+            }
+
+            // Anything else is late, duplicated or from a previous attempt: ignored.
+        }
+
+        private readonly bool AnswerFits(CheckoutCommandKind kind, in CheckoutEvent e) => kind switch
+        {
+            CheckoutCommandKind.CreatePaymentIntent =>
+                e.Kind == CheckoutEventKind.PaymentIntentReceived && !string.IsNullOrEmpty(e.Intent.Id),
+            CheckoutCommandKind.CancelPaymentIntent or CheckoutCommandKind.CapturePaymentIntent =>
+                e.Kind == CheckoutEventKind.PaymentIntentReceived && e.Intent.Id == _s.PaymentIntentId,
+            CheckoutCommandKind.RefundPayment => e.Kind == CheckoutEventKind.RefundReceived,
+            _ => e.Kind == CheckoutEventKind.ReaderReceived && e.Reader.ReaderId == _s.Request.ReaderId,
+        };
+
+        private void OnMutationSucceeded(CheckoutCommandKind kind, in CheckoutEvent e)
+        {
+            _s.RetryCount = 0;
+            NeedNewKey(kind);
+            if (_s.IsCompleted)
+            {
+                OnOperationMutationAnswer(kind, in e);
+                return;
+            }
+
+            switch (kind)
+            {
+                case CheckoutCommandKind.CreatePaymentIntent:
+                    _s.PaymentIntentId = e.Intent.Id;
+                    _s.Known = e.Intent;
+                    if (_s.End != EndIntent.None)
+                    {
+                        // Never handed to a reader, but cancel it so nothing can use it later.
+                        IssueCancelIntent();
+                    }
+                    else if (_s.Request.CartLines is not null)
+                    {
+                        IssueDisplay();
+                    }
+                    else
+                    {
+                        StartAttempt();
+                    }
+
+                    break;
+                case CheckoutCommandKind.SetReaderDisplay:
+                    ContinueAfterDisplay();
+                    break;
+                case CheckoutCommandKind.ProcessPaymentIntent:
+                case CheckoutCommandKind.CollectPaymentMethod:
+                case CheckoutCommandKind.ConfirmPaymentIntent:
+                    _s.Phase = CheckoutPhase.AwaitingReader;
+                    _s.WaitStartedAt = _now;
+                    if (IsOurs(e.Reader))
+                    {
+                        _s.AmbiguousSend = false;
+                        OnFreshReader(e.Reader);
+                    }
+                    else
+                    {
+                        // Acknowledged, yet the reader shows something else: find out what happened.
+                        _s.Phase = CheckoutPhase.Verifying;
+                        _s.AmbiguousSend = true;
+                        _s.LastSendFailure = ApiFailureKind.Network;
+                        IssueReads(reader: true, intent: true);
+                    }
+
+                    break;
+                case CheckoutCommandKind.CancelReaderAction:
+                    _s.ActionMayBeInProgress = false;
+                    IssueCancelIntent();
+                    break;
+                case CheckoutCommandKind.CancelPaymentIntent:
+                case CheckoutCommandKind.CapturePaymentIntent:
+                    _s.FreshIntent = e.Intent;
+                    _s.HasFreshIntent = true;
+                    Decide();
+                    break;
+                case CheckoutCommandKind.RefundPayment:
+                    if (e.Refund.Status is RefundStatus.Failed or RefundStatus.Canceled)
+                    {
+                        CompleteAttention(NeedsAttentionReason.RefundRejected, "refund_failed");
+                    }
+                    else
+                    {
+                        _s.AmountRefunded += e.Refund.Amount;
+                        _s.RefundId = e.Refund.Id;
+                        CompleteByIntent();
+                    }
+
+                    break;
+            }
+        }
+
+        private void ContinueAfterDisplay()
+        {
+            if (_s.End != EndIntent.None)
+            {
+                IssueCancelIntent();
+            }
+            else
+            {
+                StartAttempt();
+            }
+        }
+
+        private void StartAttempt()
+        {
+            if (_s.Attempt == 0)
+            {
+                _s.Attempt = 1;
+            }
+
+            _s.Step = FirstStep();
+            IssueSend();
+        }
+
+        private readonly ReaderStep FirstStep() =>
+            _s.Request.Flow == CheckoutFlow.CollectThenConfirm ? ReaderStep.Collect : ReaderStep.Process;
+
+        private void OnMutationFailed(CheckoutCommandKind kind, ApiFailure f)
+        {
+            if (f.IsStoredUnderKey)
+            {
+                NeedNewKey(kind);
+            }
+
+            if (_s.IsCompleted)
+            {
+                OnOperationMutationFailed(kind, f);
+                return;
+            }
+
+            switch (kind)
+            {
+                case CheckoutCommandKind.CreatePaymentIntent:
+                    if (f.IsAmbiguous || f.IsRetryLater)
+                    {
+                        if (_s.End != EndIntent.None)
+                        {
+                            // No PaymentIntent we know of, so none was handed to a reader: nothing can be charged.
+                            CompleteByIntent();
+                        }
+                        else
+                        {
+                            RetryLater(kind);
+                        }
+                    }
+                    else
+                    {
+                        BeginFail(f.Kind == ApiFailureKind.IdempotencyMismatch
+                            ? CheckoutFailureReason.IdempotencyConflict
+                            : CheckoutFailureReason.PaymentIntentRejected, f.Code);
+                    }
+
+                    break;
+                case CheckoutCommandKind.SetReaderDisplay:
+                    if (f.Kind == ApiFailureKind.ReaderOffline)
+                    {
+                        BeginFail(CheckoutFailureReason.ReaderOffline, f.Code);
+                    }
+                    else if (f.Kind == ApiFailureKind.ReaderUnavailable)
+                    {
+                        BeginFail(CheckoutFailureReason.ReaderUnavailable, f.Code);
+                    }
+                    else
+                    {
+                        // The cart is cosmetic; the payment step reports real reader trouble.
+                        ContinueAfterDisplay();
+                    }
+
+                    break;
+                case CheckoutCommandKind.ProcessPaymentIntent:
+                case CheckoutCommandKind.CollectPaymentMethod:
+                case CheckoutCommandKind.ConfirmPaymentIntent:
+                    OnSendFailed(kind, f);
+                    break;
+                case CheckoutCommandKind.CancelReaderAction:
+                    if (f.Kind == ApiFailureKind.ReaderBusy)
+                    {
+                        // Mid-authorisation: the reader cannot stop now; wait for the outcome.
+                        _s.CancelBusyUntil = _now + _o.CancelBusyGrace;
+                        _s.Phase = CheckoutPhase.AwaitingReader;
+                        SchedulePoll();
+                    }
+                    else if (f.IsAmbiguous)
+                    {
+                        VerifyAfterFailure(reader: true);
+                    }
+                    else if (f.IsRetryLater)
+                    {
+                        RetryLater(kind);
+                    }
+                    else
+                    {
+                        // Offline or refused: cancelling the PaymentIntent is what guarantees no charge.
+                        IssueCancelIntent();
+                    }
+
+                    break;
+                case CheckoutCommandKind.CancelPaymentIntent:
+                    if (f.IsAmbiguous || f.Kind == ApiFailureKind.InvalidState)
+                    {
+                        VerifyAfterFailure(reader: true);
+                    }
+                    else if (f.IsRetryLater)
+                    {
+                        RetryLater(kind);
+                    }
+                    else
+                    {
+                        CompleteAttention(f.Kind == ApiFailureKind.NotFound
+                            ? NeedsAttentionReason.PaymentIntentNotFound
+                            : NeedsAttentionReason.CancellationRejected, f.Code);
+                    }
+
+                    break;
+                case CheckoutCommandKind.CapturePaymentIntent:
+                    if (f.IsAmbiguous || f.Kind == ApiFailureKind.InvalidState)
+                    {
+                        VerifyAfterFailure(reader: false);
+                    }
+                    else if (f.IsRetryLater)
+                    {
+                        RetryLater(kind, _s.MutationAmount);
+                    }
+                    else
+                    {
+                        CompleteAttention(f.Kind == ApiFailureKind.NotFound
+                            ? NeedsAttentionReason.PaymentIntentNotFound
+                            : NeedsAttentionReason.CaptureRejected, f.Code);
+                    }
+
+                    break;
+                case CheckoutCommandKind.RefundPayment:
+                    if (f.IsAmbiguous)
+                    {
+                        VerifyAfterFailure(reader: false);
+                    }
+                    else if (f.IsRetryLater)
+                    {
+                        RetryLater(kind, _s.MutationAmount);
+                    }
+                    else
+                    {
+                        CompleteAttention(NeedsAttentionReason.RefundRejected, f.Code);
+                    }
+
+                    break;
+            }
+        }
+
+        private void OnSendFailed(CheckoutCommandKind kind, ApiFailure f)
+        {
+            switch (f.Kind)
+            {
+                case ApiFailureKind.Network:
+                case ApiFailureKind.ServerError:
+                case ApiFailureKind.ReaderTimeout:
+                case ApiFailureKind.ReaderBusy:
+                case ApiFailureKind.InvalidState:
+                case ApiFailureKind.CardDeclined:
+                    // Ambiguous, or a sign the state is not what we think (our own action from a lost
+                    // request, a PaymentIntent already past this step): re-read before acting again.
+                    _s.AmbiguousSend = true;
+                    _s.LastSendFailure = f.Kind;
+                    _s.LastFailureCode = f.Code;
+                    _s.Phase = CheckoutPhase.Verifying;
+                    IssueReads(reader: true, intent: true);
+                    break;
+                case ApiFailureKind.Conflict:
+                case ApiFailureKind.RateLimited:
+                    RetryLater(kind);
+                    break;
+                case ApiFailureKind.ReaderOffline:
+                    BeginFail(CheckoutFailureReason.ReaderOffline, f.Code);
+                    break;
+                case ApiFailureKind.ReaderUnavailable:
+                case ApiFailureKind.NotFound:
+                    BeginFail(CheckoutFailureReason.ReaderUnavailable, f.Code);
+                    break;
+                case ApiFailureKind.IdempotencyMismatch:
+                    BeginFail(CheckoutFailureReason.IdempotencyConflict, f.Code);
+                    break;
+                default:
+                    BeginFail(CheckoutFailureReason.RequestRejected, f.Code);
+                    break;
+            }
+        }
+
+        private void VerifyAfterFailure(bool reader)
+        {
+            // The first re-read is immediate; repeated failures back off.
+            if (_s.RetryCount == 0)
+            {
+                _s.RetryCount++;
+                IssueReads(reader, intent: true);
+            }
+            else
+            {
+                _s.ReadReader = reader;
+                _s.ReadIntent = true;
+                Schedule(NextAction.Verify, _o.RetryDelay(_s.RetryCount++));
+            }
+        }
+
+        private void OnReadAnswer(in CheckoutEvent e)
+        {
+            var isReader = e.Ticket == _s.ReaderTicket;
+            if (e.Kind == CheckoutEventKind.RequestFailed)
+            {
+                if (!isReader && e.Failure.Kind == ApiFailureKind.NotFound)
+                {
+                    if (_s.IsCompleted)
+                    {
+                        FinishOperation(CheckoutOperationStatus.Failed, 0, CheckoutOperationRejection.RejectedByStripe, null, e.Failure.Code);
+                    }
+                    else
+                    {
+                        CompleteAttention(NeedsAttentionReason.PaymentIntentNotFound, e.Failure.Code);
+                    }
+
+                    return;
+                }
+
+                if (isReader && e.Failure.Kind is ApiFailureKind.NotFound or ApiFailureKind.ReaderUnavailable)
+                {
+                    // A reader that is gone runs no action of ours.
+                    StoreReader(new ReaderObservation(_s.Request.ReaderId, ReaderActionType.None));
+                }
+                else
+                {
+                    RetryReads();
+                    return;
+                }
+            }
+            else if (isReader)
+            {
+                if (e.Kind != CheckoutEventKind.ReaderReceived || e.Reader.ReaderId != _s.Request.ReaderId)
+                {
+                    RetryReads();
+                    return;
+                }
+
+                StoreReader(e.Reader);
+            }
+            else
+            {
+                if (e.Kind != CheckoutEventKind.PaymentIntentReceived || e.Intent.Id != _s.PaymentIntentId)
+                {
+                    RetryReads();
+                    return;
+                }
+
+                _s.FreshIntent = e.Intent;
+                _s.HasFreshIntent = true;
+                _s.IntentTicket = 0;
+            }
+
+            if (_s.ReaderTicket == 0 && _s.IntentTicket == 0)
+            {
+                _s.Pending = PendingKind.None;
+                OnReadsComplete();
+            }
+        }
+
+        private void StoreReader(in ReaderObservation reader)
+        {
+            _s.FreshReader = reader;
+            _s.HasFreshReader = true;
+            _s.ReaderTicket = 0;
+        }
+
+        private void RetryReads()
+        {
+            _s.Pending = PendingKind.None;
+            _s.ReaderTicket = 0;
+            _s.IntentTicket = 0;
+            Schedule(NextAction.Verify, _o.RetryDelay(_s.RetryCount++));
+        }
+
+        private void OnReadsComplete()
+        {
+            if (_s.IsCompleted)
+            {
+                if (_s.Operation != PostOperation.None && _s.HasFreshIntent)
+                {
+                    OnOperationIntent(_s.FreshIntent);
+                }
+
+                return;
+            }
+
+            if ((_s.ReadIntent || _s.DecideAfterReads) && _s.HasFreshIntent)
+            {
+                Decide();
+            }
+            else if (_s.HasFreshReader)
+            {
+                OnFreshReader(in _s.FreshReader);
+            }
+        }
+
+        /// <summary>A fresh reader read while the payment is with the reader (an acknowledgement or a poll).</summary>
+        private void OnFreshReader(in ReaderObservation r)
+        {
+            _s.FreshReader = r;
+            _s.HasFreshReader = true;
+            if (IsOurs(in r) && r.ActionStatus == ReaderActionStatus.InProgress)
+            {
+                _s.ActionMayBeInProgress = true;
+                KeepWaiting();
+            }
+            else
+            {
+                // The action is over (or gone): the PaymentIntent decides.
+                _s.DecideAfterReads = false;
+                IssueReads(reader: false, intent: true);
+            }
+        }
+
+        private void KeepWaiting()
+        {
+            _s.Phase = CheckoutPhase.AwaitingReader;
+            if (_s.End != EndIntent.None)
+            {
+                CancelActionOrWait();
+            }
+            else if (_s.HintPending)
+            {
+                IssueReads(reader: true, intent: true);
+            }
+            else
+            {
+                SchedulePoll();
+            }
+        }
+
+        // ---- Deciding from fresh reads --------------------------------------------------------
+
+        /// <summary>The heart: given a fresh PaymentIntent (and the reader when needed) and what we intend, act.</summary>
+        private void Decide()
+        {
+            _s.DecideAfterReads = false;
+            var pi = _s.FreshIntent;
+            _s.Known = pi;
+            // An explicit cancel, or a PaymentIntent we already tried to cancel, is never captured.
+            var cancel = _s.End == EndIntent.Cancel || _s.Abandoned;
+            var ending = _s.End != EndIntent.None;
+
+            switch (pi.Status)
+            {
+                case PaymentIntentStatus.Succeeded:
+                    _s.ActionMayBeInProgress = false;
+                    _s.AmbiguousSend = false;
+                    if (cancel)
+                    {
+                        // Captured in one step (eftpos, automatic capture): cancelling means refunding.
+                        RefundForCancel(in pi);
+                    }
+                    else if (!AmountMatches(in pi))
+                    {
+                        CompleteAttention(NeedsAttentionReason.AmountMismatch, null);
+                    }
+                    else
+                    {
+                        CompleteSucceeded(in pi);
+                    }
+
+                    break;
+                case PaymentIntentStatus.RequiresCapture:
+                    _s.ActionMayBeInProgress = false;
+                    _s.AmbiguousSend = false;
+                    if (cancel)
+                    {
+                        _s.Voided = true;
+                        IssueCancelIntent();
+                    }
+                    else if (!AmountMatches(in pi))
+                    {
+                        CompleteAttention(NeedsAttentionReason.AmountMismatch, null);
+                    }
+                    else if (_s.Request.CaptureMode == CheckoutCaptureMode.Manual)
+                    {
+                        CompleteAuthorized(in pi);
+                    }
+                    else
+                    {
+                        // Verified authorised (not abandoned): capture what was authorised, tip included.
+                        IssueCapture(pi.AmountCapturable);
+                    }
+
+                    break;
+                case PaymentIntentStatus.RequiresConfirmation when _s.Step == ReaderStep.Collect && !ending:
+                    // Two-step: the card was collected; confirm it on the reader.
+                    _s.AmbiguousSend = false;
+                    _s.ActionMayBeInProgress = false;
+                    _s.Step = ReaderStep.Confirm;
+                    NeedNewKey(CheckoutCommandKind.ConfirmPaymentIntent);
+                    IssueSend();
+                    break;
+                case PaymentIntentStatus.RequiresPaymentMethod:
+                case PaymentIntentStatus.RequiresConfirmation:
+                    DecideFromReader(in pi);
+                    break;
+                case PaymentIntentStatus.Canceled:
+                    _s.ActionMayBeInProgress = false;
+                    _s.AmbiguousSend = false;
+                    if (ending)
+                    {
+                        CompleteByIntent();
+                    }
+                    else
+                    {
+                        _s.End = EndIntent.Fail;
+                        _s.FailureReason = CheckoutFailureReason.PaymentIntentCanceled;
+                        _s.FailureCode = pi.CancellationReason;
+                        CompleteByIntent();
+                    }
+
+                    break;
+                default:
+                    // processing, requires_action or a status we do not know: look again shortly.
+                    _s.Phase = CheckoutPhase.Verifying;
+                    VerifyLater(_o.PollInterval);
+                    break;
+            }
+        }
+
+        /// <summary>No money moved yet: the reader action tells whether to wait, retry, resend or end.</summary>
+        private void DecideFromReader(in PaymentIntentObservation pi)
+        {
+            if (!_s.HasFreshReader)
+            {
+                _s.DecideAfterReads = true;
+                IssueReads(reader: true, intent: false);
+                return;
+            }
+
+            var r = _s.FreshReader;
+            var ending = _s.End != EndIntent.None;
+            if (IsOurs(in r))
+            {
+                switch (r.ActionStatus)
+                {
+                    case ReaderActionStatus.InProgress:
+                        _s.ActionMayBeInProgress = true;
+                        if (_s.AmbiguousSend || _s.Phase != CheckoutPhase.AwaitingReader)
+                        {
+                            // The send we could not confirm did reach the reader: never send it again.
+                            _s.WaitStartedAt = _now;
+                        }
+
+                        _s.AmbiguousSend = false;
+                        KeepWaiting();
+                        return;
+                    case ReaderActionStatus.Failed:
+                        _s.ActionMayBeInProgress = false;
+                        _s.AmbiguousSend = false;
+                        if (ending)
+                        {
+                            IssueCancelIntent();
+                        }
+                        else if (r.FailureCode == CustomerCanceled)
+                        {
+                            SetEnd(EndIntent.Cancel, CheckoutCanceledBy.Customer);
+                            IssueCancelIntent();
+                        }
+                        else
+                        {
+                            var code = pi.DeclineCode ?? r.DeclineCode ?? r.FailureCode ?? pi.ErrorCode;
+                            AttemptFailed(code, IsDecline(in pi, in r));
+                        }
+
+                        return;
+                    default:
+                        // The reader says done but the PaymentIntent does not show it yet.
+                        _s.ActionMayBeInProgress = false;
+                        _s.AmbiguousSend = false;
+                        if (_s.End == EndIntent.Cancel || _s.Abandoned)
+                        {
+                            IssueCancelIntent();
+                        }
+                        else
+                        {
+                            _s.Phase = CheckoutPhase.Verifying;
+                            VerifyLater(_o.EndingPollInterval);
+                        }
+
+                        return;
+                }
+            }
+
+            // Our action is not on the reader.
+            _s.ActionMayBeInProgress = false;
+            if (ending)
+            {
+                IssueCancelIntent();
+            }
+            else if (_s.AmbiguousSend)
+            {
+                switch (_s.LastSendFailure)
+                {
+                    case ApiFailureKind.ReaderBusy:
+                        _s.AmbiguousSend = false;
+                        SetFail(CheckoutFailureReason.ReaderBusy, _s.LastFailureCode ?? "terminal_reader_busy");
+                        IssueCancelIntent();
+                        break;
+                    case ApiFailureKind.InvalidState:
+                    case ApiFailureKind.CardDeclined:
+                        _s.AmbiguousSend = false;
+                        AttemptFailed(pi.DeclineCode ?? _s.LastFailureCode ?? pi.ErrorCode, _s.LastSendFailure == ApiFailureKind.CardDeclined);
+                        break;
+                    default:
+                        // Verified not delivered, and the PaymentIntent cannot have been charged: resend
+                        // (under the same key unless Stripe stored the failure).
+                        _s.Phase = CheckoutPhase.SendingToReader;
+                        RetryLater(SendKind());
+                        break;
+                }
+            }
+            else if (_s.Phase != CheckoutPhase.AwaitingRetry)
+            {
+                // Acknowledged earlier, now gone: cleared on the reader, replaced, or the reader restarted.
+                AttemptFailed(ActionInterrupted, decline: false);
+            }
+        }
+
+        private readonly CheckoutCommandKind SendKind() => _s.Step switch
+        {
+            ReaderStep.Collect => CheckoutCommandKind.CollectPaymentMethod,
+            ReaderStep.Confirm => CheckoutCommandKind.ConfirmPaymentIntent,
+            _ => CheckoutCommandKind.ProcessPaymentIntent,
+        };
+
+        private readonly bool IsOurs(in ReaderObservation r)
+        {
+            if (_s.PaymentIntentId is null || r.ReaderId != _s.Request.ReaderId || r.ActionPaymentIntentId != _s.PaymentIntentId)
+            {
+                return false;
+            }
+
+            return _s.Step switch
+            {
+                ReaderStep.Collect => r.ActionType == ReaderActionType.CollectPaymentMethod,
+                ReaderStep.Confirm => r.ActionType == ReaderActionType.ConfirmPaymentIntent,
+                _ => r.ActionType == ReaderActionType.ProcessPaymentIntent,
+            };
+        }
+
+        private static bool IsDecline(in PaymentIntentObservation pi, in ReaderObservation r)
+        {
+            if (pi.DeclineCode is not null || r.DeclineCode is not null)
+            {
+                return true;
+            }
+
+            var code = r.FailureCode;
+            return code is not null
+                && code != ConnectionError
+                && code != ActionInterrupted
+                && !code.Contains("timeout", StringComparison.Ordinal)
+                && !code.Contains("timed_out", StringComparison.Ordinal);
+        }
+
+        private readonly bool AmountMatches(in PaymentIntentObservation pi) => pi.Amount - pi.TipAmount == _s.Request.Amount;
+
+        private void AttemptFailed(string? code, bool decline)
+        {
+            _s.ActionMayBeInProgress = false;
+            _s.LastFailureCode = code;
+            _s.LastWasDecline = decline;
+            if (decline)
+            {
+                _s.LastDeclineCode = code;
+            }
+
+            if (_s.Request.WaitForRetryAfterDecline)
+            {
+                _s.Phase = CheckoutPhase.AwaitingRetry;
+                _s.Next = NextAction.None;
+            }
+            else
+            {
+                if (decline)
+                {
+                    SetEnd(EndIntent.Decline, CheckoutCanceledBy.Merchant);
+                }
+                else
+                {
+                    SetFail(CheckoutFailureReason.ReaderActionFailed, code);
+                }
+
+                IssueCancelIntent();
+            }
+        }
+
+        // ---- Ending ---------------------------------------------------------------------------
+
+        private void OnDeadline()
+        {
+            if (_s.Phase == CheckoutPhase.AwaitingRetry)
+            {
+                // Nobody retried: the checkout ends as what happened to the last card.
+                if (_s.LastWasDecline)
+                {
+                    BeginEnd(EndIntent.Decline, CheckoutCanceledBy.Deadline);
+                }
+                else
+                {
+                    BeginFail(CheckoutFailureReason.ReaderActionFailed, _s.LastFailureCode);
+                }
+            }
+            else
+            {
+                BeginEnd(EndIntent.Deadline, CheckoutCanceledBy.Deadline);
+            }
+        }
+
+        private void BeginFail(CheckoutFailureReason reason, string? code)
+        {
+            if (_s.IsCompleted)
+            {
+                return;
+            }
+
+            SetFail(reason, code);
+            ContinueEnding();
+        }
+
+        private void BeginEnd(EndIntent intent, CheckoutCanceledBy by)
+        {
+            if (_s.IsCompleted)
+            {
+                return;
+            }
+
+            SetEnd(intent, by);
+            ContinueEnding();
+        }
+
+        private void SetEnd(EndIntent intent, CheckoutCanceledBy by)
+        {
+            // The first reason wins, except that an explicit cancel or a failure overrides the deadline.
+            if (_s.End == EndIntent.None || (_s.End == EndIntent.Deadline && intent is EndIntent.Cancel or EndIntent.Fail))
+            {
+                _s.End = intent;
+                _s.CanceledBy = by;
+            }
+
+            var stop = _now + _o.SettleGrace;
+            if (stop < _s.HardStopAt)
+            {
+                _s.HardStopAt = stop;
+            }
+        }
+
+        private void SetFail(CheckoutFailureReason reason, string? code)
+        {
+            if (_s.End is EndIntent.None or EndIntent.Deadline)
+            {
+                _s.FailureReason = reason;
+                _s.FailureCode = code;
+            }
+
+            SetEnd(EndIntent.Fail, CheckoutCanceledBy.Merchant);
+        }
+
+        private void ContinueEnding()
+        {
+            if (_s.Pending != PendingKind.None)
+            {
+                // The answer in flight continues the wind-down.
+                return;
+            }
+
+            switch (_s.Phase)
+            {
+                case CheckoutPhase.New:
+                case CheckoutPhase.CreatingIntent:
+                    if (_s.PaymentIntentId is null)
+                    {
+                        CompleteByIntent();
+                    }
+                    else
+                    {
+                        IssueCancelIntent();
+                    }
+
+                    break;
+                case CheckoutPhase.DisplayingCart:
+                case CheckoutPhase.AwaitingRetry:
+                    IssueCancelIntent();
+                    break;
+                case CheckoutPhase.AwaitingReader:
+                    if (_s.ActionMayBeInProgress)
+                    {
+                        CancelActionOrWait();
+                    }
+                    else
+                    {
+                        IssueCancelIntent();
+                    }
+
+                    break;
+                case CheckoutPhase.CancelingReaderAction:
+                case CheckoutPhase.CancelingIntent:
+                case CheckoutPhase.RefundingForCancel:
+                    if (_s.Next == NextAction.None)
+                    {
+                        IssueReads(reader: true, intent: true);
+                    }
+
+                    break;
+                default:
+                    // Sending, verifying, capturing: re-read; Decide knows what the end intent needs.
+                    IssueReads(reader: true, intent: true);
+                    break;
+            }
+        }
+
+        private void CancelActionOrWait()
+        {
+            if (_s.CancelBusyUntil == DateTimeOffset.MinValue)
+            {
+                IssueCancelAction();
+            }
+            else if (_now < _s.CancelBusyUntil)
+            {
+                // terminal_reader_busy: the authorisation is under way; its outcome decides.
+                _s.Phase = CheckoutPhase.AwaitingReader;
+                SchedulePoll();
+            }
+            else
+            {
+                // Waited long enough: cancelling the PaymentIntent stops any later authorisation.
+                IssueCancelIntent();
+            }
+        }
+
+        private void RefundForCancel(in PaymentIntentObservation pi)
+        {
+            _s.Voided = false;
+            _s.AmountCaptured = pi.AmountReceived;
+            _s.AmountRefunded = pi.AmountRefunded;
+            var remaining = pi.AmountReceived - pi.AmountRefunded;
+            if (remaining <= 0)
+            {
+                CompleteByIntent();
+            }
+            else
+            {
+                IssueRefund(remaining);
+            }
+        }
+
+        private void HardStop()
+        {
+            if (_s.PaymentIntentId is null)
+            {
+                CompleteByIntent();
+                return;
+            }
+
+            var reason = _s.Phase switch
+            {
+                CheckoutPhase.RefundingForCancel => NeedsAttentionReason.RefundUnconfirmed,
+                CheckoutPhase.Capturing => NeedsAttentionReason.CaptureUnconfirmed,
+                CheckoutPhase.CancelingReaderAction or CheckoutPhase.CancelingIntent => NeedsAttentionReason.CancellationUnconfirmed,
+                _ when _s.Known.Id is not null && _s.Known.Status is PaymentIntentStatus.Processing or PaymentIntentStatus.RequiresAction
+                    => NeedsAttentionReason.PaymentIntentProcessing,
+                _ when _s.End == EndIntent.Cancel => NeedsAttentionReason.CancellationUnconfirmed,
+                _ => NeedsAttentionReason.OutcomeUnknown,
+            };
+            CompleteAttention(reason, null);
+        }
+
+        // ---- Completion -----------------------------------------------------------------------
+
+        private void CompleteSucceeded(in PaymentIntentObservation pi)
+        {
+            _s.Phase = CheckoutPhase.Captured;
+            _s.AmountCaptured = pi.AmountReceived;
+            _s.AmountRefunded = pi.AmountRefunded;
+            _s.AmountCapturable = 0;
+            Complete(NewSucceeded(in pi));
+        }
+
+        private void CompleteAuthorized(in PaymentIntentObservation pi)
+        {
+            _s.Phase = CheckoutPhase.Authorized;
+            _s.AmountCapturable = pi.AmountCapturable;
+            Complete(NewSucceeded(in pi));
+        }
+
+        private readonly CheckoutSucceeded NewSucceeded(in PaymentIntentObservation pi) => new()
+        {
+            CheckoutId = CheckoutId,
+            PaymentIntentId = pi.Id,
+            Attempts = _s.Attempt,
+            CompletedAt = _now,
+            Amount = pi.Amount,
+            TipAmount = pi.TipAmount,
+            AmountCaptured = pi.AmountReceived,
+            Currency = _s.Request.Currency,
+            CardBrand = pi.CardBrand,
+            Last4 = pi.Last4,
+            Network = pi.Network,
+            ChargeId = pi.ChargeId,
+        };
+
+        private void CompleteByIntent()
+        {
+            _s.Phase = CheckoutPhase.Closed;
+            CheckoutResult result = _s.End switch
+            {
+                EndIntent.Cancel or EndIntent.Deadline => new CheckoutCanceled
+                {
+                    CheckoutId = CheckoutId,
+                    PaymentIntentId = _s.PaymentIntentId,
+                    Attempts = _s.Attempt,
+                    CompletedAt = _now,
+                    CanceledBy = _s.End == EndIntent.Deadline ? CheckoutCanceledBy.Deadline : _s.CanceledBy,
+                    Voided = _s.Voided,
+                    AmountRefunded = _s.AmountRefunded,
+                    RefundId = _s.RefundId,
+                    LastDeclineCode = _s.LastDeclineCode,
+                },
+                EndIntent.Decline => new CheckoutDeclined
+                {
+                    CheckoutId = CheckoutId,
+                    PaymentIntentId = _s.PaymentIntentId,
+                    Attempts = _s.Attempt,
+                    CompletedAt = _now,
+                    DeclineCode = _s.LastDeclineCode ?? _s.LastFailureCode,
+                },
+                _ => new CheckoutFailed
+                {
+                    CheckoutId = CheckoutId,
+                    PaymentIntentId = _s.PaymentIntentId,
+                    Attempts = _s.Attempt,
+                    CompletedAt = _now,
+                    Reason = _s.FailureReason,
+                    Code = _s.FailureCode,
+                },
+            };
+            Complete(result);
+        }
+
+        private void CompleteAttention(NeedsAttentionReason reason, string? code)
+        {
+            _s.Phase = CheckoutPhase.Attention;
+            Complete(new CheckoutNeedsAttention
+            {
+                CheckoutId = CheckoutId,
+                PaymentIntentId = _s.PaymentIntentId,
+                Attempts = _s.Attempt,
+                CompletedAt = _now,
+                Reason = reason,
+                Code = code,
+            });
+        }
+
+        private void Complete(CheckoutResult result)
+        {
+            _s.Result = result;
+            _s.Pending = PendingKind.None;
+            _s.Next = NextAction.None;
+            _s.HintPending = false;
+            _s.AmbiguousSend = false;
+            _cmds.Add(new CheckoutCommand(CheckoutCommandKind.Complete, Result: result));
+        }
+    }
+}

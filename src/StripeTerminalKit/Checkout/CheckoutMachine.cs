@@ -1,0 +1,469 @@
+namespace StripeTerminalKit.Checkout;
+
+/// <summary>
+/// The pure checkout state machine: <c>(state, event) → (state, commands)</c>. No I/O, no clock, no
+/// randomness; time arrives in events and every effect leaves as a command. See README.md in this
+/// folder for the table of states and transitions.
+/// </summary>
+internal sealed partial class CheckoutMachine
+{
+    private const string CustomerCanceled = "customer_canceled";
+    private const string ConnectionError = "connection_error";
+    internal const string ActionInterrupted = "reader_action_interrupted";
+
+    private readonly CheckoutMachineOptions _options;
+
+    public CheckoutMachine(CheckoutMachineOptions? options = null) => _options = options ?? CheckoutMachineOptions.Default;
+
+    public static CheckoutMachine Default { get; } = new();
+
+    public CheckoutMachineOptions Options => _options;
+
+    /// <summary>Applies one event. <paramref name="commands"/> is cleared and receives the commands to run, in order.</summary>
+    public CheckoutMachineState Transition(in CheckoutMachineState state, in CheckoutEvent e, CheckoutCommandBuffer commands)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        commands.Clear();
+        var s = state;
+        var run = new Run(ref s, commands, _options, e.At);
+        run.Handle(in e);
+        return s;
+    }
+
+    /// <summary>One transition's working context over the machine's own copy of the state.</summary>
+    private ref partial struct Run
+    {
+        private ref CheckoutMachineState _s;
+        private readonly CheckoutCommandBuffer _cmds;
+        private readonly CheckoutMachineOptions _o;
+        private readonly DateTimeOffset _now;
+
+        public Run(ref CheckoutMachineState s, CheckoutCommandBuffer cmds, CheckoutMachineOptions o, DateTimeOffset at)
+        {
+            _s = ref s;
+            _cmds = cmds;
+            _o = o;
+            // Time never runs backwards inside a checkout, whatever order the driver delivers events in.
+            _now = at > s.Now ? at : s.Now;
+            _s.Now = _now;
+        }
+
+        private readonly string CheckoutId => _s.Request.CheckoutId;
+
+        public void Handle(in CheckoutEvent e)
+        {
+            switch (e.Kind)
+            {
+                case CheckoutEventKind.Start:
+                    if (_s.Phase == CheckoutPhase.New)
+                    {
+                        Begin();
+                    }
+
+                    break;
+                case CheckoutEventKind.Resume:
+                    OnResume();
+                    break;
+                case CheckoutEventKind.Tick:
+                    // The driver's timer fired; always re-arm it, even if nothing was due yet.
+                    _s.ScheduledWake = DateTimeOffset.MinValue;
+                    break;
+                case CheckoutEventKind.CancelRequested:
+                    OnCancelRequested(e.By);
+                    break;
+                case CheckoutEventKind.RetryRequested:
+                    OnRetryRequested();
+                    break;
+                case CheckoutEventKind.CaptureRequested:
+                    OnCaptureRequested(e.Amount);
+                    break;
+                case CheckoutEventKind.RefundRequested:
+                    OnRefundRequested(e.Amount);
+                    break;
+                case CheckoutEventKind.PaymentIntentReceived:
+                case CheckoutEventKind.ReaderReceived:
+                case CheckoutEventKind.RefundReceived:
+                case CheckoutEventKind.RequestFailed:
+                    OnAnswer(in e);
+                    break;
+                case CheckoutEventKind.ReaderWebhook:
+                    OnReaderHint(e.Reader);
+                    break;
+                case CheckoutEventKind.PaymentIntentWebhook:
+                    OnIntentHint(e.Intent);
+                    break;
+            }
+
+            RunTimers();
+            ScheduleWake();
+        }
+
+        // ---- Start, resume, timers ------------------------------------------------------------
+
+        private void Begin()
+        {
+            _s.StartedAt = _now;
+            _s.DeadlineAt = _now + _s.Request.Timeout;
+            IssueCreate();
+        }
+
+        private void OnResume()
+        {
+            _s.ScheduledWake = DateTimeOffset.MinValue;
+            if (_s.Phase == CheckoutPhase.New)
+            {
+                Begin();
+                return;
+            }
+
+            // Whatever was in flight died with the old process: its outcome is unknown. A restart is
+            // not a repeated failure, so the first re-read goes out at once.
+            _s.RetryCount = 0;
+            LoseInFlight();
+        }
+
+        private void LoseInFlight()
+        {
+            if (_s.Pending == PendingKind.Mutation)
+            {
+                var kind = _s.PendingMutation;
+                _s.Pending = PendingKind.None;
+                OnMutationFailed(kind, new ApiFailure(ApiFailureKind.Network));
+            }
+            else if (_s.Pending == PendingKind.Reads)
+            {
+                IssueReads(_s.ReadReader, _s.ReadIntent);
+            }
+        }
+
+        private void RunTimers()
+        {
+            if (_s.Phase is CheckoutPhase.New or CheckoutPhase.Closed or CheckoutPhase.Attention)
+            {
+                return;
+            }
+
+            if (!_s.IsCompleted)
+            {
+                if (_s.End == EndIntent.None && _now >= _s.DeadlineAt)
+                {
+                    OnDeadline();
+                }
+
+                // A call in flight is awaited (at most RequestTimeout): giving up while it may still land
+                // would let a later request overlap it.
+                if (!_s.IsCompleted && _now >= _s.HardStopAt && _s.Pending != PendingKind.Mutation)
+                {
+                    HardStop();
+                    return;
+                }
+            }
+            else if (_s.Operation != PostOperation.None && _now >= _s.OperationHardStopAt && _s.Pending != PendingKind.Mutation)
+            {
+                FinishOperation(CheckoutOperationStatus.Unknown, 0, null, null, null);
+                return;
+            }
+
+            if (_s.IsCompleted && _s.Operation == PostOperation.None)
+            {
+                return;
+            }
+
+            if (_s.Pending != PendingKind.None && _now >= _s.PendingSince + _o.RequestTimeout)
+            {
+                // An answer the driver never delivered is a lost response: ambiguous.
+                LoseInFlight();
+            }
+            else if (_s.Pending == PendingKind.None && _s.Next != NextAction.None && _now >= _s.NextAt)
+            {
+                RunNext();
+            }
+        }
+
+        private void RunNext()
+        {
+            var next = _s.Next;
+            _s.Next = NextAction.None;
+            switch (next)
+            {
+                case NextAction.Poll:
+                    IssueReads(reader: true, intent: false);
+                    break;
+                case NextAction.Verify:
+                    IssueReads(_s.ReadReader, _s.ReadIntent);
+                    break;
+                case NextAction.RetryMutation:
+                    Reissue(_s.NextMutation);
+                    break;
+            }
+        }
+
+        private void ScheduleWake()
+        {
+            var wake = DateTimeOffset.MaxValue;
+            var active = !(_s.Phase is CheckoutPhase.New or CheckoutPhase.Closed or CheckoutPhase.Attention)
+                && (!_s.IsCompleted || _s.Operation != PostOperation.None);
+            if (active)
+            {
+                if (!_s.IsCompleted && _s.End == EndIntent.None)
+                {
+                    wake = Min(wake, _s.DeadlineAt);
+                }
+                else if (_s.Pending != PendingKind.Mutation)
+                {
+                    wake = Min(wake, _s.IsCompleted ? _s.OperationHardStopAt : _s.HardStopAt);
+                }
+
+                if (_s.Pending != PendingKind.None)
+                {
+                    wake = Min(wake, _s.PendingSince + _o.RequestTimeout);
+                }
+                else if (_s.Next != NextAction.None)
+                {
+                    wake = Min(wake, _s.NextAt);
+                }
+            }
+
+            if (wake != _s.ScheduledWake)
+            {
+                _s.ScheduledWake = wake;
+                if (wake != DateTimeOffset.MaxValue)
+                {
+                    _cmds.Add(new CheckoutCommand(CheckoutCommandKind.ScheduleWakeUp, At: wake));
+                }
+            }
+        }
+
+        private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
+
+        private void Schedule(NextAction action, TimeSpan delay)
+        {
+            _s.Next = action;
+            _s.NextAt = _now + delay;
+        }
+
+        private void RetryLater(CheckoutCommandKind kind, long amount = 0)
+        {
+            _s.NextMutation = kind;
+            _s.MutationAmount = amount;
+            Schedule(NextAction.RetryMutation, _o.RetryDelay(_s.RetryCount++));
+        }
+
+        private void VerifyLater(TimeSpan delay)
+        {
+            _s.ReadReader = true;
+            _s.ReadIntent = true;
+            Schedule(NextAction.Verify, delay);
+        }
+
+        private void SchedulePoll()
+        {
+            _s.HasFreshIntent = false;
+            TimeSpan interval;
+            if (_s.End != EndIntent.None)
+            {
+                interval = _o.EndingPollInterval;
+            }
+            else
+            {
+                interval = _now - _s.WaitStartedAt < _o.PollFastWindow ? _o.PollInterval : _o.PollSlowInterval;
+            }
+
+            Schedule(NextAction.Poll, interval);
+        }
+
+        // ---- Issuing commands -----------------------------------------------------------------
+
+        private int NewTicket() => ++_s.Ticket;
+
+        private IdempotencyKey NextKey(IdempotencyStep step, ref int seq, IdempotencyStep maskStep)
+        {
+            var bit = (ushort)(1 << (int)maskStep);
+            if (seq == 0 || (_s.NewKeyMask & bit) != 0)
+            {
+                seq++;
+                _s.NewKeyMask &= (ushort)~bit;
+            }
+
+            return new IdempotencyKey(CheckoutId, step, seq);
+        }
+
+        /// <summary>The next request of this kind is a new one (the last succeeded, or Stripe stored its failure).</summary>
+        private void NeedNewKey(CheckoutCommandKind kind) => _s.NewKeyMask |= (ushort)(1 << (int)MaskStep(kind));
+
+        private static IdempotencyStep MaskStep(CheckoutCommandKind kind) => kind switch
+        {
+            CheckoutCommandKind.CreatePaymentIntent => IdempotencyStep.Create,
+            CheckoutCommandKind.SetReaderDisplay => IdempotencyStep.Display,
+            CheckoutCommandKind.ProcessPaymentIntent or CheckoutCommandKind.CollectPaymentMethod
+                or CheckoutCommandKind.ConfirmPaymentIntent => IdempotencyStep.Process,
+            CheckoutCommandKind.CancelReaderAction => IdempotencyStep.CancelAction,
+            CheckoutCommandKind.CancelPaymentIntent => IdempotencyStep.Cancel,
+            CheckoutCommandKind.CapturePaymentIntent => IdempotencyStep.Capture,
+            CheckoutCommandKind.RefundPayment => IdempotencyStep.Refund,
+            _ => IdempotencyStep.None,
+        };
+
+        private void IssueMutation(CheckoutCommandKind kind, IdempotencyKey key, long amount = 0,
+            IntentCancellationReason reason = IntentCancellationReason.Abandoned)
+        {
+            var ticket = NewTicket();
+            _s.Pending = PendingKind.Mutation;
+            _s.PendingMutation = kind;
+            _s.MutationTicket = ticket;
+            _s.MutationAmount = amount;
+            _s.PendingSince = _now;
+            _s.Next = NextAction.None;
+            _s.HasFreshReader = false;
+            _s.HasFreshIntent = false;
+            _s.DecideAfterReads = false;
+            _cmds.Add(new CheckoutCommand(kind, ticket, key, _s.PaymentIntentId, amount, _s.Attempt, reason));
+        }
+
+        private void IssueReads(bool reader, bool intent)
+        {
+            _s.Pending = PendingKind.Reads;
+            _s.ReadReader = reader;
+            _s.ReadIntent = intent;
+            _s.PendingSince = _now;
+            _s.Next = NextAction.None;
+            _s.HintPending = false;
+            _s.ReaderTicket = 0;
+            _s.IntentTicket = 0;
+            if (reader)
+            {
+                _s.HasFreshReader = false;
+                _s.ReaderTicket = NewTicket();
+                _cmds.Add(new CheckoutCommand(CheckoutCommandKind.RetrieveReader, _s.ReaderTicket, Attempt: _s.Attempt));
+            }
+
+            if (intent)
+            {
+                _s.HasFreshIntent = false;
+                _s.IntentTicket = NewTicket();
+                _cmds.Add(new CheckoutCommand(CheckoutCommandKind.RetrievePaymentIntent, _s.IntentTicket,
+                    PaymentIntentId: _s.PaymentIntentId, Attempt: _s.Attempt));
+            }
+        }
+
+        private void IssueCreate()
+        {
+            _s.Phase = CheckoutPhase.CreatingIntent;
+            IssueMutation(CheckoutCommandKind.CreatePaymentIntent, NextKey(IdempotencyStep.Create, ref _s.CreateSeq, IdempotencyStep.Create));
+        }
+
+        private void IssueDisplay()
+        {
+            _s.Phase = CheckoutPhase.DisplayingCart;
+            IssueMutation(CheckoutCommandKind.SetReaderDisplay, NextKey(IdempotencyStep.Display, ref _s.DisplaySeq, IdempotencyStep.Display));
+        }
+
+        private void IssueSend()
+        {
+            _s.Phase = CheckoutPhase.SendingToReader;
+            _s.ActionMayBeInProgress = true;
+            var (kind, step) = _s.Step switch
+            {
+                ReaderStep.Collect => (CheckoutCommandKind.CollectPaymentMethod, IdempotencyStep.Collect),
+                ReaderStep.Confirm => (CheckoutCommandKind.ConfirmPaymentIntent, IdempotencyStep.Confirm),
+                _ => (CheckoutCommandKind.ProcessPaymentIntent, IdempotencyStep.Process),
+            };
+            IssueMutation(kind, NextKey(step, ref _s.SendSeq, IdempotencyStep.Process));
+        }
+
+        private void IssueCancelAction()
+        {
+            _s.Phase = CheckoutPhase.CancelingReaderAction;
+            IssueMutation(CheckoutCommandKind.CancelReaderAction,
+                NextKey(IdempotencyStep.CancelAction, ref _s.CancelActionSeq, IdempotencyStep.CancelAction));
+        }
+
+        private void IssueCancelIntent()
+        {
+            if (!_s.IsCompleted)
+            {
+                _s.Phase = CheckoutPhase.CancelingIntent;
+                _s.Abandoned = true;
+            }
+
+            var reason = (_s.End == EndIntent.Cancel || _s.Operation == PostOperation.Void)
+                ? IntentCancellationReason.RequestedByCustomer
+                : IntentCancellationReason.Abandoned;
+            IssueMutation(CheckoutCommandKind.CancelPaymentIntent, NextKey(IdempotencyStep.Cancel, ref _s.CancelSeq, IdempotencyStep.Cancel),
+                reason: reason);
+        }
+
+        private void IssueCapture(long amount)
+        {
+            if (!_s.IsCompleted)
+            {
+                _s.Phase = CheckoutPhase.Capturing;
+            }
+
+            IssueMutation(CheckoutCommandKind.CapturePaymentIntent, NextKey(IdempotencyStep.Capture, ref _s.CaptureSeq, IdempotencyStep.Capture), amount);
+        }
+
+        private void IssueRefund(long amount)
+        {
+            if (!_s.IsCompleted)
+            {
+                _s.Phase = CheckoutPhase.RefundingForCancel;
+            }
+
+            IssueMutation(CheckoutCommandKind.RefundPayment, NextKey(IdempotencyStep.Refund, ref _s.RefundSeq, IdempotencyStep.Refund), amount);
+        }
+
+        private void Reissue(CheckoutCommandKind kind)
+        {
+            if (!_s.IsCompleted && _s.End != EndIntent.None && kind is CheckoutCommandKind.SetReaderDisplay
+                or CheckoutCommandKind.ProcessPaymentIntent or CheckoutCommandKind.CollectPaymentMethod
+                or CheckoutCommandKind.ConfirmPaymentIntent or CheckoutCommandKind.CapturePaymentIntent)
+            {
+                // The checkout started ending while this call waited to be repeated: never hand the
+                // payment to the reader again or capture it blindly; re-read and let Decide choose.
+                IssueReads(reader: true, intent: true);
+                return;
+            }
+
+            switch (kind)
+            {
+                case CheckoutCommandKind.CreatePaymentIntent:
+                    IssueCreate();
+                    break;
+                case CheckoutCommandKind.SetReaderDisplay:
+                    IssueDisplay();
+                    break;
+                case CheckoutCommandKind.ProcessPaymentIntent:
+                case CheckoutCommandKind.CollectPaymentMethod:
+                case CheckoutCommandKind.ConfirmPaymentIntent:
+                    IssueSend();
+                    break;
+                case CheckoutCommandKind.CancelReaderAction:
+                    IssueCancelAction();
+                    break;
+                case CheckoutCommandKind.CancelPaymentIntent:
+                    IssueCancelIntent();
+                    break;
+                case CheckoutCommandKind.CapturePaymentIntent:
+                    IssueCapture(_s.MutationAmount);
+                    break;
+                case CheckoutCommandKind.RefundPayment:
+                    IssueRefund(_s.MutationAmount);
+                    break;
+            }
+        }
+
+        private readonly void Report(CheckoutOperation operation, CheckoutOperationStatus status,
+            CheckoutOperationRejection? rejection = null, long amount = 0, string? refundId = null, string? code = null) =>
+            _cmds.Add(new CheckoutCommand(CheckoutCommandKind.ReportOperation, Operation: new CheckoutOperationResult
+            {
+                CheckoutId = _s.Request.CheckoutId,
+                Operation = operation,
+                Status = status,
+                Rejection = rejection,
+                Amount = amount,
+                RefundId = refundId,
+                Code = code,
+            }));
+    }
+}

@@ -1,0 +1,254 @@
+namespace StripeTerminalKit.Checkout;
+
+/// <summary>
+/// Everything needed to take one card-present payment on one reader. Immutable; validate it with
+/// <see cref="Validate"/> before the first Stripe call.
+/// </summary>
+/// <remarks>
+/// The <see cref="CheckoutId"/> is the caller's order reference and the identity of the checkout:
+/// starting again with the same id after a crash resumes the same payment (the same PaymentIntent
+/// and the same idempotency keys) instead of charging twice.
+/// </remarks>
+public sealed record CheckoutRequest
+{
+    /// <summary>Longest accepted <see cref="CheckoutId"/>, so derived idempotency keys stay under Stripe's 255 characters.</summary>
+    public const int MaxCheckoutIdLength = 200;
+
+    /// <summary>Largest amount Stripe accepts (eight digits of minor units).</summary>
+    public const long MaxAmount = 99_999_999;
+
+    /// <summary>Most metadata entries a caller may add (Stripe allows 50; the library adds the checkout id).</summary>
+    public const int MaxMetadataEntries = 49;
+
+    /// <summary>Default overall deadline of a checkout.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest accepted <see cref="Timeout"/>.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>The caller's order reference; required, unique per payment, at most <see cref="MaxCheckoutIdLength"/> characters.</summary>
+    public required string CheckoutId { get; init; }
+
+    /// <summary>Amount to charge in minor units (cents), excluding any tip chosen on the reader.</summary>
+    public required long Amount { get; init; }
+
+    /// <summary>Three-letter ISO 4217 currency code in lower case, e.g. <c>aud</c>.</summary>
+    public required string Currency { get; init; }
+
+    /// <summary>The Stripe reader id (<c>tmr_…</c>) that takes the payment.</summary>
+    public required string ReaderId { get; init; }
+
+    /// <summary>When the money is captured. Defaults to <see cref="CheckoutCaptureMode.CountryDefault"/>.</summary>
+    public CheckoutCaptureMode CaptureMode { get; init; } = CheckoutCaptureMode.CountryDefault;
+
+    /// <summary>One-step <c>process_payment_intent</c> (default) or <c>collect_payment_method</c> then <c>confirm_payment_intent</c>.</summary>
+    public CheckoutFlow Flow { get; init; } = CheckoutFlow.ProcessInOneStep;
+
+    /// <summary>Cart lines shown on the reader before the payment; none by default.</summary>
+    public IReadOnlyList<CheckoutCartLine>? CartLines { get; init; }
+
+    /// <summary>Tax shown with the cart, in minor units; only used with <see cref="CartLines"/>.</summary>
+    public long? CartTax { get; init; }
+
+    /// <summary>Skip the on-reader tip screen for this payment.</summary>
+    public bool SkipTipping { get; init; }
+
+    /// <summary>Part of the amount a tip percentage is computed on; <see langword="null"/> means the whole amount.</summary>
+    public long? TipEligibleAmount { get; init; }
+
+    /// <summary>Show a cancel button to the customer on the reader. Defaults to <see langword="true"/>.</summary>
+    public bool AllowCustomerCancellation { get; init; } = true;
+
+    /// <summary>
+    /// After a decline (or any attempt that failed without taking money) keep the checkout open so
+    /// another card can be tried on the same PaymentIntent. Defaults to <see langword="true"/>;
+    /// when <see langword="false"/> the first decline ends the checkout.
+    /// </summary>
+    public bool WaitForRetryAfterDecline { get; init; } = true;
+
+    /// <summary>PaymentIntent description shown in the Dashboard.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Extra PaymentIntent metadata (at most <see cref="MaxMetadataEntries"/> entries, keys ≤ 40 and values ≤ 500 characters).</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>Email address the receipt is sent to.</summary>
+    public string? ReceiptEmail { get; init; }
+
+    /// <summary>
+    /// Overall deadline from the start of the checkout. When it passes the checkout winds down:
+    /// the reader action is cancelled and the PaymentIntent is cancelled, unless it was already
+    /// authorised, in which case the payment the customer approved is kept.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>Checks the request and throws <see cref="ArgumentException"/> naming the first bad field.</summary>
+    /// <exception cref="ArgumentException">A field is missing or out of range.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(CheckoutId) || CheckoutId.Length > MaxCheckoutIdLength || ContainsControl(CheckoutId))
+        {
+            throw new ArgumentException($"CheckoutId must be 1 to {MaxCheckoutIdLength} printable characters.", nameof(CheckoutId));
+        }
+
+        if (Amount <= 0 || Amount > MaxAmount)
+        {
+            throw new ArgumentException($"Amount must be between 1 and {MaxAmount} minor units.", nameof(Amount));
+        }
+
+        if (Currency is null || Currency.Length != 3 || !Currency.All(char.IsAsciiLetterLower))
+        {
+            throw new ArgumentException("Currency must be a three-letter lower-case ISO 4217 code such as \"aud\".", nameof(Currency));
+        }
+
+        if (string.IsNullOrWhiteSpace(ReaderId) || ReaderId.Length > 255)
+        {
+            throw new ArgumentException("ReaderId must name a reader (tmr_…).", nameof(ReaderId));
+        }
+
+        if (!Enum.IsDefined(CaptureMode))
+        {
+            throw new ArgumentException("CaptureMode is not a known value.", nameof(CaptureMode));
+        }
+
+        if (!Enum.IsDefined(Flow))
+        {
+            throw new ArgumentException("Flow is not a known value.", nameof(Flow));
+        }
+
+        if (Timeout <= TimeSpan.Zero || Timeout > MaxTimeout)
+        {
+            throw new ArgumentException($"Timeout must be positive and at most {MaxTimeout}.", nameof(Timeout));
+        }
+
+        if (TipEligibleAmount is { } eligible && (eligible < 0 || eligible > Amount))
+        {
+            throw new ArgumentException("TipEligibleAmount must be between 0 and Amount.", nameof(TipEligibleAmount));
+        }
+
+        if (SkipTipping && TipEligibleAmount is > 0)
+        {
+            // Stripe rejects a positive tip-eligible amount together with skip_tipping.
+            throw new ArgumentException("TipEligibleAmount cannot be positive when SkipTipping is set.", nameof(TipEligibleAmount));
+        }
+
+        ValidateCart();
+        ValidateMetadata();
+
+        if (Description is { Length: > 1000 })
+        {
+            throw new ArgumentException("Description must be at most 1000 characters.", nameof(Description));
+        }
+
+        if (ReceiptEmail is not null && (ReceiptEmail.Length > 254 || !ReceiptEmail.Contains('@', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("ReceiptEmail must be an email address.", nameof(ReceiptEmail));
+        }
+    }
+
+    private void ValidateCart()
+    {
+        if (CartLines is null)
+        {
+            if (CartTax is not null)
+            {
+                throw new ArgumentException("CartTax needs CartLines.", nameof(CartTax));
+            }
+
+            return;
+        }
+
+        if (CartLines.Count is 0 or > 100)
+        {
+            throw new ArgumentException("CartLines must hold 1 to 100 lines.", nameof(CartLines));
+        }
+
+        foreach (var line in CartLines)
+        {
+            if (line is null || string.IsNullOrWhiteSpace(line.Description) || line.Quantity <= 0 || line.Amount < 0 || line.Amount > MaxAmount)
+            {
+                throw new ArgumentException("Every cart line needs a description, a quantity above zero and an amount between 0 and 99999999.", nameof(CartLines));
+            }
+        }
+
+        if (CartTax is < 0 or > MaxAmount)
+        {
+            throw new ArgumentException("CartTax must be between 0 and 99999999.", nameof(CartTax));
+        }
+    }
+
+    private void ValidateMetadata()
+    {
+        if (Metadata is null)
+        {
+            return;
+        }
+
+        if (Metadata.Count > MaxMetadataEntries)
+        {
+            throw new ArgumentException($"Metadata may hold at most {MaxMetadataEntries} entries.", nameof(Metadata));
+        }
+
+        foreach (var (key, value) in Metadata)
+        {
+            if (string.IsNullOrEmpty(key) || key.Length > 40 || key.Contains('[', StringComparison.Ordinal) || key.Contains(']', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("Metadata keys must be 1 to 40 characters without square brackets.", nameof(Metadata));
+            }
+
+            if (value is null || value.Length > 500)
+            {
+                throw new ArgumentException($"Metadata value for '{key}' must be at most 500 characters.", nameof(Metadata));
+            }
+        }
+    }
+
+    private static bool ContainsControl(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>One line of the cart shown on the reader.</summary>
+/// <param name="Description">What the customer sees.</param>
+/// <param name="Amount">Line amount in minor units.</param>
+/// <param name="Quantity">How many.</param>
+public sealed record CheckoutCartLine(string Description, long Amount, int Quantity);
+
+/// <summary>When the money is captured.</summary>
+public enum CheckoutCaptureMode
+{
+    /// <summary>
+    /// Charge now, using the mechanics that suit the account's country (for Australia an
+    /// authorisation captured right after it is verified, so eftpos also works).
+    /// The checkout ends captured.
+    /// </summary>
+    CountryDefault = 0,
+
+    /// <summary>Stripe captures at authorisation (<c>capture_method=automatic</c>).</summary>
+    Automatic = 1,
+
+    /// <summary>
+    /// Authorise only; the caller captures later (in full or in part) or voids.
+    /// Single-message networks such as eftpos still capture in one step.
+    /// </summary>
+    Manual = 2,
+}
+
+/// <summary>How the payment is handed to the reader.</summary>
+public enum CheckoutFlow
+{
+    /// <summary>One <c>process_payment_intent</c> call: the reader collects and confirms.</summary>
+    ProcessInOneStep = 0,
+
+    /// <summary><c>collect_payment_method</c>, then <c>confirm_payment_intent</c> once the card is read.</summary>
+    CollectThenConfirm = 1,
+}

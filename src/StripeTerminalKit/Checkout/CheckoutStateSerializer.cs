@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StripeTerminalKit.Checkout;
+
+/// <summary>
+/// JSON form of <see cref="CheckoutMachineState"/> for durable checkout stores: what is written
+/// before each Stripe call and read back to resume after a crash. Versioned so a later library can
+/// refuse, or migrate, a state it does not understand.
+/// </summary>
+internal static class CheckoutStateSerializer
+{
+    public const int Version = 1;
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        IncludeFields = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+    };
+
+    public static string Serialize(in CheckoutMachineState state) =>
+        JsonSerializer.Serialize(new Envelope(Version, state), Options);
+
+    /// <exception cref="JsonException">The text is not a checkout state this version understands.</exception>
+    public static CheckoutMachineState Deserialize(string json)
+    {
+        var envelope = JsonSerializer.Deserialize<Envelope>(json, Options);
+        if (envelope.V != Version)
+        {
+            throw new JsonException($"Checkout state version {envelope.V} is not supported (expected {Version}).");
+        }
+
+        if (envelope.State.Request is null)
+        {
+            throw new JsonException("Checkout state has no request.");
+        }
+
+        return envelope.State;
+    }
+
+    private readonly record struct Envelope(int V, CheckoutMachineState State);
+}

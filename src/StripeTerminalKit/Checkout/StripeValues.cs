@@ -1,0 +1,102 @@
+using StripeTerminalKit.Webhooks;
+
+namespace StripeTerminalKit.Checkout;
+
+/// <summary>
+/// Turns Stripe's wire values (strings, HTTP status, error type and code) into the machine's small
+/// enums, once, in the driver. Unknown values map to a safe default rather than failing: Stripe adds
+/// values without notice.
+/// </summary>
+internal static class StripeValues
+{
+    public static PaymentIntentStatus PaymentIntentStatus(string? status) => status switch
+    {
+        "requires_payment_method" => Checkout.PaymentIntentStatus.RequiresPaymentMethod,
+        "requires_confirmation" => Checkout.PaymentIntentStatus.RequiresConfirmation,
+        "requires_action" => Checkout.PaymentIntentStatus.RequiresAction,
+        "processing" => Checkout.PaymentIntentStatus.Processing,
+        "requires_capture" => Checkout.PaymentIntentStatus.RequiresCapture,
+        "canceled" => Checkout.PaymentIntentStatus.Canceled,
+        "succeeded" => Checkout.PaymentIntentStatus.Succeeded,
+        _ => Checkout.PaymentIntentStatus.Unknown,
+    };
+
+    public static ReaderActionType ReaderActionType(string? type) => type switch
+    {
+        null => Checkout.ReaderActionType.None,
+        "process_payment_intent" => Checkout.ReaderActionType.ProcessPaymentIntent,
+        "collect_payment_method" => Checkout.ReaderActionType.CollectPaymentMethod,
+        "confirm_payment_intent" => Checkout.ReaderActionType.ConfirmPaymentIntent,
+        "set_reader_display" => Checkout.ReaderActionType.SetReaderDisplay,
+        _ => Checkout.ReaderActionType.Other,
+    };
+
+    public static ReaderActionStatus ReaderActionStatus(string? status) => status switch
+    {
+        "in_progress" => Checkout.ReaderActionStatus.InProgress,
+        "succeeded" => Checkout.ReaderActionStatus.Succeeded,
+        "failed" => Checkout.ReaderActionStatus.Failed,
+        _ => Checkout.ReaderActionStatus.None,
+    };
+
+    public static RefundStatus RefundStatus(string? status) => status switch
+    {
+        "succeeded" => Checkout.RefundStatus.Succeeded,
+        "requires_action" => Checkout.RefundStatus.RequiresAction,
+        "failed" => Checkout.RefundStatus.Failed,
+        "canceled" => Checkout.RefundStatus.Canceled,
+        _ => Checkout.RefundStatus.Pending,
+    };
+
+    /// <summary>Classifies a failed call by Stripe's error code first, then error type, then HTTP status.</summary>
+    /// <param name="httpStatus">HTTP status, or <see langword="null"/> when no response arrived (connection error, timeout).</param>
+    /// <param name="type">Stripe error <c>type</c>.</param>
+    /// <param name="code">Stripe error <c>code</c>.</param>
+    public static ApiFailure Failure(int? httpStatus, string? type, string? code)
+    {
+        if (httpStatus is null)
+        {
+            return new ApiFailure(ApiFailureKind.Network, code);
+        }
+
+        var kind = code switch
+        {
+            "terminal_reader_timeout" => ApiFailureKind.ReaderTimeout,
+            "terminal_reader_busy" => ApiFailureKind.ReaderBusy,
+            "terminal_reader_offline" => ApiFailureKind.ReaderOffline,
+            "terminal_reader_hardware_fault" or "terminal_reader_invalid_location_for_activation"
+                or "terminal_reader_invalid_location_for_payment" or "terminal_location_country_unsupported" => ApiFailureKind.ReaderUnavailable,
+            "intent_invalid_state" or "payment_intent_unexpected_state" => ApiFailureKind.InvalidState,
+            "idempotency_key_in_use" or "lock_timeout" => ApiFailureKind.Conflict,
+            "rate_limit" => ApiFailureKind.RateLimited,
+            "resource_missing" => ApiFailureKind.NotFound,
+            _ when type == "idempotency_error" => ApiFailureKind.IdempotencyMismatch,
+            _ when httpStatus == 429 => ApiFailureKind.RateLimited,
+            _ when httpStatus == 409 => ApiFailureKind.Conflict,
+            _ when httpStatus >= 500 => ApiFailureKind.ServerError,
+            _ when httpStatus == 402 || type == "card_error" => ApiFailureKind.CardDeclined,
+            _ when httpStatus == 404 => ApiFailureKind.NotFound,
+            _ => ApiFailureKind.Rejected,
+        };
+        return new ApiFailure(kind, code);
+    }
+
+    /// <summary>The hint a verified webhook gives a checkout, if it is about a reader or a PaymentIntent.</summary>
+    public static CheckoutEvent? Hint(TerminalWebhookEvent webhook, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        return webhook.ObjectType switch
+        {
+            "terminal.reader" => CheckoutEvent.ReaderHint(now, new ReaderObservation(
+                webhook.ObjectId,
+                ReaderActionType(webhook.ReaderActionType),
+                ReaderActionStatus(webhook.ReaderActionStatus),
+                webhook.PaymentIntentId,
+                webhook.ReaderActionFailureCode,
+                webhook.DeclineCode)),
+            "payment_intent" => CheckoutEvent.IntentHint(now, new PaymentIntentObservation(
+                webhook.ObjectId, PaymentIntentStatus(webhook.PaymentIntentStatus), 0)),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Stripe;
+using StripeTerminalKit.Webhooks;
+
+namespace StripeTerminalKit.AspNetCore.Tests;
+
+public sealed class WebhookEndpointTests : IAsyncLifetime
+{
+    private const string Secret = "whsec_endpoint_test";
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(Now);
+    private readonly List<TerminalWebhookEvent> _received = [];
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSingleton<ITerminalWebhookHandler>(new Recorder(_received));
+        builder.Services.AddStripeTerminalWebhooks(o =>
+        {
+            o.SigningSecrets.Add(Secret);
+            o.MaxBodyBytes = 16 * 1024;
+        });
+        _app = builder.Build();
+        _app.MapStripeTerminalWebhooks("/stripe/webhooks");
+        await _app.StartAsync();
+        _client = _app.GetTestClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    private static string Event(string id) =>
+        "{\"id\":\"" + id + "\",\"object\":\"event\",\"created\":1795000000,\"data\":{\"object\":{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"status\":\"succeeded\"}},\"type\":\"payment_intent.succeeded\"}";
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string? signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/stripe/webhooks") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        }
+
+        return await _client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_signed_delivery_gets_200_and_reaches_the_handlers()
+    {
+        var body = Event("evt_ok");
+
+        var response = await PostAsync(body, EventUtility.GenerateSignatureHeader(body, Secret, Now.ToUnixTimeSeconds()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("pi_1", Assert.Single(_received).PaymentIntentId);
+    }
+
+    [Fact]
+    public async Task A_bad_signature_gets_400_and_reaches_no_handler()
+    {
+        var body = Event("evt_bad");
+
+        var response = await PostAsync(body, EventUtility.GenerateSignatureHeader(body, "whsec_wrong", Now.ToUnixTimeSeconds()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("SignatureMismatch", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(_received);
+    }
+
+    [Fact]
+    public async Task A_missing_signature_gets_400()
+    {
+        var response = await PostAsync(Event("evt_nosig"), null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_oversized_body_gets_413_without_being_read_whole()
+    {
+        var body = new string('x', 20 * 1024);
+
+        var response = await PostAsync(body, "t=1,v1=" + new string('0', 64));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_duplicate_delivery_gets_200_but_is_handled_once()
+    {
+        var body = Event("evt_dup");
+        var header = EventUtility.GenerateSignatureHeader(body, Secret, Now.ToUnixTimeSeconds());
+
+        var first = await PostAsync(body, header);
+        var second = await PostAsync(body, header);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Single(_received);
+    }
+
+    private sealed class Recorder(List<TerminalWebhookEvent> sink) : ITerminalWebhookHandler
+    {
+        public ValueTask HandleAsync(TerminalWebhookEvent webhookEvent, CancellationToken cancellationToken)
+        {
+            lock (sink)
+            {
+                sink.Add(webhookEvent);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}

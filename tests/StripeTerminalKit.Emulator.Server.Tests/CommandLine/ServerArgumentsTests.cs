@@ -1,0 +1,119 @@
+using StripeTerminalKit.Emulator.Server.CommandLine;
+
+namespace StripeTerminalKit.Emulator.Server.Tests.CommandLine;
+
+public sealed class ServerArgumentsTests
+{
+    private static readonly Func<string, string?> NoEnvironment = _ => null;
+
+    [Fact]
+    public void No_arguments_run_on_the_stripe_mock_port_with_a_generated_secret()
+    {
+        var result = ServerArguments.Parse([], NoEnvironment);
+
+        Assert.Equal(CommandKind.Run, result.Kind);
+        Assert.Equal(12111, result.Settings!.Port);
+        Assert.Null(result.Settings.Seed);
+        Assert.Null(result.Settings.WebhookSecret);
+        Assert.Empty(result.Settings.WebhookUrls);
+    }
+
+    [Fact]
+    public void Every_option_is_read_in_both_spellings()
+    {
+        var result = ServerArguments.Parse(
+            ["--port", "8080", "--seed=-42", "--webhook-url", "http://127.0.0.1:5000/webhooks", "--webhook-url=https://example.test/hook", "--webhook-secret", "whsec_given"],
+            NoEnvironment);
+
+        Assert.Equal(CommandKind.Run, result.Kind);
+        Assert.Equal(8080, result.Settings!.Port);
+        Assert.Equal(-42, result.Settings.Seed);
+        Assert.Equal(["http://127.0.0.1:5000/webhooks", "https://example.test/hook"], result.Settings.WebhookUrls.Select(u => u.ToString()));
+        Assert.Equal("whsec_given", result.Settings.WebhookSecret);
+    }
+
+    [Fact]
+    public void Port_zero_is_accepted_and_means_any_free_port()
+    {
+        Assert.Equal(0, ServerArguments.Parse(["--port=0"], NoEnvironment).Settings!.Port);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("65536")]
+    [InlineData("99999999999")]
+    [InlineData("12.5")]
+    [InlineData("")]
+    [InlineData(" 80")]
+    public void Bad_port_is_refused_with_a_message_that_names_the_option_and_the_range(string port)
+    {
+        var result = ServerArguments.Parse([$"--port={port}"], NoEnvironment);
+
+        Assert.Equal(CommandKind.Error, result.Kind);
+        Assert.Equal($"--port must be a whole number from 0 to 65535 (0 picks a free port), not '{port}'.", result.Error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--port" }, "--port needs a value.")]
+    [InlineData(new[] { "--port", "--seed", "1" }, "--port needs a value.")]
+    [InlineData(new[] { "--seed", "one" }, "--seed must be a whole number from -2147483648 to 2147483647, not 'one'.")]
+    [InlineData(new[] { "--port", "1", "--port", "2" }, "--port is given more than once.")]
+    [InlineData(new[] { "--verbose" }, "unknown option '--verbose'.")]
+    [InlineData(new[] { "12111" }, "unexpected argument '12111' (options start with --).")]
+    [InlineData(new[] { "--webhook-url", "localhost:5000/hook" }, "--webhook-url must be an absolute http:// or https:// URL, not 'localhost:5000/hook'.")]
+    [InlineData(new[] { "--webhook-url", "ftp://example.test/hook" }, "--webhook-url must be an absolute http:// or https:// URL, not 'ftp://example.test/hook'.")]
+    [InlineData(new[] { "--webhook-url", "/webhooks" }, "--webhook-url must be an absolute http:// or https:// URL, not '/webhooks'.")]
+    public void Bad_arguments_are_refused_with_a_clear_message(string[] args, string message)
+    {
+        var result = ServerArguments.Parse(args, NoEnvironment);
+
+        Assert.Equal(CommandKind.Error, result.Kind);
+        Assert.Equal(message, result.Error);
+    }
+
+    [Fact]
+    public void A_bad_webhook_secret_is_refused_without_repeating_it()
+    {
+        var result = ServerArguments.Parse(["--webhook-secret", "whsec_half secret"], NoEnvironment);
+
+        Assert.Equal(CommandKind.Error, result.Kind);
+        Assert.Equal("--webhook-secret must be non-empty and contain no spaces.", result.Error);
+        Assert.DoesNotContain("half", result.Error);
+    }
+
+    [Fact]
+    public void Webhook_secret_can_come_from_the_environment_and_the_command_line_wins()
+    {
+        Func<string, string?> environment = name => name == ServerArguments.WebhookSecretVariable ? "whsec_from_env" : null;
+
+        Assert.Equal("whsec_from_env", ServerArguments.Parse([], environment).Settings!.WebhookSecret);
+        Assert.Equal("whsec_cli", ServerArguments.Parse(["--webhook-secret=whsec_cli"], environment).Settings!.WebhookSecret);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("-?")]
+    public void Help_wins_over_everything_else(string flag)
+    {
+        Assert.Equal(CommandKind.Help, ServerArguments.Parse(["--port", "1", flag, "--bogus"], NoEnvironment).Kind);
+    }
+
+    [Fact]
+    public void Usage_text_documents_every_option_and_how_to_point_Stripe_net_at_the_server()
+    {
+        foreach (var expected in new[] { "--port", "--seed", "--webhook-url", "--webhook-secret", "--help", "--version", "12111", "apiBase: \"http://127.0.0.1:12111\"", "/_emulator/health", ServerArguments.WebhookSecretVariable })
+        {
+            Assert.Contains(expected, ServerArguments.UsageText);
+        }
+    }
+
+    [Fact]
+    public void Settings_never_print_the_secret()
+    {
+        var settings = ServerArguments.Parse(["--webhook-secret", "whsec_do_not_print"], NoEnvironment).Settings!;
+
+        Assert.DoesNotContain("whsec_do_not_print", settings.ToString());
+    }
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using StripeTerminalKit.Emulator.Server.CommandLine;
+using StripeTerminalKit.Emulator.Server.Hosting;
+
+namespace StripeTerminalKit.Emulator.Server.Tests.Hosting;
+
+/// <summary>The tool as a user runs it: arguments in, banner and exit code out.</summary>
+public sealed partial class ServerCommandTests
+{
+    private static readonly Func<string, string?> NoEnvironment = _ => null;
+
+    [Fact]
+    public async Task Bad_port_prints_the_reason_and_a_hint_and_exits_with_the_usage_code()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exitCode = await ServerCommand.RunAsync(["--port", "http"], stdout, stderr, NoEnvironment);
+
+        Assert.Equal(ExitCodes.UsageError, exitCode);
+        Assert.Equal(2, exitCode);
+        Assert.Equal(
+            $"error: --port must be a whole number from 0 to 65535 (0 picks a free port), not 'http'.{Environment.NewLine}" +
+            $"Run 'stripe-terminal-emulator --help' to see the options.{Environment.NewLine}",
+            stderr.ToString());
+        Assert.Empty(stdout.ToString());
+    }
+
+    [Fact]
+    public async Task Help_prints_usage_to_stdout_and_exits_zero()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exitCode = await ServerCommand.RunAsync(["--help"], stdout, stderr, NoEnvironment);
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("stripe-terminal-emulator: the StripeTerminalKit emulator", stdout.ToString());
+        Assert.Empty(stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Version_prints_the_tool_name_and_version()
+    {
+        var stdout = new StringWriter();
+
+        var exitCode = await ServerCommand.RunAsync(["--version"], stdout, new StringWriter(), NoEnvironment);
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"^stripe-terminal-emulator \d+\.\d+\.\d+", stdout.ToString());
+    }
+
+    [Fact]
+    public async Task Port_already_in_use_fails_to_start_with_a_clear_message_and_exit_code_1()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        var stderr = new StringWriter();
+
+        var exitCode = await ServerCommand.RunAsync(["--port", port.ToString()], new StringWriter(), stderr, NoEnvironment, Quiet);
+
+        Assert.Equal(ExitCodes.StartFailed, exitCode);
+        Assert.StartsWith($"error: cannot listen on 127.0.0.1:{port}: ", stderr.ToString());
+        Assert.Contains("--port", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Runs_until_cancelled_prints_the_generated_secret_once_and_never_logs_it()
+    {
+        var stdout = new ListeningWriter();
+        var stderr = new StringWriter();
+        var logs = new FakeLogCollector();
+        using var stop = new CancellationTokenSource();
+
+        var run = ServerCommand.RunAsync(
+            ["--port", "0", "--seed", "5"],
+            stdout,
+            stderr,
+            NoEnvironment,
+            builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(new FakeLoggerProvider(logs));
+                builder.Logging.AddFilter("StripeTerminalKit", LogLevel.Trace);
+            },
+            stop.Token);
+        var apiBase = await stdout.Listening.WaitAsync(TimeSpan.FromSeconds(30));
+        using (var http = new HttpClient())
+        {
+            using var health = await http.GetAsync($"{apiBase}/_emulator/health");
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        await stop.CancelAsync();
+        var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(stderr.ToString());
+        var banner = stdout.ToString();
+        var secrets = SecretPattern().Matches(banner);
+        var secret = Assert.Single(secrets).Value;
+        Assert.Contains("generated test secret", banner);
+        Assert.Contains($"new StripeClient(\"sk_test_123\", apiBase: \"{apiBase}\")", banner);
+        Assert.Contains("Seed:            5", banner);
+        Assert.Contains("loopback only", banner);
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Message.Contains(secret) || (r.StructuredState?.Any(kv => kv.Value?.Contains(secret) == true) ?? false));
+    }
+
+    [Fact]
+    public async Task A_supplied_secret_is_never_echoed()
+    {
+        var stdout = new ListeningWriter();
+        using var stop = new CancellationTokenSource();
+
+        var run = ServerCommand.RunAsync(
+            ["--port", "0", "--webhook-url", "http://127.0.0.1:9/hook?token=abc"],
+            stdout,
+            new StringWriter(),
+            name => name == ServerArguments.WebhookSecretVariable ? "whsec_supplied_by_env" : null,
+            Quiet,
+            stop.Token);
+        await stdout.Listening.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var banner = stdout.ToString();
+        Assert.DoesNotContain("whsec_supplied_by_env", banner);
+        Assert.Contains("Webhook secret:  the one you supplied", banner);
+        // The endpoint is shown without its query string, where people put tokens.
+        Assert.Contains("Webhooks to:     http://127.0.0.1:9/hook", banner);
+        Assert.DoesNotContain("token=abc", banner);
+    }
+
+    private static void Quiet(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => builder.Logging.ClearProviders();
+
+    [GeneratedRegex("whsec_[A-Za-z0-9]+")]
+    private static partial Regex SecretPattern();
+
+    /// <summary>Captures stdout and reports the API base once the banner says the server listens.</summary>
+    private sealed partial class ListeningWriter : StringWriter
+    {
+        private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> Listening => _listening.Task;
+
+        public override void WriteLine(string? value)
+        {
+            lock (this)
+            {
+                base.WriteLine(value);
+            }
+
+            var match = ListeningLine().Match(value ?? string.Empty);
+            if (match.Success)
+            {
+                _listening.TrySetResult(match.Groups[1].Value);
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (this)
+            {
+                return base.ToString();
+            }
+        }
+
+        [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
+        private static partial Regex ListeningLine();
+    }
+}

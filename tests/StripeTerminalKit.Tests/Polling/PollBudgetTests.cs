@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Time.Testing;
+using StripeTerminalKit.Polling;
+
+namespace StripeTerminalKit.Tests.Polling;
+
+public sealed class PollBudgetTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task A_burst_goes_at_once_then_turns_are_spaced_at_the_rate()
+    {
+        var budget = new PollBudget(requestsPerSecond: 10, burst: 3, _time);
+
+        var turns = Enumerable.Range(0, 6).Select(_ => budget.WaitTurnAsync(CancellationToken.None).AsTask()).ToArray();
+
+        Assert.Equal(3, turns.Count(t => t.IsCompleted));
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(4, turns.Count(t => t.IsCompleted));
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(6, turns.Count(t => t.IsCompleted));
+        await Task.WhenAll(turns);
+    }
+
+    [Fact]
+    public async Task However_many_wait_no_second_exceeds_the_rate()
+    {
+        var budget = new PollBudget(requestsPerSecond: 20, burst: 5, _time);
+        var completedAt = new List<DateTimeOffset>();
+        var turns = new List<Task>();
+        for (var i = 0; i < 500; i++)
+        {
+            turns.Add(budget.WaitTurnAsync(CancellationToken.None).AsTask().ContinueWith(_ =>
+            {
+                lock (completedAt)
+                {
+                    completedAt.Add(_time.GetUtcNow());
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+        }
+
+        for (var s = 0; s < 30 * 20; s++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        await Task.WhenAll(turns);
+        var perSecond = completedAt.GroupBy(t => t.ToUnixTimeSeconds()).Max(g => g.Count());
+        Assert.Equal(500, completedAt.Count);
+        Assert.True(perSecond <= 20 + 5, $"max {perSecond} polls in one second");
+    }
+
+    [Fact]
+    public async Task Turns_are_first_come_first_served()
+    {
+        var budget = new PollBudget(requestsPerSecond: 1, burst: 1, _time);
+        var order = new List<int>();
+        var turns = Enumerable.Range(0, 5).Select(i => budget.WaitTurnAsync(CancellationToken.None).AsTask().ContinueWith(_ => { lock (order) { order.Add(i); } }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)).ToArray();
+
+        for (var s = 0; s < 5; s++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await Task.WhenAll(turns);
+
+        Assert.Equal([0, 1, 2, 3, 4], order);
+    }
+
+    [Fact]
+    public async Task A_cancelled_wait_ends_with_cancellation()
+    {
+        var budget = new PollBudget(requestsPerSecond: 1, burst: 1, _time);
+        await budget.WaitTurnAsync(CancellationToken.None);
+        using var cts = new CancellationTokenSource();
+
+        var waiting = budget.WaitTurnAsync(cts.Token).AsTask();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
+    [Theory]
+    [InlineData(0, false, 1.0)]
+    [InlineData(1, false, 1.5)]
+    [InlineData(2, false, 2.25)]
+    [InlineData(10, false, 5.0)]
+    [InlineData(0, true, 30.0)]
+    public void The_poll_pace_slows_down_and_is_a_safety_net_while_webhooks_work(int polls, bool healthy, double seconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), PollSchedule.NextDelay(polls, healthy, PollingSettings.Default));
+    }
+
+    [Fact]
+    public void Webhooks_count_as_healthy_until_one_is_missed()
+    {
+        var health = new WebhookHealth(_time, TimeSpan.FromMinutes(5));
+        Assert.False(health.IsHealthy);
+
+        health.WebhookArrived();
+        Assert.True(health.IsHealthy);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        health.WebhookMissed();
+        Assert.False(health.IsHealthy);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        health.WebhookArrived();
+        Assert.True(health.IsHealthy);
+
+        _time.Advance(TimeSpan.FromMinutes(6));
+        Assert.False(health.IsHealthy);
+    }
+}
