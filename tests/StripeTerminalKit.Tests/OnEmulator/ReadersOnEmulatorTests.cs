@@ -230,7 +230,7 @@ public sealed class ReadersOnEmulatorTests
         await kit.Payments.ProcessOnReaderAsync(reader.Id, payment.Id);
         var started = kit.Time.GetUtcNow();
         var finished = await kit.Time.AdvanceUntilDoneAsync(
-            kit.Readers.WaitForActionAsync(reader.Id, new ReaderActionWaitOptions { ExpectedIntentId = payment.Id }),
+            () => kit.Readers.WaitForActionAsync(reader.Id, new ReaderActionWaitOptions { ExpectedIntentId = payment.Id }),
             TimeSpan.FromSeconds(1));
 
         Assert.Equal(ReaderActionStatus.Succeeded, finished!.Status);
@@ -246,8 +246,9 @@ public sealed class ReadersOnEmulatorTests
         var payment = await kit.Payments.CreateAsync(new Payments.CreatePaymentRequest(1000));
         await kit.Payments.ProcessOnReaderAsync(reader.Id, payment.Id);
 
-        var wait = kit.Readers.WaitForActionAsync(reader.Id, new ReaderActionWaitOptions { Timeout = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromSeconds(1) });
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => kit.Time.AdvanceUntilDoneAsync(wait, TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => kit.Time.AdvanceUntilDoneAsync(
+            () => kit.Readers.WaitForActionAsync(reader.Id, new ReaderActionWaitOptions { Timeout = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromSeconds(1) }),
+            TimeSpan.FromSeconds(1)));
 
         Assert.Contains(reader.Id, error.Message, StringComparison.Ordinal);
     }

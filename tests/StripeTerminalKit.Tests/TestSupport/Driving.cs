@@ -7,9 +7,11 @@ public static class Driving
     /// Each time the operation schedules its next poll delay of <paramref name="interval"/>, advances the
     /// clock by that much, until the operation completes. Never sleeps in real time.
     /// </summary>
-    public static async Task<T> AdvanceUntilDoneAsync<T>(this ObservableTimeProvider time, Task<T> operation, TimeSpan interval, int maxPolls = 1000)
+    public static async Task<T> AdvanceUntilDoneAsync<T>(this ObservableTimeProvider time, Func<Task<T>> start, TimeSpan interval, int maxPolls = 1000)
     {
+        // Counted before the operation starts: it may schedule its first delay synchronously.
         var alreadyScheduled = time.Scheduled.Count(d => d == interval);
+        var operation = start();
         for (var poll = 1; poll <= maxPolls; poll++)
         {
             var next = time.WaitForTimerAsync(interval, alreadyScheduled + poll);
