@@ -27,4 +27,45 @@ public static class Driving
 
         throw new InvalidOperationException($"The operation did not complete within {maxPolls} polls.");
     }
+
+    /// <summary>
+    /// Runs the operation and, each time it schedules a delay on the fake clock (a retry backoff, a
+    /// poll), advances the clock by exactly that delay, until it completes. Returns the result and
+    /// the delays it waited, in order.
+    /// </summary>
+    public static async Task<(T Result, IReadOnlyList<TimeSpan> Delays)> RunAdvancingAsync<T>(this ObservableTimeProvider time, Func<Task<T>> start, int maxDelays = 100)
+    {
+        var first = time.Delays.Count;
+        var operation = start();
+        var waited = new List<TimeSpan>();
+        for (var i = first; i < first + maxDelays; i++)
+        {
+            using var stop = new CancellationTokenSource();
+            var next = time.WaitForDelayAsync(i, stop.Token);
+            if (await Task.WhenAny(operation, next) == operation)
+            {
+                await stop.CancelAsync();
+                return (await operation, waited);
+            }
+
+            var delay = await next;
+            waited.Add(delay);
+            time.Advance(delay);
+        }
+
+        throw new InvalidOperationException($"The operation did not complete within {maxDelays} delays.");
+    }
+
+    /// <summary>Like <see cref="RunAdvancingAsync{T}(ObservableTimeProvider, Func{Task{T}}, int)"/> for an operation expected to fail.</summary>
+    public static async Task<(TException Error, IReadOnlyList<TimeSpan> Delays)> RunAdvancingExpectingAsync<TException>(this ObservableTimeProvider time, Func<Task> start)
+        where TException : Exception
+    {
+        var first = time.Delays.Count;
+        var error = await TestKit.ThrowsAnyAsync<TException>(() => time.RunAdvancingAsync(async () =>
+        {
+            await start();
+            return true;
+        }));
+        return (error, time.Delays.Skip(first).ToArray());
+    }
 }

@@ -10,6 +10,8 @@ namespace StripeTerminalKit.Tests.TestSupport;
 public sealed class ObservableTimeProvider : TimeProvider
 {
     private readonly ConcurrentQueue<TimeSpan> _scheduled = new();
+    private readonly List<TimeSpan> _delays = [];
+    private readonly Lock _delaysLock = new();
     private readonly SemaphoreSlim _signal = new(0);
 
     public ObservableTimeProvider(DateTimeOffset? start = null)
@@ -33,11 +35,57 @@ public sealed class ObservableTimeProvider : TimeProvider
     {
         var timer = Fake.CreateTimer(callback, state, dueTime, period);
         _scheduled.Enqueue(dueTime);
+        if (dueTime > TimeSpan.Zero && period == Timeout.InfiniteTimeSpan)
+        {
+            lock (_delaysLock)
+            {
+                _delays.Add(dueTime);
+            }
+        }
+
         _signal.Release();
         return timer;
     }
 
     public void Advance(TimeSpan by) => Fake.Advance(by);
+
+    /// <summary>Every one-shot delay scheduled so far (timers created with a positive due time), in order.</summary>
+    public IReadOnlyList<TimeSpan> Delays
+    {
+        get
+        {
+            lock (_delaysLock)
+            {
+                return _delays.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Waits (in real time, bounded) until the delay number <paramref name="index"/> (0-based) is scheduled and returns it.</summary>
+    public async Task<TimeSpan> WaitForDelayAsync(int index, CancellationToken cancellationToken = default)
+    {
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        guard.CancelAfter(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            lock (_delaysLock)
+            {
+                if (_delays.Count > index)
+                {
+                    return _delays[index];
+                }
+            }
+
+            try
+            {
+                await _signal.WaitAsync(guard.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Delay #{index} was never scheduled; delays so far: {string.Join(", ", Delays)}");
+            }
+        }
+    }
 
     /// <summary>Waits (in real time, bounded) until a timer due after exactly <paramref name="dueTime"/> has been scheduled <paramref name="occurrences"/> times.</summary>
     public async Task WaitForTimerAsync(TimeSpan dueTime, int occurrences = 1)
