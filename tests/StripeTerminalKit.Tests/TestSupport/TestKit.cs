@@ -72,6 +72,9 @@ public sealed class TestKit : IAsyncDisposable
         return new TestKit(collection.BuildServiceProvider(validateScopes: true), time, null, handler);
     }
 
+    /// <summary>Wraps a provider the test built itself.</summary>
+    public static TestKit Wrap(ServiceProvider provider, ObservableTimeProvider time) => new(provider, time, null, null);
+
     internal static ServiceCollection BaseServices(TimeProvider time)
     {
         var collection = new ServiceCollection();
