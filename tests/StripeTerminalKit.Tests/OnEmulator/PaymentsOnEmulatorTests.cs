@@ -116,7 +116,7 @@ public sealed class PaymentsOnEmulatorTests
         await using var kit = TestKit.OnEmulator("AU");
         var reader = await ReaderAsync(kit);
         var payment = await kit.Payments.CreateAsync(new CreatePaymentRequest(1000));
-        var scope = new Idempotency.IdempotencyScope("order-77");
+        var scope = new StripeTerminalKit.Idempotency.IdempotencyScope("order-77");
 
         await kit.Payments.ProcessOnReaderAsync(reader.Id, payment.Id, callOptions: new TerminalCallOptions { IdempotencyScope = scope });
         kit.Emulator!.Customer.Tap(reader.Id, TestCards.InsufficientFunds);
