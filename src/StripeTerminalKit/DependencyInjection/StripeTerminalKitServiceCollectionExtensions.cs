@@ -150,7 +150,7 @@ public static class StripeTerminalKitServiceCollectionExtensions
         services.TryAddKeyedSingleton<StripeEmulator>(key, (provider, _) =>
             new StripeEmulator(new StripeEmulatorOptions { TimeProvider = provider.GetRequiredService<TimeProvider>() }));
 
-        services.AddResiliencePipeline(StripeTerminalResilience.GetPipelineKey(name), (pipeline, context) =>
+        services.AddResiliencePipeline(StripeTerminalResilience.GetDefaultPipelineKey(name), (pipeline, context) =>
         {
             var provider = context.ServiceProvider;
             var options = provider.GetRequiredService<IOptionsMonitor<StripeTerminalOptions>>().Get(name);
@@ -176,7 +176,7 @@ public static class StripeTerminalKitServiceCollectionExtensions
                 name,
                 options,
                 clientFactory,
-                provider.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StripeTerminalResilience.GetPipelineKey(name)),
+                ResolvePipeline(provider.GetRequiredService<ResiliencePipelineProvider<string>>(), name),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<StripeTerminalTelemetry>(),
                 CreateLogger(provider));
@@ -195,6 +195,12 @@ public static class StripeTerminalKitServiceCollectionExtensions
 
         return new StripeTerminalKitBuilder(services, name, httpClient);
     }
+
+    /// <summary>A pipeline the user registered under the public key wins over the kit's own.</summary>
+    private static ResiliencePipeline ResolvePipeline(ResiliencePipelineProvider<string> pipelines, string name) =>
+        pipelines.TryGetPipeline(StripeTerminalResilience.GetPipelineKey(name), out var replacement)
+            ? replacement
+            : pipelines.GetPipeline(StripeTerminalResilience.GetDefaultPipelineKey(name));
 
     private static ILogger CreateLogger(IServiceProvider provider) =>
         provider.GetService<ILoggerFactory>()?.CreateLogger(LoggerCategory) ?? NullLogger.Instance;
