@@ -114,9 +114,12 @@ public static class StripeTerminalKitServiceCollectionExtensions
         services.TryAddSingleton(provider => new StripeTerminalTelemetry(provider.GetService<IMeterFactory>()));
 
         // The HttpClient comes from IHttpClientFactory; the kit's timeouts live in the resilience
-        // pipeline on the injected TimeProvider, so HttpClient's own timer is switched off.
+        // pipeline on the injected TimeProvider, so HttpClient's own timer is switched off. The
+        // factory's request loggers go: at Trace they hand the raw request headers (the API key in
+        // Authorization) to every logging provider as structured state. The kit logs each call itself.
         var httpClient = services.AddHttpClient(httpClientName)
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
 
         if (services.Any(d => d.ServiceType == typeof(Marker) && Equals(d.ServiceKey, key)))
         {

@@ -107,10 +107,10 @@ internal sealed class StripeCallExecutor
         var resilienceContext = ResilienceContextPool.Shared.Get(operation.Name, cancellationToken);
         try
         {
-            var result = await _pipeline.ExecuteAsync(
-                static (ctx, state) => state.RunAsync(ctx.CancellationToken),
+            var result = (await _pipeline.ExecuteAsync(
+                static async (ctx, state) => new Sealed<T>(await state.RunAsync(ctx.CancellationToken).ConfigureAwait(false)),
                 resilienceContext,
-                attempt).ConfigureAwait(false);
+                attempt).ConfigureAwait(false)).Value;
 
             var elapsed = _timeProvider.GetElapsedTime(started);
             _telemetry.RecordCall(_configuration, operation.Name, Outcomes.Success, elapsed);
@@ -198,6 +198,17 @@ internal sealed class StripeCallExecutor
         // No caller scope: one random key per logical call, fixed before the first attempt so that
         // every retry of this call carries it (Stripe.net would otherwise invent one per attempt).
         return IdempotencyKey.Derive("auto-" + Guid.NewGuid().ToString("N"), operation.Name).Value;
+    }
+
+    /// <summary>
+    /// Carries a Stripe.net object through the pipeline. Resilience telemetry logs each attempt's
+    /// result with ToString(), and a Stripe object's ToString() is its JSON — client secrets included.
+    /// </summary>
+    private sealed class Sealed<T>(T value)
+    {
+        public T Value { get; } = value;
+
+        public override string ToString() => typeof(T).Name;
     }
 
     /// <summary>The state of one logical call across its attempts.</summary>
