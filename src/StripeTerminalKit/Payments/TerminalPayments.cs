@@ -237,7 +237,8 @@ internal sealed class TerminalPayments : ITerminalPayments
             Guard.Amount(amount, nameof(amountToCapture));
         }
 
-        var options = new PaymentIntentCaptureOptions { AmountToCapture = amountToCapture };
+        // The card (brand, last4, network) is part of the answer a POS prints: expand it rather than read again.
+        var options = new PaymentIntentCaptureOptions { AmountToCapture = amountToCapture, Expand = ["latest_charge"] };
         var intent = await _executor.ExecuteAsync(
             StripeOperation.PaymentIntentsCapture,
             callOptions,
@@ -253,6 +254,7 @@ internal sealed class TerminalPayments : ITerminalPayments
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         var options = new PaymentIntentCancelOptions
         {
+            Expand = ["latest_charge"],
             CancellationReason = reason switch
             {
                 null => null,

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StripeTerminalKit.Checkout.Runtime;
+using StripeTerminalKit.DependencyInjection;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
+using StripeTerminalKit.Webhooks;
+
+namespace StripeTerminalKit.Checkout;
+
+/// <summary>Registers <see cref="ITerminalCheckout"/>.</summary>
+public static class CheckoutServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the checkout façade for this configuration: <see cref="ITerminalCheckout"/>, an
+    /// in-memory <see cref="ICheckoutStore"/> unless one is registered, and the webhook handler
+    /// that routes verified events to running checkouts (register the webhook endpoint with
+    /// <c>AddStripeTerminalWebhooks</c> and <c>MapStripeTerminalWebhooks</c>).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// services.AddStripeTerminalKit(o => { o.Country = "AU"; o.UseEmulator = true; }).AddCheckout();
+    /// </code>
+    /// </example>
+    public static StripeTerminalKitBuilder AddCheckout(this StripeTerminalKitBuilder builder, Action<StripeTerminalCheckoutOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var name = builder.Name;
+        var optionsBuilder = services.AddOptions<StripeTerminalCheckoutOptions>(name);
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        optionsBuilder
+            .Validate(o => o.PollRequestsPerSecond is > 0 and <= 100, "StripeTerminalCheckoutOptions.PollRequestsPerSecond must be above 0 and at most 100 (Stripe's live limit).")
+            .Validate(o => o.PollBurst > 0, "StripeTerminalCheckoutOptions.PollBurst must be positive.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.SafetyNetPollInterval > TimeSpan.Zero, "StripeTerminalCheckoutOptions poll intervals must be positive.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton<ICheckoutStore, InMemoryCheckoutStore>();
+        var key = StripeTerminalKitNames.ServiceKey(name);
+        services.TryAddKeyedSingleton<TerminalCheckout>(key, (provider, _) =>
+        {
+            var kitOptions = provider.GetRequiredService<IOptionsMonitor<StripeTerminalOptions>>().Get(name);
+            return new TerminalCheckout(
+                provider.GetRequiredKeyedService<ITerminalPayments>(key),
+                provider.GetRequiredKeyedService<ITerminalReaders>(key),
+                provider.GetRequiredService<ICheckoutStore>(),
+                provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(name),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout") ?? NullLogger.Instance,
+                kitOptions.Country);
+        });
+        services.TryAddKeyedSingleton<ITerminalCheckout>(key, (provider, k) => provider.GetRequiredKeyedService<TerminalCheckout>(k));
+        services.AddSingleton<ITerminalWebhookHandler>(provider => provider.GetRequiredKeyedService<TerminalCheckout>(key));
+        if (StripeTerminalKitNames.IsDefault(name))
+        {
+            services.TryAddSingleton(provider => provider.GetRequiredKeyedService<ITerminalCheckout>(key));
+        }
+
+        return builder;
+    }
+}

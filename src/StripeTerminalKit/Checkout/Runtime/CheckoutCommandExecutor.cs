@@ -1,0 +1,200 @@
+using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Polling;
+using StripeTerminalKit.Readers;
+using KitKey = StripeTerminalKit.Idempotency.IdempotencyKey;
+
+namespace StripeTerminalKit.Checkout.Runtime;
+
+/// <summary>
+/// Runs the state machine's calls through the payment and reader modules (which own validation,
+/// retries and error typing) and turns each answer or failure into the event that answers the
+/// command's ticket. Reads go through the shared polling budget.
+/// </summary>
+internal sealed class CheckoutCommandExecutor(ITerminalPayments payments, ITerminalReaders readers, PollBudget budget, TimeProvider time, string? country, CancellationToken stopping)
+{
+    public void Start(CheckoutRunner runner, CheckoutCommand command)
+    {
+        runner.Owner.WorkQueued();
+        _ = RunAsync(runner, command);
+    }
+
+    private async Task RunAsync(CheckoutRunner runner, CheckoutCommand command)
+    {
+        try
+        {
+            await CallAndAnswerAsync(runner, command).ConfigureAwait(false);
+        }
+        finally
+        {
+            runner.Owner.WorkDone();
+        }
+    }
+
+    private async Task CallAndAnswerAsync(CheckoutRunner runner, CheckoutCommand command)
+    {
+        CheckoutEvent answer;
+        try
+        {
+            answer = await CallAsync(runner, command).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (TerminalValidationException exception)
+        {
+            answer = CheckoutEvent.Failed(time.GetUtcNow(), command.Ticket, ApiFailureKind.Rejected, exception.ErrorCode);
+        }
+        catch (StripeTerminalException exception)
+        {
+            var failure = StripeValues.Failure(exception.HttpStatusCode is { } status ? (int)status : null, exception.ErrorType, exception.ErrorCode);
+            answer = CheckoutEvent.Failed(time.GetUtcNow(), command.Ticket, failure.Kind, failure.Code ?? exception.ErrorCode);
+        }
+#pragma warning disable CA1031 // any other failure is an unknown outcome: the machine re-reads Stripe before acting again
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            answer = CheckoutEvent.Failed(time.GetUtcNow(), command.Ticket, ApiFailureKind.Network);
+        }
+
+        runner.Post(in answer);
+    }
+
+    private async Task<CheckoutEvent> CallAsync(CheckoutRunner runner, CheckoutCommand c)
+    {
+        var request = runner.Request;
+        var options = c.Key.IsEmpty ? null : new TerminalCallOptions { IdempotencyKey = new KitKey(c.Key.ToString()) };
+        var piId = c.PaymentIntentId ?? runner.PaymentIntentId;
+        switch (c.Kind)
+        {
+            case CheckoutCommandKind.CreatePaymentIntent:
+                return IntentAnswer(c, request, await payments.CreateAsync(BuildCreate(request), options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.SetReaderDisplay:
+                var lines = request.CartLines!.Select(l => new CartLineItem(l.Description, l.Amount, l.Quantity)).ToArray();
+                var tax = request.CartTax ?? 0;
+                var cart = new ReaderCart(request.Currency, lines, tax, lines.Sum(l => l.UnitAmount * l.Quantity) + tax);
+                return ReaderAnswer(c, await readers.ShowCartAsync(request.ReaderId, cart, options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.ProcessPaymentIntent:
+                return ReaderAnswer(c, await payments.ProcessOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.CollectPaymentMethod:
+                return ReaderAnswer(c, await payments.CollectOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.ConfirmPaymentIntent:
+                return ReaderAnswer(c, await payments.ConfirmOnReaderAsync(request.ReaderId, piId!, options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.CancelReaderAction:
+                return ReaderAnswer(c, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.RetrieveReader:
+                await budget.WaitTurnAsync(stopping).ConfigureAwait(false);
+                var reader = await readers.GetAsync(request.ReaderId, null, stopping).ConfigureAwait(false);
+                if (reader.Action?.PaymentIntentId == piId && reader.Action?.Status is Readers.ReaderActionStatus.Succeeded or Readers.ReaderActionStatus.Failed)
+                {
+                    runner.NoteFinalReaderSeenByPolling();
+                }
+
+                return ReaderAnswer(c, reader);
+            case CheckoutCommandKind.RetrievePaymentIntent:
+                await budget.WaitTurnAsync(stopping).ConfigureAwait(false);
+                return IntentAnswer(c, request, await payments.GetAsync(piId!, null, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.CapturePaymentIntent:
+                return IntentAnswer(c, request, await payments.CaptureAsync(piId!, c.Amount > 0 ? c.Amount : null, options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.CancelPaymentIntent:
+                return IntentAnswer(c, request, await payments.CancelAsync(piId!, Reason(c.CancellationReason), options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.RefundPayment:
+                var refund = await payments.RefundAsync(new CreateRefundRequest(piId!) { Amount = c.Amount > 0 ? c.Amount : null }, options, stopping).ConfigureAwait(false);
+                return CheckoutEvent.RefundReceived(time.GetUtcNow(), c.Ticket, new RefundObservation(refund.Id, refund.Amount, Map(refund.Status)));
+            default:
+                throw new InvalidOperationException($"The checkout machine asked for {c.Kind}, which is not a Stripe call.");
+        }
+    }
+
+    private CreatePaymentRequest BuildCreate(CheckoutRequest request)
+    {
+        var metadata = new Dictionary<string, string>(request.Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            [TerminalCheckout.CheckoutIdMetadataKey] = request.CheckoutId,
+        };
+        var australia = string.Equals(country, "AU", StringComparison.OrdinalIgnoreCase) || string.Equals(request.Currency, "aud", StringComparison.OrdinalIgnoreCase);
+        return new CreatePaymentRequest(request.Amount)
+        {
+            Currency = request.Currency,
+            CaptureMethod = request.CaptureMode switch
+            {
+                CheckoutCaptureMode.Automatic => CaptureMethod.Automatic,
+                // Plain manual capture makes every eftpos card decline: Australia authorises with manual_preferred.
+                CheckoutCaptureMode.Manual => australia ? CaptureMethod.ManualPreferred : CaptureMethod.Manual,
+                _ => australia ? CaptureMethod.ManualPreferred : CaptureMethod.Manual,
+            },
+            Description = request.Description,
+            Metadata = metadata,
+            ReceiptEmail = request.ReceiptEmail,
+        };
+    }
+
+    private static PaymentCollectionOptions Collection(CheckoutRequest request) => new()
+    {
+        SkipTipping = request.SkipTipping,
+        TipEligibleAmount = request.SkipTipping ? null : request.TipEligibleAmount,
+        EnableCustomerCancellation = request.AllowCustomerCancellation,
+    };
+
+    private static PaymentCancellationReason Reason(IntentCancellationReason reason) => reason switch
+    {
+        IntentCancellationReason.RequestedByCustomer => PaymentCancellationReason.RequestedByCustomer,
+        _ => PaymentCancellationReason.Abandoned,
+    };
+
+    private static Checkout.RefundStatus Map(Payments.RefundStatus status) => status switch
+    {
+        Payments.RefundStatus.Succeeded => Checkout.RefundStatus.Succeeded,
+        Payments.RefundStatus.RequiresAction => Checkout.RefundStatus.RequiresAction,
+        Payments.RefundStatus.Failed => Checkout.RefundStatus.Failed,
+        Payments.RefundStatus.Canceled => Checkout.RefundStatus.Canceled,
+        _ => Checkout.RefundStatus.Pending,
+    };
+
+    private CheckoutEvent IntentAnswer(in CheckoutCommand c, CheckoutRequest request, TerminalPayment p) =>
+        CheckoutEvent.IntentReceived(time.GetUtcNow(), c.Ticket, Observe(request, p));
+
+    private CheckoutEvent ReaderAnswer(in CheckoutCommand c, TerminalReader r) =>
+        CheckoutEvent.ReaderReceived(time.GetUtcNow(), c.Ticket, Observe(r));
+
+    internal static PaymentIntentObservation Observe(CheckoutRequest request, TerminalPayment p) => new(
+        p.Id,
+        StripeValues.PaymentIntentStatus(p.StripeStatus),
+        p.Amount,
+        p.AmountCapturable,
+        p.AmountReceived,
+        // The amount only ever grows by the tip chosen on the reader.
+        Math.Max(0, p.Amount - request.Amount),
+        p.LatestCharge?.AmountRefunded ?? 0,
+        p.LatestChargeId,
+        p.LatestCharge?.Card?.Brand,
+        p.LatestCharge?.Card?.Last4,
+        p.LatestCharge?.Network,
+        p.LastPaymentError?.DeclineCode,
+        p.LastPaymentError?.Code,
+        p.CancellationReason);
+
+    internal static ReaderObservation Observe(TerminalReader r)
+    {
+        var a = r.Action;
+        if (a is null)
+        {
+            return new ReaderObservation(r.Id, Checkout.ReaderActionType.None);
+        }
+
+        return new ReaderObservation(
+            r.Id,
+            StripeValues.ReaderActionType(a.StripeType),
+            a.Status switch
+            {
+                Readers.ReaderActionStatus.InProgress => Checkout.ReaderActionStatus.InProgress,
+                Readers.ReaderActionStatus.Succeeded => Checkout.ReaderActionStatus.Succeeded,
+                Readers.ReaderActionStatus.Failed => Checkout.ReaderActionStatus.Failed,
+                _ => Checkout.ReaderActionStatus.None,
+            },
+            a.PaymentIntentId,
+            a.Failure?.Code,
+            a.Failure?.DeclineCode);
+    }
+}

@@ -1,0 +1,236 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace StripeTerminalKit.Checkout.Runtime;
+
+/// <summary>
+/// The imperative shell around one checkout: a single loop feeds events to the pure state
+/// machine, saves the state before any command that changes money, then runs the commands
+/// and feeds their answers back as events. One loop per checkout, so transitions never race.
+/// </summary>
+internal sealed class CheckoutRunner
+{
+    private readonly TerminalCheckout _owner;
+    private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CheckoutCommandBuffer _buffer = new();
+    private readonly List<Pending> _pendingOperations = [];
+    private readonly CheckoutCommand[] _commands = new CheckoutCommand[16];
+    private CheckoutMachineState _state;
+    private ITimer? _wakeUp;
+    private long _version;
+    private bool _hintSinceSend;
+    private bool _completedReported;
+
+    public CheckoutRunner(TerminalCheckout owner, CheckoutMachineState state, long version)
+    {
+        _owner = owner;
+        _state = state;
+        _version = version;
+        Handle = new CheckoutHandle(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, null));
+        _ = Task.Run(RunAsync);
+    }
+
+    public CheckoutHandle Handle { get; }
+
+    public TerminalCheckout Owner => _owner;
+
+    public CheckoutRequest Request => _state.Request;
+
+    public string CheckoutId => _state.Request.CheckoutId;
+
+    public string? PaymentIntentId { get; private set; }
+
+    public void Post(in CheckoutEvent e)
+    {
+        _owner.WorkQueued();
+        if (!_inbox.Writer.TryWrite(new Work(e, null, default)))
+        {
+            _owner.WorkDone();
+        }
+    }
+
+    public Task<CheckoutOperationResult> RequestAsync(in CheckoutEvent e, CheckoutOperation operation)
+    {
+        var tcs = new TaskCompletionSource<CheckoutOperationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _owner.WorkQueued();
+        if (!_inbox.Writer.TryWrite(new Work(e, tcs, operation)))
+        {
+            _owner.WorkDone();
+            tcs.TrySetException(new ObjectDisposedException(nameof(TerminalCheckout)));
+        }
+
+        return tcs.Task;
+    }
+
+    public void Stop()
+    {
+        _inbox.Writer.TryComplete();
+        _wakeUp?.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var work in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await HandleAsync(work).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // the loop must survive anything one event throws: the checkout would hang otherwise
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.RunnerFault(_owner.Logger, CheckoutId, exception);
+                ScheduleWakeUp(_owner.Time.GetUtcNow() + TimeSpan.FromSeconds(1));
+            }
+            finally
+            {
+                _owner.WorkDone();
+            }
+        }
+    }
+
+    private async Task HandleAsync(Work work)
+    {
+        if (work.Operation is not null)
+        {
+            _pendingOperations.Add(new Pending(work.Kind, work.Operation));
+        }
+
+        var e = work.Event;
+        if (e.Kind is CheckoutEventKind.ReaderWebhook or CheckoutEventKind.PaymentIntentWebhook)
+        {
+            _hintSinceSend = true;
+        }
+
+        var previousPhase = _state.Phase;
+        _state = _owner.MachineFor().Transition(in _state, in e, _buffer);
+        var count = _buffer.Count;
+        var mustSave = _state.Phase != previousPhase;
+        for (var i = 0; i < count; i++)
+        {
+            _commands[i] = _buffer[i];
+            mustSave |= _commands[i].IsMutation || _commands[i].Kind is CheckoutCommandKind.Complete or CheckoutCommandKind.ReportOperation;
+        }
+
+        if (_state.PaymentIntentId is not null && PaymentIntentId != _state.PaymentIntentId)
+        {
+            PaymentIntentId = _state.PaymentIntentId;
+            _owner.IndexPaymentIntent(this, PaymentIntentId);
+        }
+
+        if (mustSave)
+        {
+            // Before any call that changes money: a crash from here on resumes with the same keys.
+            await SaveAsync(completedResult: FindResult(count)).ConfigureAwait(false);
+        }
+
+        if (!_completedReported)
+        {
+            Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, null));
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            Execute(in _commands[i]);
+        }
+    }
+
+    private CheckoutResult? FindResult(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (_commands[i].Kind == CheckoutCommandKind.Complete)
+            {
+                return _commands[i].Result;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task SaveAsync(CheckoutResult? completedResult)
+    {
+        _version++;
+        var completed = completedResult is not null || _state.PublicState.IsCompleted();
+        var record = new CheckoutRecord(CheckoutId, Request.ReaderId, _state.PublicState, completed, CheckoutStateSerializer.Serialize(in _state), _version, _owner.Time.GetUtcNow());
+        await _owner.Store.SaveAsync(record).ConfigureAwait(false);
+    }
+
+    private void Execute(in CheckoutCommand command)
+    {
+        switch (command.Kind)
+        {
+            case CheckoutCommandKind.ScheduleWakeUp:
+                ScheduleWakeUp(command.At);
+                break;
+            case CheckoutCommandKind.Complete:
+                _completedReported = true;
+                Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, command.Result));
+                _owner.OnCompleted(this, command.Result!);
+                break;
+            case CheckoutCommandKind.ReportOperation:
+                Report(command.Operation!);
+                break;
+            default:
+                if (command.Kind is CheckoutCommandKind.ProcessPaymentIntent or CheckoutCommandKind.CollectPaymentMethod or CheckoutCommandKind.ConfirmPaymentIntent)
+                {
+                    _hintSinceSend = false;
+                }
+
+                _owner.Commands.Start(this, command);
+                break;
+        }
+    }
+
+    /// <summary>Polling found a finished reader action that no webhook had announced.</summary>
+    public void NoteFinalReaderSeenByPolling()
+    {
+        if (!_hintSinceSend)
+        {
+            _owner.WebhookHealth.WebhookMissed();
+        }
+    }
+
+    private void Report(CheckoutOperationResult result)
+    {
+        for (var i = 0; i < _pendingOperations.Count; i++)
+        {
+            var p = _pendingOperations[i];
+            if (p.Kind == result.Operation || (p.Kind == CheckoutOperation.Cancel && result.Operation == CheckoutOperation.Void))
+            {
+                _pendingOperations.RemoveAt(i);
+                p.Completion.TrySetResult(result);
+                return;
+            }
+        }
+    }
+
+    private void ScheduleWakeUp(DateTimeOffset at)
+    {
+        var delay = at - _owner.Time.GetUtcNow();
+        if (delay < TimeSpan.Zero)
+        {
+            delay = TimeSpan.Zero;
+        }
+
+        _wakeUp ??= _owner.Time.CreateTimer(static s => ((CheckoutRunner)s!).Post(CheckoutEvent.Tick(((CheckoutRunner)s!)._owner.Time.GetUtcNow())), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _wakeUp.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private readonly record struct Work(CheckoutEvent Event, TaskCompletionSource<CheckoutOperationResult>? Operation, CheckoutOperation Kind);
+
+    private readonly record struct Pending(CheckoutOperation Kind, TaskCompletionSource<CheckoutOperationResult> Completion);
+}
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Checkout {CheckoutId}: an event could not be handled; retrying shortly")]
+    public static partial void RunnerFault(ILogger logger, string checkoutId, Exception exception);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Checkout {CheckoutId} completed: {Outcome}")]
+    public static partial void Completed(ILogger logger, string checkoutId, CheckoutOutcome outcome);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Checkout {CheckoutId} resumed from the store in state {State}")]
+    public static partial void Resumed(ILogger logger, string checkoutId, CheckoutState state);
+}

@@ -1,0 +1,302 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using StripeTerminalKit.Errors;
+using StripeTerminalKit.Polling;
+using StripeTerminalKit.Webhooks;
+
+namespace StripeTerminalKit.Checkout.Runtime;
+
+/// <summary>
+/// The <see cref="ITerminalCheckout"/> façade: starts and resumes checkouts, enforces one active
+/// checkout per reader through the store, routes webhooks to the checkout they concern, and
+/// shares one polling budget across all checkouts.
+/// </summary>
+internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IAsyncDisposable
+{
+    /// <summary>The PaymentIntent metadata key carrying the checkout id, so any instance can find a checkout from Stripe's side.</summary>
+    internal const string CheckoutIdMetadataKey = "stk_checkout_id";
+
+    private readonly ConcurrentDictionary<string, CheckoutRunner> _runners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CheckoutRunner> _byPaymentIntent = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CheckoutMachine _pollingMachine;
+    private readonly CheckoutMachine _webhookMachine;
+    private readonly StripeTerminalCheckoutOptions _options;
+
+    public TerminalCheckout(
+        Payments.ITerminalPayments payments,
+        Readers.ITerminalReaders readers,
+        ICheckoutStore store,
+        StripeTerminalCheckoutOptions options,
+        TimeProvider time,
+        ILogger logger,
+        string? country)
+    {
+        _options = options;
+        Store = store;
+        Time = time;
+        Logger = logger;
+        WebhookHealth = new WebhookHealth(time, options.WebhookHealthWindow);
+        var budget = new PollBudget(options.PollRequestsPerSecond, options.PollBurst, time);
+        Commands = new CheckoutCommandExecutor(payments, readers, budget, time, country, _stopping.Token);
+        _pollingMachine = new CheckoutMachine(CheckoutMachineOptions.Default with
+        {
+            PollInterval = options.PollInterval,
+        });
+        _webhookMachine = new CheckoutMachine(CheckoutMachineOptions.Default with
+        {
+            PollInterval = options.SafetyNetPollInterval,
+            PollSlowInterval = options.SafetyNetPollInterval,
+        });
+    }
+
+    internal ICheckoutStore Store { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal ILogger Logger { get; }
+
+    internal WebhookHealth WebhookHealth { get; }
+
+    internal CheckoutCommandExecutor Commands { get; }
+
+    /// <summary>The machine whose polling pace fits the webhooks' health right now.</summary>
+    internal CheckoutMachine MachineFor() =>
+        _options.WebhooksEnabled && WebhookHealth.IsHealthy ? _webhookMachine : _pollingMachine;
+
+    public async Task<CheckoutHandle> StartAsync(CheckoutRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(request);
+
+        await _startGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_runners.TryGetValue(request.CheckoutId, out var running))
+            {
+                EnsureSameRequest(running.Request, request);
+                return running.Handle;
+            }
+
+            var stored = await Store.LoadAsync(request.CheckoutId, cancellationToken).ConfigureAwait(false);
+            if (stored is not null)
+            {
+                var state = CheckoutStateSerializer.Deserialize(stored.StateJson);
+                EnsureSameRequest(state.Request, request);
+                var resumed = Add(state, stored.Version);
+                Log.Resumed(Logger, request.CheckoutId, stored.State);
+                resumed.Post(CheckoutEvent.Resume(Time.GetUtcNow()));
+                return resumed.Handle;
+            }
+
+            if (!await Store.TryClaimReaderAsync(request.ReaderId, request.CheckoutId, cancellationToken).ConfigureAwait(false))
+            {
+                var holder = await Store.GetReaderHolderAsync(request.ReaderId, cancellationToken).ConfigureAwait(false);
+                throw new ReaderBusyException($"Reader {request.ReaderId} is taking another checkout ({holder}); one checkout runs on a reader at a time.")
+                {
+                    ReaderId = request.ReaderId,
+                    ErrorCode = "reader_has_active_checkout",
+                };
+            }
+
+            var initial = CheckoutMachineState.Create(request);
+            var runner = Add(initial, 0);
+            runner.Post(CheckoutEvent.Start(Time.GetUtcNow()));
+            return runner.Handle;
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    public async Task<CheckoutResult> RunAsync(CheckoutRequest request, CancellationToken cancellationToken = default)
+    {
+        var handle = await StartAsync(request, cancellationToken).ConfigureAwait(false);
+        using var registration = cancellationToken.Register(static s =>
+        {
+            var (self, id) = ((TerminalCheckout, string))s!;
+            _ = self.CancelAsync(id, CancellationToken.None);
+        }, (this, request.CheckoutId));
+        return await handle.WaitForCompletionAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public async Task<CheckoutSnapshot?> GetAsync(string checkoutId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkoutId);
+        if (_runners.TryGetValue(checkoutId, out var runner))
+        {
+            var current = runner.Handle.Current;
+            return new CheckoutSnapshot(checkoutId, runner.Request.ReaderId, runner.Request.Amount, runner.Request.Currency, current.State, current.PaymentIntentId, current.Result, current.At);
+        }
+
+        var stored = await Store.LoadAsync(checkoutId, cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : ToSnapshot(stored);
+    }
+
+    public async Task<CheckoutHandle?> FindAsync(string checkoutId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkoutId);
+        if (_runners.TryGetValue(checkoutId, out var runner))
+        {
+            return runner.Handle;
+        }
+
+        var stored = await Store.LoadAsync(checkoutId, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var state = CheckoutStateSerializer.Deserialize(stored.StateJson);
+        return await StartAsync(state.Request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<CheckoutSnapshot> ListUnfinishedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var record in Store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return _runners.TryGetValue(record.CheckoutId, out var runner)
+                ? new CheckoutSnapshot(record.CheckoutId, record.ReaderId, runner.Request.Amount, runner.Request.Currency, runner.Handle.State, runner.Handle.Current.PaymentIntentId, null, runner.Handle.Current.At)
+                : ToSnapshot(record);
+        }
+    }
+
+    public Task<CheckoutOperationResult> CancelAsync(string checkoutId, CancellationToken cancellationToken = default) =>
+        OperateAsync(checkoutId, CheckoutEvent.Cancel(Time.GetUtcNow()), CheckoutOperation.Cancel, cancellationToken);
+
+    public Task<CheckoutOperationResult> RetryAsync(string checkoutId, CancellationToken cancellationToken = default) =>
+        OperateAsync(checkoutId, CheckoutEvent.Retry(Time.GetUtcNow()), CheckoutOperation.Retry, cancellationToken);
+
+    public Task<CheckoutOperationResult> CaptureAsync(string checkoutId, long? amount = null, CancellationToken cancellationToken = default)
+    {
+        if (amount is <= 0)
+        {
+            throw TerminalValidationException.For(nameof(amount), "must be positive when given; leave it null to capture everything authorised.");
+        }
+
+        return OperateAsync(checkoutId, CheckoutEvent.Capture(Time.GetUtcNow(), amount ?? 0), CheckoutOperation.Capture, cancellationToken);
+    }
+
+    public Task<CheckoutOperationResult> RefundAsync(string checkoutId, long? amount = null, CancellationToken cancellationToken = default)
+    {
+        if (amount is <= 0)
+        {
+            throw TerminalValidationException.For(nameof(amount), "must be positive when given; leave it null to refund what is left.");
+        }
+
+        return OperateAsync(checkoutId, CheckoutEvent.RefundRequest(Time.GetUtcNow(), amount ?? 0), CheckoutOperation.Refund, cancellationToken);
+    }
+
+    /// <summary>Webhooks: the first of webhook and poll to show an outcome wins; the machine ignores the other.</summary>
+    public ValueTask HandleAsync(TerminalWebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhookEvent);
+        if (webhookEvent.PaymentIntentId is null || !_byPaymentIntent.TryGetValue(webhookEvent.PaymentIntentId, out var runner))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        WebhookHealth.WebhookArrived();
+        if (StripeValues.Hint(webhookEvent, Time.GetUtcNow()) is { } hint)
+        {
+            runner.Post(in hint);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private long _work;
+
+    /// <summary>True when no event is queued and no Stripe call is running: lets tests on a fake clock know when to advance it.</summary>
+    internal bool IsIdle => Interlocked.Read(ref _work) == 0;
+
+    internal void WorkQueued() => Interlocked.Increment(ref _work);
+
+    internal void WorkDone() => Interlocked.Decrement(ref _work);
+
+    internal void IndexPaymentIntent(CheckoutRunner runner, string paymentIntentId) => _byPaymentIntent[paymentIntentId] = runner;
+
+    internal void OnCompleted(CheckoutRunner runner, CheckoutResult result)
+    {
+        Log.Completed(Logger, runner.CheckoutId, result.Outcome);
+        _ = Store.ReleaseReaderAsync(runner.Request.ReaderId, runner.CheckoutId).AsTask();
+    }
+
+    private int _disposed;
+
+    public async ValueTask DisposeAsync()
+    {
+        // Registered under several service types, so the container may dispose it more than once.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var runner in _runners.Values)
+        {
+            runner.Stop();
+        }
+
+        _stopping.Dispose();
+        _startGate.Dispose();
+    }
+
+    private async Task<CheckoutOperationResult> OperateAsync(string checkoutId, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkoutId);
+        var handle = await FindAsync(checkoutId, cancellationToken).ConfigureAwait(false);
+        if (handle is null || !_runners.TryGetValue(checkoutId, out var runner))
+        {
+            throw new ResourceNotFoundException($"No checkout '{checkoutId}' is known here or in the checkout store.") { ResourceId = checkoutId, ErrorCode = "checkout_not_found" };
+        }
+
+        return await runner.RequestAsync(in e, operation).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private CheckoutRunner Add(CheckoutMachineState state, long version)
+    {
+        var runner = new CheckoutRunner(this, state, version);
+        _runners[state.Request.CheckoutId] = runner;
+        if (state.PaymentIntentId is not null)
+        {
+            IndexPaymentIntent(runner, state.PaymentIntentId);
+        }
+
+        return runner;
+    }
+
+    private static void Validate(CheckoutRequest request)
+    {
+        try
+        {
+            request.Validate();
+        }
+        catch (ArgumentException exception)
+        {
+            throw TerminalValidationException.For(exception.ParamName ?? "request", exception.Message);
+        }
+    }
+
+    /// <summary>The same checkout id must mean the same sale: anything else is a caller bug, not a resume.</summary>
+    private static void EnsureSameRequest(CheckoutRequest existing, CheckoutRequest request)
+    {
+        if (existing.Amount != request.Amount || !string.Equals(existing.Currency, request.Currency, StringComparison.OrdinalIgnoreCase) || existing.ReaderId != request.ReaderId)
+        {
+            throw TerminalValidationException.For(nameof(CheckoutRequest.CheckoutId),
+                $"checkout '{request.CheckoutId}' already exists with another amount, currency or reader; use a new checkout id for a new sale.");
+        }
+    }
+
+    private static CheckoutSnapshot ToSnapshot(CheckoutRecord record)
+    {
+        var state = CheckoutStateSerializer.Deserialize(record.StateJson);
+        return new CheckoutSnapshot(record.CheckoutId, record.ReaderId, state.Request.Amount, state.Request.Currency, record.State, state.PaymentIntentId, null, record.UpdatedAt);
+    }
+
+    internal static string Describe(CheckoutResult result) => JsonSerializer.Serialize(result);
+}

@@ -1,0 +1,30 @@
+namespace StripeTerminalKit.Checkout;
+
+/// <summary>How checkouts watch for outcomes and share Stripe's request budget.</summary>
+public sealed class StripeTerminalCheckoutOptions
+{
+    /// <summary>
+    /// The most polling requests per second for all checkouts in this process together. Stripe
+    /// allows 25 requests per second per endpoint (sandbox and live) and 25 (sandbox) or 100 (live)
+    /// overall; the default leaves room for the calls that move money.
+    /// </summary>
+    public double PollRequestsPerSecond { get; set; } = 10;
+
+    /// <summary>How many polls may go at once after a quiet spell.</summary>
+    public int PollBurst { get; set; } = 5;
+
+    /// <summary>
+    /// Whether webhooks are set up (<c>MapStripeTerminalWebhooks</c>). While they arrive, a
+    /// waiting checkout polls only as a slow safety net; without them it polls at full pace.
+    /// </summary>
+    public bool WebhooksEnabled { get; set; } = true;
+
+    /// <summary>How often a waiting checkout polls while webhooks are healthy.</summary>
+    public TimeSpan SafetyNetPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a waiting checkout polls while webhooks are down or disabled.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long webhooks count as healthy after the last one arrived.</summary>
+    public TimeSpan WebhookHealthWindow { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,145 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Checkout.Runtime;
+using StripeTerminalKit.Emulator;
+using StripeTerminalKit.Locations;
+using StripeTerminalKit.Readers;
+using StripeTerminalKit.Webhooks;
+
+namespace StripeTerminalKit.Tests.Checkout.Driver;
+
+/// <summary>
+/// The whole kit on the emulator and a fake clock: DI as a user wires it, webhooks delivered
+/// in-process through the real verifier, and a loop that advances time only when nothing is
+/// running, so tests never sleep.
+/// </summary>
+internal sealed class CheckoutHarness : IAsyncDisposable
+{
+    private const string WebhookSecret = "whsec_checkout_harness";
+
+    private CheckoutHarness(FakeTimeProvider time, StripeEmulator emulator, ServiceProvider services)
+    {
+        Time = time;
+        Emulator = emulator;
+        Services = services;
+        Checkout = services.GetRequiredService<ITerminalCheckout>();
+        Readers = services.GetRequiredService<ITerminalReaders>();
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public StripeEmulator Emulator { get; }
+
+    public ServiceProvider Services { get; }
+
+    public ITerminalCheckout Checkout { get; }
+
+    public ITerminalReaders Readers { get; }
+
+    public string ReaderId { get; private set; } = "";
+
+    public TerminalCheckout Runtime => (TerminalCheckout)Checkout;
+
+    public static async Task<CheckoutHarness> StartAsync(bool webhooks = true, int seed = 1, StripeEmulatorOptions? emulatorOptions = null, Action<StripeTerminalCheckoutOptions>? configure = null)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        var options = emulatorOptions ?? new StripeEmulatorOptions();
+        options.TimeProvider = time;
+        options.Seed = seed;
+        options.WebhookSecret = WebhookSecret;
+        var emulator = new StripeEmulator(options);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator).AddCheckout(o =>
+        {
+            o.WebhooksEnabled = webhooks;
+            configure?.Invoke(o);
+        });
+        services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(WebhookSecret));
+        var provider = services.BuildServiceProvider();
+        var harness = new CheckoutHarness(time, emulator, provider);
+        if (webhooks)
+        {
+            var processor = provider.GetRequiredService<IStripeWebhookProcessor>();
+            emulator.Webhooks.Subscribe(async (delivery, ct) =>
+            {
+                var result = await processor.ProcessAsync(System.Text.Encoding.UTF8.GetBytes(delivery.Payload), delivery.SignatureHeader, ct);
+                if (!result.Accepted)
+                {
+                    throw new InvalidOperationException("webhook refused: " + result.Rejection);
+                }
+            });
+        }
+
+        var locations = provider.GetRequiredService<ITerminalLocations>();
+        var location = await locations.CreateAsync(new CreateLocationRequest("Flinders Lane Cafe", new TerminalAddress("AU", Line1: "12 Flinders Lane", City: "Melbourne", State: "VIC", PostalCode: "3000")));
+        harness.ReaderId = (await harness.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 1" })).Id;
+        return harness;
+    }
+
+    public static CheckoutRequest Request(string id, long amount = 1000, string? readerId = null) => new()
+    {
+        CheckoutId = id,
+        Amount = amount,
+        Currency = "aud",
+        ReaderId = readerId ?? "",
+    };
+
+    public CheckoutRequest Sale(string id, long amount = 1000) => Request(id, amount, ReaderId);
+
+    /// <summary>Lets everything that is due run, then advances the clock a step at a time until <paramref name="done"/>.</summary>
+    public async Task RunUntilAsync(Func<bool> done, TimeSpan? step = null, TimeSpan? max = null)
+    {
+        var by = step ?? TimeSpan.FromMilliseconds(500);
+        var limit = max ?? TimeSpan.FromMinutes(30);
+        var elapsed = TimeSpan.Zero;
+        while (true)
+        {
+            await SettleAsync();
+            if (done())
+            {
+                return;
+            }
+
+            if (elapsed >= limit)
+            {
+                throw new TimeoutException($"Condition not met after {limit} of emulated time.");
+            }
+
+            Time.Advance(by);
+            elapsed += by;
+        }
+    }
+
+    /// <summary>Waits (without sleeping) until no checkout work and no webhook delivery is pending.</summary>
+    public async Task SettleAsync()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < 200_000 && !Runtime.IsIdle; i++)
+            {
+                await Task.Yield();
+            }
+
+            await Emulator.Webhooks.DrainAsync();
+        }
+
+        for (var i = 0; i < 200_000 && !Runtime.IsIdle; i++)
+        {
+            await Task.Yield();
+        }
+    }
+
+    public async Task<CheckoutResult> CompleteAsync(CheckoutHandle handle, TimeSpan? max = null)
+    {
+        await RunUntilAsync(() => handle.HasCompleted, max: max);
+        return handle.Result!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+}

@@ -1,0 +1,229 @@
+using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Emulator;
+using StripeTerminalKit.Errors;
+
+namespace StripeTerminalKit.Tests.Checkout.Driver;
+
+public sealed class TerminalCheckoutTests
+{
+    [Fact]
+    public async Task A_visa_tap_in_Australia_is_authorised_then_captured_with_its_tip()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(4), tip: 200));
+
+        var handle = await h.Checkout.StartAsync(h.Sale("order-1", 1750));
+        var result = await h.CompleteAsync(handle);
+
+        var ok = Assert.IsType<CheckoutSucceeded>(result);
+        Assert.Equal(1950, ok.Amount);
+        Assert.Equal(200, ok.TipAmount);
+        Assert.Equal(1950, ok.AmountCaptured);
+        Assert.Equal("visa", ok.CardBrand);
+        Assert.Equal("4242", ok.Last4);
+        Assert.Equal("visa", ok.Network);
+        var ledger = h.Emulator.GetLedger();
+        var pi = Assert.Single(ledger.PaymentIntents);
+        Assert.Equal("succeeded", pi.Status);
+        Assert.Equal("order-1", pi.Metadata["stk_checkout_id"]);
+    }
+
+    [Fact]
+    public async Task An_eftpos_card_is_captured_in_one_step_by_the_network()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.EftposAuDebit, TimeSpan.FromSeconds(3)));
+
+        var result = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-eftpos", 2500)));
+
+        var ok = Assert.IsType<CheckoutSucceeded>(result);
+        Assert.Equal("eftpos_au", ok.Network);
+        Assert.Equal(2500, ok.AmountCaptured);
+        Assert.DoesNotContain(h.Emulator.RequestLog, r => r.Operation == EmulatorOperations.PaymentIntentsCapture);
+    }
+
+    [Fact]
+    public async Task With_healthy_webhooks_nothing_polls_while_the_customer_decides()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Mastercard, TimeSpan.FromSeconds(5)));
+        h.Runtime.WebhookHealth.WebhookArrived();
+        var before = h.Emulator.RequestLog.Count;
+
+        var result = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-3calls")));
+
+        Assert.IsType<CheckoutSucceeded>(result);
+        var calls = h.Emulator.RequestLog.Skip(before).Select(r => r.Operation).ToArray();
+
+        // Create and process, then nothing during the five seconds the customer takes; after the
+        // webhook the outcome is verified once (reader and PaymentIntent) and captured.
+        Assert.Equal([EmulatorOperations.PaymentIntentsCreate, EmulatorOperations.ProcessPaymentIntent], calls[..2]);
+        Assert.Equal(EmulatorOperations.PaymentIntentsCapture, calls[^1]);
+        Assert.True(calls.Length <= 5, string.Join(", ", calls));
+    }
+
+    [Fact]
+    public async Task Without_webhooks_polling_finds_the_outcome()
+    {
+        await using var h = await CheckoutHarness.StartAsync(webhooks: false);
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(7)));
+
+        var result = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-poll")));
+
+        Assert.IsType<CheckoutSucceeded>(result);
+        Assert.Contains(h.Emulator.RequestLog, r => r.Operation == EmulatorOperations.ReadersGet);
+    }
+
+    [Fact]
+    public async Task A_declined_card_can_be_retried_with_another_card_on_the_same_PaymentIntent()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        var taps = 0;
+        h.Emulator.Customer.Automate(_ => ++taps == 1 ? CustomerAction.Tap(TestCards.InsufficientFunds, TimeSpan.FromSeconds(2)) : CustomerAction.Tap(TestCards.Amex, TimeSpan.FromSeconds(2)));
+        var handle = await h.Checkout.StartAsync(h.Sale("order-retry"));
+
+        await h.RunUntilAsync(() => handle.State == CheckoutState.AwaitingRetry);
+        var retry = await h.Checkout.RetryAsync("order-retry");
+        var result = await h.CompleteAsync(handle);
+
+        Assert.Equal(CheckoutOperationStatus.Accepted, retry.Status);
+        var ok = Assert.IsType<CheckoutSucceeded>(result);
+        Assert.Equal("amex", ok.CardBrand);
+        Assert.Single(h.Emulator.GetLedger().PaymentIntents);
+    }
+
+    [Fact]
+    public async Task Cancelling_while_the_customer_looks_at_the_reader_cancels_the_action_and_the_PaymentIntent()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        var handle = await h.Checkout.StartAsync(h.Sale("order-cancel"));
+        await h.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+
+        var cancel = await h.Checkout.CancelAsync("order-cancel");
+        var result = await h.CompleteAsync(handle);
+
+        Assert.Equal(CheckoutOperationStatus.Accepted, cancel.Status);
+        var canceled = Assert.IsType<CheckoutCanceled>(result);
+        Assert.Equal(CheckoutCanceledBy.Merchant, canceled.CanceledBy);
+        Assert.Equal("canceled", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
+    }
+
+    [Fact]
+    public async Task The_customer_cancelling_on_the_reader_ends_the_checkout_canceled_by_the_customer()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.CancelOnReader(TimeSpan.FromSeconds(3)));
+
+        var result = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-customer-cancel")));
+
+        var canceled = Assert.IsType<CheckoutCanceled>(result);
+        Assert.Equal(CheckoutCanceledBy.Customer, canceled.CanceledBy);
+        Assert.Equal("canceled", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
+    }
+
+    [Fact]
+    public async Task A_reader_that_drops_mid_payment_cannot_hold_the_checkout_past_its_deadline()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Faults.DropReader(h.ReaderId);
+        var request = h.Sale("order-dropped") with { Timeout = TimeSpan.FromMinutes(2) };
+
+        var result = await h.CompleteAsync(await h.Checkout.StartAsync(request), max: TimeSpan.FromMinutes(15));
+
+        Assert.NotNull(result);
+        var pi = Assert.Single(h.Emulator.GetLedger().PaymentIntents);
+        Assert.NotEqual("requires_capture", pi.Status);
+        Assert.NotEqual("succeeded", pi.Status);
+    }
+
+    [Fact]
+    public async Task A_second_checkout_on_a_busy_reader_is_refused_with_a_typed_error()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        await h.Checkout.StartAsync(h.Sale("order-a"));
+
+        var error = await Assert.ThrowsAsync<ReaderBusyException>(() => h.Checkout.StartAsync(h.Sale("order-b")));
+
+        Assert.Contains("order-a", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Starting_the_same_checkout_id_again_returns_the_same_checkout_and_charges_once()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(3)));
+
+        var first = await h.Checkout.StartAsync(h.Sale("order-same"));
+        var second = await h.Checkout.StartAsync(h.Sale("order-same"));
+        await h.CompleteAsync(first);
+
+        Assert.Same(first, second);
+        Assert.Single(h.Emulator.GetLedger().PaymentIntents);
+    }
+
+    [Fact]
+    public async Task The_same_checkout_id_with_another_amount_is_refused()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        await h.Checkout.StartAsync(h.Sale("order-x", 1000));
+
+        await Assert.ThrowsAsync<TerminalValidationException>(() => h.Checkout.StartAsync(h.Sale("order-x", 2000)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(100_000_000)]
+    public async Task Bad_input_is_refused_before_any_Stripe_call(long amount)
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        var before = h.Emulator.RequestLog.Count;
+
+        await Assert.ThrowsAsync<TerminalValidationException>(() => h.Checkout.StartAsync(h.Sale("order-bad", amount)));
+
+        Assert.Equal(before, h.Emulator.RequestLog.Count);
+    }
+
+    [Fact]
+    public async Task A_manual_checkout_is_authorised_then_captured_and_refunded_later()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        var handle = await h.Checkout.StartAsync(h.Sale("order-manual", 5000) with { CaptureMode = CheckoutCaptureMode.Manual });
+        await h.CompleteAsync(handle);
+        Assert.Equal(CheckoutState.Authorized, handle.State);
+
+        var capture = h.Checkout.CaptureAsync("order-manual", 4000);
+        await h.RunUntilAsync(() => capture.IsCompleted);
+        var refund = h.Checkout.RefundAsync("order-manual", 1500);
+        await h.RunUntilAsync(() => refund.IsCompleted);
+
+        Assert.Equal(CheckoutOperationStatus.Succeeded, (await capture).Status);
+        Assert.Equal(CheckoutOperationStatus.Succeeded, (await refund).Status);
+        var ledger = h.Emulator.GetLedger();
+        Assert.Equal(4000, Assert.Single(ledger.Charges).AmountCaptured);
+        Assert.Equal(1500, Assert.Single(ledger.Refunds).Amount);
+    }
+
+    [Fact]
+    public async Task Watching_a_checkout_streams_its_states_to_the_end()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        var handle = await h.Checkout.StartAsync(h.Sale("order-watch"));
+        var seen = new List<CheckoutState>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var update in handle.WatchAsync())
+            {
+                seen.Add(update.State);
+            }
+        });
+
+        await h.CompleteAsync(handle);
+        await watching.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(CheckoutState.Succeeded, seen[^1]);
+        Assert.Contains(CheckoutState.WaitingForCustomer, seen);
+    }
+}
