@@ -153,22 +153,9 @@ public static class StripeTerminalKitServiceCollectionExtensions
         services.TryAddKeyedSingleton<StripeEmulator>(key, (provider, _) =>
             new StripeEmulator(new StripeEmulatorOptions { TimeProvider = provider.GetRequiredService<TimeProvider>() }));
 
+        // The kit's pipeline is also registered with Polly's registry, so a replacement can wrap it.
         services.AddResiliencePipeline(StripeTerminalResilience.GetDefaultPipelineKey(name), (pipeline, context) =>
-        {
-            var provider = context.ServiceProvider;
-            var options = provider.GetRequiredService<IOptionsMonitor<StripeTerminalOptions>>().Get(name);
-            StripeTerminalPipeline.Configure(
-                pipeline,
-                options,
-                provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<StripeTerminalTelemetry>(),
-                CreateLogger(provider),
-                name);
-            foreach (var hook in provider.GetRequiredService<IOptionsMonitor<StripeTerminalKitHooks>>().Get(name).Resilience)
-            {
-                hook(pipeline, provider);
-            }
-        });
+            ConfigurePipeline(pipeline, context.ServiceProvider, name));
 
         services.TryAddKeyedSingleton<StripeCallExecutor>(key, (provider, _) =>
         {
@@ -179,7 +166,7 @@ public static class StripeTerminalKitServiceCollectionExtensions
                 name,
                 options,
                 clientFactory,
-                ResolvePipeline(provider.GetRequiredService<ResiliencePipelineProvider<string>>(), name),
+                ResolvePipeline(provider, name),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<StripeTerminalTelemetry>(),
                 CreateLogger(provider));
@@ -199,11 +186,38 @@ public static class StripeTerminalKitServiceCollectionExtensions
         return new StripeTerminalKitBuilder(services, name, httpClient);
     }
 
-    /// <summary>A pipeline the user registered under the public key wins over the kit's own.</summary>
-    private static ResiliencePipeline ResolvePipeline(ResiliencePipelineProvider<string> pipelines, string name) =>
-        pipelines.TryGetPipeline(StripeTerminalResilience.GetPipelineKey(name), out var replacement)
-            ? replacement
-            : pipelines.GetPipeline(StripeTerminalResilience.GetDefaultPipelineKey(name));
+    /// <summary>
+    /// A pipeline the user registered under the public key wins. Otherwise the kit builds its own
+    /// outside the registry: a registry-owned pipeline, when disposed, waits for calls still in
+    /// flight on the pipeline's clock, which never moves when that clock is a test's fake one.
+    /// </summary>
+    private static ResiliencePipeline ResolvePipeline(IServiceProvider provider, string name)
+    {
+        if (provider.GetRequiredService<ResiliencePipelineProvider<string>>().TryGetPipeline(StripeTerminalResilience.GetPipelineKey(name), out var replacement))
+        {
+            return replacement;
+        }
+
+        var builder = new ResiliencePipelineBuilder { Name = StripeTerminalResilience.GetDefaultPipelineKey(name) };
+        ConfigurePipeline(builder, provider, name);
+        return builder.Build();
+    }
+
+    private static void ConfigurePipeline(ResiliencePipelineBuilder pipeline, IServiceProvider provider, string name)
+    {
+        var options = provider.GetRequiredService<IOptionsMonitor<StripeTerminalOptions>>().Get(name);
+        StripeTerminalPipeline.Configure(
+            pipeline,
+            options,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<StripeTerminalTelemetry>(),
+            CreateLogger(provider),
+            name);
+        foreach (var hook in provider.GetRequiredService<IOptionsMonitor<StripeTerminalKitHooks>>().Get(name).Resilience)
+        {
+            hook(pipeline, provider);
+        }
+    }
 
     private static ILogger CreateLogger(IServiceProvider provider) =>
         provider.GetService<ILoggerFactory>()?.CreateLogger(LoggerCategory) ?? NullLogger.Instance;

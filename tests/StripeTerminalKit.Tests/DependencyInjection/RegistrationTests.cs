@@ -180,6 +180,23 @@ public sealed class RegistrationTests
         Assert.Equal(2, counter.Executions);
     }
 
+    [Fact]
+    public async Task Disposing_the_container_with_a_call_in_flight_on_a_fake_clock_does_not_hang()
+    {
+        var handler = new ScriptedHandler().On("GET /v1/payment_intents/pi_123", Hang());
+        var time = new ObservableTimeProvider();
+        var services = TestKit.BaseServices(time);
+        services.AddStripeTerminalKit(o => { o.ApiKey = TestSecrets.ApiKey; o.Country = "AU"; })
+            .HttpClient.ConfigurePrimaryHttpMessageHandler(() => handler);
+        var provider = services.BuildServiceProvider();
+        var inFlight = provider.GetRequiredService<ITerminalPayments>().GetAsync("pi_123");
+        await handler.WaitForRequestsAsync(1);
+
+        await provider.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(inFlight.IsCompleted);
+    }
+
     private sealed class FakeTimeProviderHolder
     {
         public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; } = new();
