@@ -165,6 +165,23 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         }
     }
 
+    public async Task<IReadOnlyList<CheckoutHandle>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        var requests = new List<CheckoutRequest>();
+        await foreach (var record in Store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            requests.Add(CheckoutStateSerializer.Deserialize(record.StateJson).Request);
+        }
+
+        var handles = new List<CheckoutHandle>(requests.Count);
+        foreach (var request in requests)
+        {
+            handles.Add(await StartAsync(request, cancellationToken).ConfigureAwait(false));
+        }
+
+        return handles;
+    }
+
     public Task<CheckoutOperationResult> CancelAsync(string checkoutId, CancellationToken cancellationToken = default) =>
         OperateAsync(checkoutId, CheckoutEvent.Cancel(Time.GetUtcNow()), CheckoutOperation.Cancel, cancellationToken);
 

@@ -49,8 +49,37 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         options.Seed = seed;
         options.WebhookSecret = WebhookSecret;
         var emulator = new StripeEmulator(options);
+        var harness = Build(time, emulator, new InMemoryCheckoutStore(), webhooks, configure);
+        var locations = harness.Services.GetRequiredService<ITerminalLocations>();
+        var location = await locations.CreateAsync(new CreateLocationRequest("Flinders Lane Cafe", new TerminalAddress("AU", Line1: "12 Flinders Lane", City: "Melbourne", State: "VIC", PostalCode: "3000")));
+        harness.ReaderId = (await harness.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 1" })).Id;
+        return harness;
+    }
+
+    /// <summary>
+    /// The process "crashes": this kit is thrown away without finishing anything, and a new one
+    /// starts on the same store and the same Stripe (emulator).
+    /// </summary>
+    public async Task<CheckoutHarness> CrashAndRestartAsync()
+    {
+        var store = Store;
+        _webhookSubscription?.Dispose();
+        await Services.DisposeAsync();
+        var restarted = Build(Time, Emulator, store, _webhooks, null);
+        restarted.ReaderId = ReaderId;
+        return restarted;
+    }
+
+    public ICheckoutStore Store => Services.GetRequiredService<ICheckoutStore>();
+
+    private EmulatorWebhookSubscription? _webhookSubscription;
+    private bool _webhooks;
+
+    private static CheckoutHarness Build(FakeTimeProvider time, StripeEmulator emulator, ICheckoutStore store, bool webhooks, Action<StripeTerminalCheckoutOptions>? configure)
+    {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton(store);
         services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator).AddCheckout(o =>
         {
             o.WebhooksEnabled = webhooks;
@@ -58,11 +87,11 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         });
         services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(WebhookSecret));
         var provider = services.BuildServiceProvider();
-        var harness = new CheckoutHarness(time, emulator, provider);
+        var harness = new CheckoutHarness(time, emulator, provider) { _webhooks = webhooks };
         if (webhooks)
         {
             var processor = provider.GetRequiredService<IStripeWebhookProcessor>();
-            emulator.Webhooks.Subscribe(async (delivery, ct) =>
+            harness._webhookSubscription = emulator.Webhooks.Subscribe(async (delivery, ct) =>
             {
                 var result = await processor.ProcessAsync(System.Text.Encoding.UTF8.GetBytes(delivery.Payload), delivery.SignatureHeader, ct);
                 if (!result.Accepted)
@@ -72,9 +101,6 @@ internal sealed class CheckoutHarness : IAsyncDisposable
             });
         }
 
-        var locations = provider.GetRequiredService<ITerminalLocations>();
-        var location = await locations.CreateAsync(new CreateLocationRequest("Flinders Lane Cafe", new TerminalAddress("AU", Line1: "12 Flinders Lane", City: "Melbourne", State: "VIC", PostalCode: "3000")));
-        harness.ReaderId = (await harness.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 1" })).Id;
         return harness;
     }
 

@@ -226,4 +226,42 @@ public sealed class TerminalCheckoutTests
         Assert.Equal(CheckoutState.Succeeded, seen[^1]);
         Assert.Contains(CheckoutState.WaitingForCustomer, seen);
     }
+
+    [Fact]
+    public async Task After_a_crash_mid_payment_the_checkout_resumes_from_the_store_and_charges_once()
+    {
+        await using var before = await CheckoutHarness.StartAsync();
+        var handle = await before.Checkout.StartAsync(before.Sale("order-crash", 3300));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+
+        await using var after = await before.CrashAndRestartAsync();
+        var resumed = await after.Checkout.ResumeUnfinishedAsync();
+        after.Emulator.Customer.Tap(after.ReaderId, TestCards.Visa);
+        var result = await after.CompleteAsync(Assert.Single(resumed));
+
+        Assert.IsType<CheckoutSucceeded>(result);
+        var ledger = after.Emulator.GetLedger();
+        Assert.Equal("succeeded", Assert.Single(ledger.PaymentIntents).Status);
+        Assert.Single(ledger.Charges, c => c.Status == "succeeded");
+        Assert.Empty(await after.Checkout.ListUnfinishedAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_crash_right_after_the_authorisation_resumes_to_a_single_capture()
+    {
+        await using var before = await CheckoutHarness.StartAsync(webhooks: false);
+        var handle = await before.Checkout.StartAsync(before.Sale("order-crash-auth", 4100));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+        before.Emulator.Customer.Tap(before.ReaderId, TestCards.Mastercard);
+
+        await using var after = await before.CrashAndRestartAsync();
+        var again = await after.Checkout.StartAsync(after.Sale("order-crash-auth", 4100));
+        var result = await after.CompleteAsync(again);
+
+        var ok = Assert.IsType<CheckoutSucceeded>(result);
+        Assert.Equal(4100, ok.AmountCaptured);
+        var charge = Assert.Single(after.Emulator.GetLedger().Charges);
+        Assert.Equal(4100, charge.AmountCaptured);
+        Assert.Equal(1, after.Emulator.RequestLog.Count(r => r.Operation == EmulatorOperations.PaymentIntentsCreate));
+    }
 }
