@@ -11,8 +11,9 @@ namespace StripeTerminalKit.Resilience;
 /// it retries. Stripe.net's own retries are off, so every retry is counted, logged and timed here.
 /// </summary>
 /// <remarks>
-/// <para>The kit's own pipeline is registered with Polly's DI under <see cref="GetDefaultPipelineKey(string?)"/>
-/// (<c>StripeTerminalKit.Default</c>, or <c>StripeTerminalKit.Default:{name}</c> for a named configuration).
+/// <para>The kit builds its own pipeline on the <see cref="TimeProvider"/> from DI, and also registers it
+/// with Polly's DI under <see cref="GetDefaultPipelineKey(string?)"/> (<c>StripeTerminalKit.Default</c>,
+/// or <c>StripeTerminalKit.Default:{name}</c> for a named configuration) for replacements to wrap.
 /// To replace it, register a pipeline with Polly's <c>AddResiliencePipeline</c> under
 /// <see cref="GetPipelineKey(string?)"/> (<c>StripeTerminalKit</c> or <c>StripeTerminalKit:{name}</c>),
 /// before or after <c>AddStripeTerminalKit</c>: when that key exists the kit uses it. A replacement
