@@ -27,6 +27,13 @@ internal sealed class CheckoutRunner
         _state = state;
         _version = version;
         Handle = new CheckoutHandle(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, null));
+        if (state.Result is not null)
+        {
+            // Reloaded after it finished (a restart): the machine will not complete it again.
+            _completedReported = true;
+            Handle.Publish(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, state.Result));
+        }
+
         _ = Task.Run(RunAsync);
     }
 
