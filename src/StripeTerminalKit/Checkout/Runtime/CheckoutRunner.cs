@@ -19,7 +19,6 @@ internal sealed class CheckoutRunner
     private ITimer? _wakeUp;
     private long _version;
     private bool _hintSinceSend;
-    private bool _completedReported;
 
     public CheckoutRunner(TerminalCheckout owner, CheckoutMachineState state, long version)
     {
@@ -30,7 +29,6 @@ internal sealed class CheckoutRunner
         if (state.Result is not null)
         {
             // Reloaded after it finished (a restart): the machine will not complete it again.
-            _completedReported = true;
             Handle.Publish(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, state.Result));
         }
 
@@ -132,10 +130,8 @@ internal sealed class CheckoutRunner
             await SaveAsync(completedResult: FindResult(count)).ConfigureAwait(false);
         }
 
-        if (!_completedReported)
-        {
-            Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, null));
-        }
+        // After the result, a capture, void or refund still moves the state on (e.g. to Refunded).
+        Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, null));
 
         for (var i = 0; i < count; i++)
         {
@@ -172,7 +168,6 @@ internal sealed class CheckoutRunner
                 ScheduleWakeUp(command.At);
                 break;
             case CheckoutCommandKind.Complete:
-                _completedReported = true;
                 Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, command.Result));
                 _owner.OnCompleted(this, command.Result!);
                 break;
