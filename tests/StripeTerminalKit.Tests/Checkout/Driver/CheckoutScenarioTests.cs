@@ -120,8 +120,8 @@ public sealed class CheckoutScenarioTests
     {
         await using var h = await CheckoutHarness.StartAsync();
         h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TapAfter));
-        // Hold the payment command a few seconds so the cart can be seen on the reader.
-        h.Emulator.Faults.Add(new FaultRule(FaultKind.SlowReaderAck) { Operation = EmulatorOperations.ProcessPaymentIntent, Delay = TimeSpan.FromSeconds(4) });
+        // Hold the payment command a moment so the cart can be seen on the reader.
+        h.Emulator.Faults.Add(new FaultRule(FaultKind.SlowReaderAck) { Operation = EmulatorOperations.ProcessPaymentIntent, Delay = TimeSpan.FromMilliseconds(500) });
         var request = h.Sale("cart-1", 1650) with
         {
             CartLines = [new CheckoutCartLine("Flat white", 450, 2), new CheckoutCartLine("Banana bread", 600, 1)],
