@@ -209,11 +209,19 @@ public sealed class CheckoutScenarioTests
     }
 
     [Theory]
-    [InlineData(TestCards.Visa, false)]
-    [InlineData(TestCards.EftposAuDebit, true)]
-    public async Task Cancelling_during_the_authorisation_waits_for_its_outcome_then_voids_it_or_refunds_a_one_step_capture(string card, bool singleMessage)
+    [InlineData(TestCards.Visa, false, false)]
+    [InlineData(TestCards.EftposAuDebit, true, false)]
+    [InlineData(TestCards.EftposAuDebit, true, true)]
+    public async Task Cancelling_during_the_authorisation_waits_for_its_outcome_then_voids_it_or_refunds_a_one_step_capture(string card, bool singleMessage, bool refundAnswerLost)
     {
-        await using var h = await CheckoutHarness.StartAsync(emulatorOptions: new StripeEmulatorOptions { AuthorizationDelay = TimeSpan.FromSeconds(3) });
+        await using var h = await CheckoutHarness.StartAsync(
+            emulatorOptions: new StripeEmulatorOptions { AuthorizationDelay = TimeSpan.FromSeconds(3) },
+            kit: o => o.Retry.MaxRetries = refundAnswerLost ? 0 : o.Retry.MaxRetries);
+        if (refundAnswerLost)
+        {
+            h.Emulator.Faults.Add(new FaultRule(FaultKind.ResponseLost) { Operation = EmulatorOperations.RefundsCreate, NthMatch = 1 });
+        }
+
         var handle = await h.Checkout.StartAsync(h.Sale("cancel-auth", 4200));
         await h.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
         Assert.True(h.Emulator.Customer.Tap(h.ReaderId, card));
@@ -234,7 +242,8 @@ public sealed class CheckoutScenarioTests
             // eftpos captured in one step: cancelling means refunding all of it.
             Assert.Equal((false, 4200L), (canceled.Voided, canceled.AmountRefunded));
             var refund = Assert.Single(ledger.Refunds);
-            Assert.Equal((4200L, refund.Id), (refund.Amount, canceled.RefundId));
+            Assert.Equal(4200L, refund.Amount);
+            Assert.Equal(refundAnswerLost ? null : refund.Id, canceled.RefundId);
             Assert.Equal(("eftpos_au", true, 4200L, 4200L), (charge.Network, charge.Captured, charge.AmountCaptured, charge.AmountRefunded));
             Assert.Equal("succeeded", pi.Status);
         }
@@ -278,6 +287,52 @@ public sealed class CheckoutScenarioTests
     }
 
     [Fact]
+    public async Task A_reader_busy_with_something_else_fails_with_a_typed_reason_and_the_PaymentIntent_is_cancelled()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Faults.Add(new FaultRule(FaultKind.ReaderBusy) { Operation = EmulatorOperations.ProcessPaymentIntent, ReaderId = h.ReaderId });
+
+        var result = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("busy-1", 1200)));
+
+        var failed = Assert.IsType<CheckoutFailed>(result);
+        Assert.Equal((CheckoutFailureReason.ReaderBusy, "terminal_reader_busy"), (failed.Reason, failed.Code));
+        var ledger = h.Emulator.GetLedger();
+        Assert.Equal("canceled", Assert.Single(ledger.PaymentIntents).Status);
+        Assert.Empty(ledger.Charges);
+        Assert.Empty(ledger.ReaderActions);
+    }
+
+    [Fact]
+    public async Task A_reader_that_drops_after_authorising_leaves_no_authorisation_hanging_at_the_deadline()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Faults.DropReader(h.ReaderId, afterAuthorization: true);
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TapAfter));
+
+        var result = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("dropped-auth", 3100) with { Timeout = TimeSpan.FromMinutes(2) }), max: TimeSpan.FromMinutes(10));
+
+        // The reader never said the card was authorised; at the deadline Stripe decides. Whatever
+        // the kit chose, the result says what happened to the money and nothing stays authorised.
+        var ledger = h.Emulator.GetLedger();
+        var pi = Assert.Single(ledger.PaymentIntents);
+        var charge = Assert.Single(ledger.Charges);
+        Assert.NotEqual("requires_capture", pi.Status);
+        switch (result)
+        {
+            case CheckoutSucceeded ok:
+                Assert.Equal((3100L, true, 3100L), (ok.AmountCaptured, charge.Captured, charge.AmountCaptured));
+                break;
+            case CheckoutCanceled canceled:
+                Assert.Equal((CheckoutCanceledBy.Deadline, true), (canceled.CanceledBy, canceled.Voided));
+                Assert.Equal(("canceled", true, false), (pi.Status, charge.Voided, charge.Captured));
+                break;
+            default:
+                Assert.Fail($"Unexpected result {result}");
+                break;
+        }
+    }
+
+    [Fact]
     public async Task A_reader_timeout_after_the_command_was_delivered_still_takes_the_payment_exactly_once()
     {
         await using var h = await CheckoutHarness.StartAsync();
@@ -304,18 +359,9 @@ public sealed class CheckoutScenarioTests
         var data = new TheoryData<string, bool>();
         foreach (var moduleRetries in new[] { true, false })
         {
-            foreach (var operation in new[]
+            foreach (var step in new[] { "create", "display cart", "process", "capture", "manual capture", "cancel action", "cancel", "void", "refund" })
             {
-                EmulatorOperations.PaymentIntentsCreate,
-                EmulatorOperations.SetReaderDisplay,
-                EmulatorOperations.ProcessPaymentIntent,
-                EmulatorOperations.PaymentIntentsCapture,
-                EmulatorOperations.CancelAction,
-                EmulatorOperations.PaymentIntentsCancel,
-                EmulatorOperations.RefundsCreate,
-            })
-            {
-                data.Add(operation, moduleRetries);
+                data.Add(step, moduleRetries);
             }
         }
 
@@ -329,7 +375,7 @@ public sealed class CheckoutScenarioTests
     /// </summary>
     [Theory]
     [MemberData(nameof(LostResponseSteps))]
-    public async Task A_lost_response_at_any_step_still_ends_with_one_PaymentIntent_and_the_right_money(string operation, bool moduleRetries)
+    public async Task A_lost_response_at_any_step_still_ends_with_one_PaymentIntent_and_the_right_money(string step, bool moduleRetries)
     {
         await using var h = await CheckoutHarness.StartAsync(kit: o =>
         {
@@ -338,10 +384,21 @@ public sealed class CheckoutScenarioTests
                 o.Retry.MaxRetries = 0;
             }
         });
+        var operation = step switch
+        {
+            "create" => EmulatorOperations.PaymentIntentsCreate,
+            "display cart" => EmulatorOperations.SetReaderDisplay,
+            "process" => EmulatorOperations.ProcessPaymentIntent,
+            "capture" or "manual capture" => EmulatorOperations.PaymentIntentsCapture,
+            "cancel action" => EmulatorOperations.CancelAction,
+            "cancel" or "void" => EmulatorOperations.PaymentIntentsCancel,
+            _ => EmulatorOperations.RefundsCreate,
+        };
         h.Emulator.Faults.Add(new FaultRule(FaultKind.ResponseLost) { Operation = operation, NthMatch = 1 });
-        var cancelling = operation is EmulatorOperations.CancelAction or EmulatorOperations.PaymentIntentsCancel;
-        var request = h.Sale("lost-1", 3000);
-        if (operation == EmulatorOperations.SetReaderDisplay)
+        var cancelling = step is "cancel action" or "cancel";
+        var manual = step is "manual capture" or "void";
+        var request = h.Sale("lost-1", 3000) with { CaptureMode = manual ? CheckoutCaptureMode.Manual : CheckoutCaptureMode.CountryDefault };
+        if (step == "display cart")
         {
             request = request with { CartLines = [new CheckoutCartLine("Long black", 1500, 2)] };
         }
@@ -359,37 +416,51 @@ public sealed class CheckoutScenarioTests
         }
 
         var result = await h.CompleteAsync(handle);
-        if (operation == EmulatorOperations.RefundsCreate)
+        CheckoutOperationResult? later = step switch
         {
-            var refund = await OperateAsync(h, () => h.Checkout.RefundAsync("lost-1", 1200));
-            Assert.Equal((CheckoutOperationStatus.Succeeded, 1200L), (refund.Status, refund.Amount));
-        }
+            "manual capture" => await OperateAsync(h, () => h.Checkout.CaptureAsync("lost-1")),
+            "void" => await OperateAsync(h, () => h.Checkout.CancelAsync("lost-1")),
+            "refund" => await OperateAsync(h, () => h.Checkout.RefundAsync("lost-1", 1200)),
+            _ => null,
+        };
 
         Assert.Single(h.Emulator.Faults.History, f => f.Kind == FaultKind.ResponseLost && f.Operation == operation);
         var ledger = h.Emulator.GetLedger();
         var pi = Assert.Single(ledger.PaymentIntents);
+        var state = (await h.Checkout.GetAsync("lost-1"))!.State;
         if (cancelling)
         {
             Assert.IsType<CheckoutCanceled>(result);
-            Assert.Equal("canceled", pi.Status);
+            Assert.Equal(("canceled", CheckoutState.Canceled), (pi.Status, state));
             Assert.Empty(ledger.Charges);
             return;
         }
 
-        Assert.Equal(3000, Assert.IsType<CheckoutSucceeded>(result).AmountCaptured);
-        Assert.Equal(("succeeded", 3000L), (pi.Status, pi.AmountReceived));
-        var charge = Assert.Single(ledger.Charges);
-        Assert.Equal((true, 3000L), (charge.Captured, charge.AmountCaptured));
+        Assert.IsType<CheckoutSucceeded>(result);
         Assert.Single(ledger.ReaderActions, a => a.Type == "process_payment_intent");
-        if (operation == EmulatorOperations.RefundsCreate)
+        var charge = Assert.Single(ledger.Charges);
+        if (step == "void")
         {
+            Assert.Equal((CheckoutOperation.Void, CheckoutOperationStatus.Succeeded), (later!.Operation, later.Status));
+            Assert.Equal(("canceled", CheckoutState.Voided), (pi.Status, state));
+            Assert.Equal((true, false), (charge.Voided, charge.Captured));
+            return;
+        }
+
+        Assert.Equal(("succeeded", 3000L), (pi.Status, pi.AmountReceived));
+        Assert.Equal((true, 3000L), (charge.Captured, charge.AmountCaptured));
+        Assert.Equal(1, Applied(h, EmulatorOperations.PaymentIntentsCapture));
+        if (step == "refund")
+        {
+            Assert.Equal((CheckoutOperationStatus.Succeeded, 1200L), (later!.Status, later.Amount));
             Assert.Equal(1200, Assert.Single(ledger.Refunds).Amount);
-            Assert.Equal(1200, charge.AmountRefunded);
-            Assert.Equal(CheckoutState.PartiallyRefunded, (await h.Checkout.GetAsync("lost-1"))!.State);
+            Assert.Equal((1200L, CheckoutState.PartiallyRefunded), (charge.AmountRefunded, state));
         }
         else
         {
+            Assert.True(later is null || (later.Status, later.Amount) == (CheckoutOperationStatus.Succeeded, 3000L), $"{later}");
             Assert.Empty(ledger.Refunds);
+            Assert.Equal(CheckoutState.Succeeded, state);
         }
     }
 
@@ -516,6 +587,62 @@ public sealed class CheckoutScenarioTests
         Assert.Equal(1, Applied(after, EmulatorOperations.PaymentIntentsCreate));
         Assert.Equal(1, Applied(after, EmulatorOperations.PaymentIntentsCapture));
         Assert.Empty(await after.Checkout.ListUnfinishedAsync().ToListAsync());
+        if (storeLost && point != "before create")
+        {
+            // Nothing remembered the PaymentIntent: the create's derived key made Stripe replay it.
+            Assert.Contains(after.Emulator.RequestLog, r => r.Operation == EmulatorOperations.PaymentIntentsCreate && r.Replayed);
+        }
+    }
+
+    [Theory]
+    [InlineData("before cancel action")]
+    [InlineData("before cancelling the PaymentIntent")]
+    [InlineData("after cancelling the PaymentIntent")]
+    public async Task A_crash_while_cancelling_resumes_the_cancellation_and_nothing_is_charged(string point)
+    {
+        var saves = 0;
+        var store = new CrashPointStore(r =>
+        {
+            if (r.State != CheckoutState.Canceling && !(r.Completed && point == "after cancelling the PaymentIntent"))
+            {
+                return false;
+            }
+
+            // Canceling is saved before cancel_action, then again before the PaymentIntent's cancel.
+            saves++;
+            return point switch
+            {
+                "before cancel action" => saves == 1,
+                "before cancelling the PaymentIntent" => saves == 2,
+                _ => r.Completed,
+            };
+        });
+        await using var before = await CheckoutHarness.StartAsync(store: store);
+        var handle = await before.Checkout.StartAsync(before.Sale("crash-cancel", 1900));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+        // The process dies before answering (the cancel is answered after its state is saved).
+        _ = before.Checkout.CancelAsync("crash-cancel");
+        await before.RunUntilAsync(() => store.Crashed);
+
+        await using var after = await before.CrashAndRestartAsync();
+        var resumed = await after.Checkout.StartAsync(after.Sale("crash-cancel", 1900));
+        // The point of sale never heard back, so it asks again; the customer taps meanwhile.
+        var again = after.Checkout.CancelAsync("crash-cancel");
+        var tapped = after.Emulator.Customer.Tap(after.ReaderId, TestCards.Visa);
+        var result = await after.CompleteAsync(resumed);
+        await after.RunUntilAsync(() => again.IsCompleted);
+
+        var canceled = Assert.IsType<CheckoutCanceled>(result);
+        Assert.Equal(CheckoutCanceledBy.Merchant, canceled.CanceledBy);
+        // The completion was never saved either, so the checkout was still ending when asked again.
+        Assert.Equal(CheckoutOperationStatus.Accepted, (await again).Status);
+        var ledger = after.Emulator.GetLedger();
+        Assert.Equal("canceled", Assert.Single(ledger.PaymentIntents).Status);
+        // A card that got through before the reader was stopped was voided, never captured.
+        Assert.Equal(tapped, ledger.Charges.Count == 1);
+        Assert.All(ledger.Charges, c => Assert.Equal((true, false), (c.Voided, c.Captured)));
+        Assert.Equal(tapped, canceled.Voided);
+        Assert.Equal(0, Count(after, EmulatorOperations.PaymentIntentsCapture));
     }
 
     // ---- One checkout per reader ------------------------------------------------------------
