@@ -20,6 +20,7 @@ internal sealed class CheckoutRunner
     private long _version;
     private bool _hintSinceSend;
     private bool _completedReported;
+    private volatile StateAt? _latest;
 
     public CheckoutRunner(TerminalCheckout owner, CheckoutMachineState state, long version)
     {
@@ -39,6 +40,12 @@ internal sealed class CheckoutRunner
     public string CheckoutId => _state.Request.CheckoutId;
 
     public string? PaymentIntentId { get; private set; }
+
+    /// <summary>
+    /// The public state now, including changes after completion (a capture, void or refund),
+    /// which the handle's stream no longer carries.
+    /// </summary>
+    public StateAt Latest => _latest ?? new StateAt(Handle.Current.State, Handle.Current.At);
 
     public void Post(in CheckoutEvent e)
     {
@@ -123,6 +130,11 @@ internal sealed class CheckoutRunner
         {
             // Before any call that changes money: a crash from here on resumes with the same keys.
             await SaveAsync(completedResult: FindResult(count)).ConfigureAwait(false);
+        }
+
+        if (_latest is null || _latest.State != _state.PublicState)
+        {
+            _latest = new StateAt(_state.PublicState, _owner.Time.GetUtcNow());
         }
 
         if (!_completedReported)
@@ -217,6 +229,9 @@ internal sealed class CheckoutRunner
         _wakeUp ??= _owner.Time.CreateTimer(static s => ((CheckoutRunner)s!).Post(CheckoutEvent.Tick(((CheckoutRunner)s!)._owner.Time.GetUtcNow())), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _wakeUp.Change(delay, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>A public state and when it was reached.</summary>
+    public sealed record StateAt(CheckoutState State, DateTimeOffset At);
 
     private readonly record struct Work(CheckoutEvent Event, TaskCompletionSource<CheckoutOperationResult>? Operation, CheckoutOperation Kind);
 

@@ -129,8 +129,10 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         ArgumentException.ThrowIfNullOrEmpty(checkoutId);
         if (_runners.TryGetValue(checkoutId, out var runner))
         {
+            // The handle stops at completion; the runner also knows later captures, voids and refunds.
             var current = runner.Handle.Current;
-            return new CheckoutSnapshot(checkoutId, runner.Request.ReaderId, runner.Request.Amount, runner.Request.Currency, current.State, current.PaymentIntentId, current.Result, current.At);
+            var latest = runner.Latest;
+            return new CheckoutSnapshot(checkoutId, runner.Request.ReaderId, runner.Request.Amount, runner.Request.Currency, latest.State, current.PaymentIntentId, current.Result, latest.At > current.At ? latest.At : current.At);
         }
 
         var stored = await Store.LoadAsync(checkoutId, cancellationToken).ConfigureAwait(false);

@@ -226,4 +226,25 @@ public sealed class TerminalCheckoutTests
         Assert.Equal(CheckoutState.Succeeded, seen[^1]);
         Assert.Contains(CheckoutState.WaitingForCustomer, seen);
     }
+
+    [Fact]
+    public async Task The_snapshot_shows_a_refund_and_a_later_capture_made_after_completion()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        var paid = await h.Checkout.StartAsync(h.Sale("order-snap-refund", 3000));
+        await h.CompleteAsync(paid);
+        var manual = await h.Checkout.StartAsync(CheckoutHarness.Request("order-snap-manual", 2000, h.ReaderId) with { CaptureMode = CheckoutCaptureMode.Manual });
+        await h.CompleteAsync(manual);
+
+        var refund = h.Checkout.RefundAsync("order-snap-refund", 1000);
+        await h.RunUntilAsync(() => refund.IsCompleted);
+        var capture = h.Checkout.CaptureAsync("order-snap-manual");
+        await h.RunUntilAsync(() => capture.IsCompleted);
+
+        Assert.Equal(CheckoutOperationStatus.Succeeded, (await refund).Status);
+        Assert.Equal(CheckoutOperationStatus.Succeeded, (await capture).Status);
+        Assert.Equal(CheckoutState.PartiallyRefunded, (await h.Checkout.GetAsync("order-snap-refund"))!.State);
+        Assert.Equal(CheckoutState.Succeeded, (await h.Checkout.GetAsync("order-snap-manual"))!.State);
+    }
 }
