@@ -126,10 +126,17 @@ internal sealed class CheckoutRunner
             _owner.IndexPaymentIntent(this, PaymentIntentId);
         }
 
+        var completedResult = FindResult(count);
         if (mustSave)
         {
             // Before any call that changes money: a crash from here on resumes with the same keys.
-            await SaveAsync(completedResult: FindResult(count)).ConfigureAwait(false);
+            await SaveAsync(completedResult).ConfigureAwait(false);
+        }
+
+        if (completedResult is not null && !_completedReported)
+        {
+            // Free the reader before anyone can see the result: a POS starts the next sale at once.
+            await _owner.OnCompletedAsync(this, completedResult).ConfigureAwait(false);
         }
 
         if (_latest is null || _latest.State != _state.PublicState)
@@ -179,7 +186,6 @@ internal sealed class CheckoutRunner
             case CheckoutCommandKind.Complete:
                 _completedReported = true;
                 Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, command.Result));
-                _owner.OnCompleted(this, command.Result!);
                 break;
             case CheckoutCommandKind.ReportOperation:
                 Report(command.Operation!);
@@ -248,4 +254,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Checkout {CheckoutId} resumed from the store in state {State}")]
     public static partial void Resumed(ILogger logger, string checkoutId, CheckoutState state);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Checkout {CheckoutId} completed but the store could not release its reader")]
+    public static partial void ReleaseFailed(ILogger logger, string checkoutId, Exception exception);
 }

@@ -222,10 +222,19 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
 
     internal void IndexPaymentIntent(CheckoutRunner runner, string paymentIntentId) => _byPaymentIntent[paymentIntentId] = runner;
 
-    internal void OnCompleted(CheckoutRunner runner, CheckoutResult result)
+    internal async ValueTask OnCompletedAsync(CheckoutRunner runner, CheckoutResult result)
     {
         Log.Completed(Logger, runner.CheckoutId, result.Outcome);
-        _ = Store.ReleaseReaderAsync(runner.Request.ReaderId, runner.CheckoutId).AsTask();
+        try
+        {
+            await Store.ReleaseReaderAsync(runner.Request.ReaderId, runner.CheckoutId).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a store that cannot release must not stop the result from being published
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.ReleaseFailed(Logger, runner.CheckoutId, exception);
+        }
     }
 
     private int _disposed;

@@ -41,7 +41,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
 
     public TerminalCheckout Runtime => (TerminalCheckout)Checkout;
 
-    public static async Task<CheckoutHarness> StartAsync(bool webhooks = true, int seed = 1, StripeEmulatorOptions? emulatorOptions = null, Action<StripeTerminalCheckoutOptions>? configure = null)
+    public static async Task<CheckoutHarness> StartAsync(bool webhooks = true, int seed = 1, StripeEmulatorOptions? emulatorOptions = null, Action<StripeTerminalCheckoutOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var options = emulatorOptions ?? new StripeEmulatorOptions();
@@ -49,15 +49,16 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         options.Seed = seed;
         options.WebhookSecret = WebhookSecret;
         var emulator = new StripeEmulator(options);
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(time);
-        services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator).AddCheckout(o =>
+        var collection = new ServiceCollection();
+        services?.Invoke(collection);
+        collection.AddSingleton<TimeProvider>(time);
+        collection.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator).AddCheckout(o =>
         {
             o.WebhooksEnabled = webhooks;
             configure?.Invoke(o);
         });
-        services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(WebhookSecret));
-        var provider = services.BuildServiceProvider();
+        collection.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(WebhookSecret));
+        var provider = collection.BuildServiceProvider();
         var harness = new CheckoutHarness(time, emulator, provider);
         if (webhooks)
         {

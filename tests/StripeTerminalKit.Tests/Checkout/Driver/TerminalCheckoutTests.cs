@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Emulator;
 using StripeTerminalKit.Errors;
@@ -246,5 +247,46 @@ public sealed class TerminalCheckoutTests
         Assert.Equal(CheckoutOperationStatus.Succeeded, (await capture).Status);
         Assert.Equal(CheckoutState.PartiallyRefunded, (await h.Checkout.GetAsync("order-snap-refund"))!.State);
         Assert.Equal(CheckoutState.Succeeded, (await h.Checkout.GetAsync("order-snap-manual"))!.State);
+    }
+
+    [Fact]
+    public async Task The_reader_is_free_for_the_next_sale_by_the_time_the_result_is_visible()
+    {
+        var store = new OrderRecordingStore();
+        await using var h = await CheckoutHarness.StartAsync(services: s => s.AddSingleton<ICheckoutStore>(store));
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        var handle = await h.Checkout.StartAsync(h.Sale("order-release"));
+        store.Handle = handle;
+
+        await h.CompleteAsync(handle);
+
+        // A POS that sees the result starts the next sale at once: the reader must already be released.
+        Assert.False(store.ResultVisibleAtRelease);
+        Assert.Null(await store.GetReaderHolderAsync(h.ReaderId));
+    }
+
+    private sealed class OrderRecordingStore : ICheckoutStore
+    {
+        private readonly InMemoryCheckoutStore _inner = new();
+
+        public CheckoutHandle? Handle { get; set; }
+
+        public bool? ResultVisibleAtRelease { get; private set; }
+
+        public ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default) => _inner.LoadAsync(checkoutId, cancellationToken);
+
+        public ValueTask SaveAsync(CheckoutRecord record, CancellationToken cancellationToken = default) => _inner.SaveAsync(record, cancellationToken);
+
+        public IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default) => _inner.ListUnfinishedAsync(cancellationToken);
+
+        public ValueTask<bool> TryClaimReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default) => _inner.TryClaimReaderAsync(readerId, checkoutId, cancellationToken);
+
+        public ValueTask ReleaseReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default)
+        {
+            ResultVisibleAtRelease = Handle?.HasCompleted;
+            return _inner.ReleaseReaderAsync(readerId, checkoutId, cancellationToken);
+        }
+
+        public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) => _inner.GetReaderHolderAsync(readerId, cancellationToken);
     }
 }
