@@ -13,7 +13,7 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// checkout per reader through the store, routes webhooks to the checkout they concern, and
 /// shares one polling budget across all checkouts.
 /// </summary>
-internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IAsyncDisposable
+internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IAsyncDisposable, IDisposable
 {
     /// <summary>The PaymentIntent metadata key carrying the checkout id, so any instance can find a checkout from Stripe's side.</summary>
     internal const string CheckoutIdMetadataKey = "stk_checkout_id";
@@ -167,6 +167,23 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         }
     }
 
+    public async Task<IReadOnlyList<CheckoutHandle>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        var requests = new List<CheckoutRequest>();
+        await foreach (var record in Store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            requests.Add(CheckoutStateSerializer.Deserialize(record.StateJson).Request);
+        }
+
+        var handles = new List<CheckoutHandle>(requests.Count);
+        foreach (var request in requests)
+        {
+            handles.Add(await StartAsync(request, cancellationToken).ConfigureAwait(false));
+        }
+
+        return handles;
+    }
+
     public Task<CheckoutOperationResult> CancelAsync(string checkoutId, CancellationToken cancellationToken = default) =>
         OperateAsync(checkoutId, CheckoutEvent.Cancel(Time.GetUtcNow()), CheckoutOperation.Cancel, cancellationToken);
 
@@ -238,6 +255,23 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     }
 
     private int _disposed;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        foreach (var runner in _runners.Values)
+        {
+            runner.Stop();
+        }
+
+        _stopping.Dispose();
+        _startGate.Dispose();
+    }
 
     public async ValueTask DisposeAsync()
     {

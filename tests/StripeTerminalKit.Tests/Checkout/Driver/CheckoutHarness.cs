@@ -41,7 +41,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
 
     public TerminalCheckout Runtime => (TerminalCheckout)Checkout;
 
-    public static async Task<CheckoutHarness> StartAsync(bool webhooks = true, int seed = 1, StripeEmulatorOptions? emulatorOptions = null, Action<StripeTerminalCheckoutOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public static async Task<CheckoutHarness> StartAsync(bool webhooks = true, int seed = 1, StripeEmulatorOptions? emulatorOptions = null, Action<StripeTerminalCheckoutOptions>? configure = null, ICheckoutStore? store = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var options = emulatorOptions ?? new StripeEmulatorOptions();
@@ -49,21 +49,49 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         options.Seed = seed;
         options.WebhookSecret = WebhookSecret;
         var emulator = new StripeEmulator(options);
-        var collection = new ServiceCollection();
-        services?.Invoke(collection);
-        collection.AddSingleton<TimeProvider>(time);
-        collection.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator).AddCheckout(o =>
+        var harness = Build(time, emulator, store ?? new InMemoryCheckoutStore(), webhooks, configure);
+        var locations = harness.Services.GetRequiredService<ITerminalLocations>();
+        var location = await locations.CreateAsync(new CreateLocationRequest("Flinders Lane Cafe", new TerminalAddress("AU", Line1: "12 Flinders Lane", City: "Melbourne", State: "VIC", PostalCode: "3000")));
+        harness.ReaderId = (await harness.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 1" })).Id;
+        return harness;
+    }
+
+    /// <summary>
+    /// The process "crashes": this kit is thrown away without finishing anything, and a new one
+    /// starts on the same store and the same Stripe (emulator).
+    /// </summary>
+    public async Task<CheckoutHarness> CrashAndRestartAsync()
+    {
+        var store = Store;
+        _webhookSubscription?.Dispose();
+        await Services.DisposeAsync();
+        var restarted = Build(Time, Emulator, store, _webhooks, null);
+        restarted.ReaderId = ReaderId;
+        return restarted;
+    }
+
+    public ICheckoutStore Store => Services.GetRequiredService<ICheckoutStore>();
+
+    private EmulatorWebhookSubscription? _webhookSubscription;
+    private bool _webhooks;
+
+    private static CheckoutHarness Build(FakeTimeProvider time, StripeEmulator emulator, ICheckoutStore store, bool webhooks, Action<StripeTerminalCheckoutOptions>? configure)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton(store);
+        services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator).AddCheckout(o =>
         {
             o.WebhooksEnabled = webhooks;
             configure?.Invoke(o);
         });
-        collection.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(WebhookSecret));
-        var provider = collection.BuildServiceProvider();
-        var harness = new CheckoutHarness(time, emulator, provider);
+        services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(WebhookSecret));
+        var provider = services.BuildServiceProvider();
+        var harness = new CheckoutHarness(time, emulator, provider) { _webhooks = webhooks };
         if (webhooks)
         {
             var processor = provider.GetRequiredService<IStripeWebhookProcessor>();
-            emulator.Webhooks.Subscribe(async (delivery, ct) =>
+            harness._webhookSubscription = emulator.Webhooks.Subscribe(async (delivery, ct) =>
             {
                 var result = await processor.ProcessAsync(System.Text.Encoding.UTF8.GetBytes(delivery.Payload), delivery.SignatureHeader, ct);
                 if (!result.Accepted)
@@ -73,9 +101,6 @@ internal sealed class CheckoutHarness : IAsyncDisposable
             });
         }
 
-        var locations = provider.GetRequiredService<ITerminalLocations>();
-        var location = await locations.CreateAsync(new CreateLocationRequest("Flinders Lane Cafe", new TerminalAddress("AU", Line1: "12 Flinders Lane", City: "Melbourne", State: "VIC", PostalCode: "3000")));
-        harness.ReaderId = (await harness.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 1" })).Id;
         return harness;
     }
 

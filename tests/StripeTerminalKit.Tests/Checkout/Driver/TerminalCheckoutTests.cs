@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Emulator;
 using StripeTerminalKit.Errors;
@@ -253,7 +252,7 @@ public sealed class TerminalCheckoutTests
     public async Task The_reader_is_free_for_the_next_sale_by_the_time_the_result_is_visible()
     {
         var store = new OrderRecordingStore();
-        await using var h = await CheckoutHarness.StartAsync(services: s => s.AddSingleton<ICheckoutStore>(store));
+        await using var h = await CheckoutHarness.StartAsync(store: store);
         h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
         var handle = await h.Checkout.StartAsync(h.Sale("order-release"));
         store.Handle = handle;
@@ -279,6 +278,8 @@ public sealed class TerminalCheckoutTests
 
         public IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default) => _inner.ListUnfinishedAsync(cancellationToken);
 
+        public IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, CancellationToken cancellationToken = default) => _inner.ListByStateAsync(state, cancellationToken);
+
         public ValueTask<bool> TryClaimReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default) => _inner.TryClaimReaderAsync(readerId, checkoutId, cancellationToken);
 
         public ValueTask ReleaseReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default)
@@ -288,5 +289,43 @@ public sealed class TerminalCheckoutTests
         }
 
         public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) => _inner.GetReaderHolderAsync(readerId, cancellationToken);
+    }
+
+    [Fact]
+    public async Task After_a_crash_mid_payment_the_checkout_resumes_from_the_store_and_charges_once()
+    {
+        await using var before = await CheckoutHarness.StartAsync();
+        var handle = await before.Checkout.StartAsync(before.Sale("order-crash", 3300));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+
+        await using var after = await before.CrashAndRestartAsync();
+        var resumed = await after.Checkout.ResumeUnfinishedAsync();
+        after.Emulator.Customer.Tap(after.ReaderId, TestCards.Visa);
+        var result = await after.CompleteAsync(Assert.Single(resumed));
+
+        Assert.IsType<CheckoutSucceeded>(result);
+        var ledger = after.Emulator.GetLedger();
+        Assert.Equal("succeeded", Assert.Single(ledger.PaymentIntents).Status);
+        Assert.Single(ledger.Charges, c => c.Status == "succeeded");
+        Assert.Empty(await after.Checkout.ListUnfinishedAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_crash_right_after_the_authorisation_resumes_to_a_single_capture()
+    {
+        await using var before = await CheckoutHarness.StartAsync(webhooks: false);
+        var handle = await before.Checkout.StartAsync(before.Sale("order-crash-auth", 4100));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+        before.Emulator.Customer.Tap(before.ReaderId, TestCards.Mastercard);
+
+        await using var after = await before.CrashAndRestartAsync();
+        var again = await after.Checkout.StartAsync(after.Sale("order-crash-auth", 4100));
+        var result = await after.CompleteAsync(again);
+
+        var ok = Assert.IsType<CheckoutSucceeded>(result);
+        Assert.Equal(4100, ok.AmountCaptured);
+        var charge = Assert.Single(after.Emulator.GetLedger().Charges);
+        Assert.Equal(4100, charge.AmountCaptured);
+        Assert.Equal(1, after.Emulator.RequestLog.Count(r => r.Operation == EmulatorOperations.PaymentIntentsCreate));
     }
 }
