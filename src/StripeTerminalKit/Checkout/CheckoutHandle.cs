@@ -31,11 +31,7 @@ public sealed class CheckoutHandle
         }
     }
 
-    /// <summary>
-    /// Where the checkout stands now. It moves on after the result too, when the payment is
-    /// captured, voided or refunded later (e.g. from <see cref="CheckoutState.Authorized"/> to
-    /// <see cref="CheckoutState.Succeeded"/>, then <see cref="CheckoutState.PartiallyRefunded"/>).
-    /// </summary>
+    /// <summary>Where the checkout stands now.</summary>
     public CheckoutState State => Current.State;
 
     /// <summary>Whether the checkout has its final result.</summary>
@@ -88,19 +84,7 @@ public sealed class CheckoutHandle
     {
         lock (_gate)
         {
-            if (_current.Result is not null)
-            {
-                // Finished: a later capture, void or refund changes where it stands, never its
-                // result, and the stream has already ended.
-                if (update.State != _current.State)
-                {
-                    _current = _current with { State = update.State, At = update.At };
-                }
-
-                return;
-            }
-
-            if (update.State == _current.State && update.Result is null && update.PaymentIntentId == _current.PaymentIntentId)
+            if (_current.Result is not null || (update.State == _current.State && update.Result is null && update.PaymentIntentId == _current.PaymentIntentId))
             {
                 return;
             }

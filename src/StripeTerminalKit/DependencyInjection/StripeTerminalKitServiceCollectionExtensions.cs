@@ -144,7 +144,12 @@ public static class StripeTerminalKitServiceCollectionExtensions
         {
             if (options.UseEmulator)
             {
-                options.ApiKey ??= StripeEmulator.TestApiKey;
+                // An empty placeholder ("ApiKey": "" in appsettings) means no key, like a missing one.
+                if (string.IsNullOrWhiteSpace(options.ApiKey))
+                {
+                    options.ApiKey = StripeEmulator.TestApiKey;
+                }
+
                 options.ApiBase ??= new Uri(StripeEmulator.DefaultApiBase);
             }
         });

@@ -19,6 +19,8 @@ internal sealed class CheckoutRunner
     private ITimer? _wakeUp;
     private long _version;
     private bool _hintSinceSend;
+    private bool _completedReported;
+    private volatile StateAt? _latest;
 
     public CheckoutRunner(TerminalCheckout owner, CheckoutMachineState state, long version)
     {
@@ -29,6 +31,7 @@ internal sealed class CheckoutRunner
         if (state.Result is not null)
         {
             // Reloaded after it finished (a restart): the machine will not complete it again.
+            _completedReported = true;
             Handle.Publish(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, state.Result));
         }
 
@@ -44,6 +47,12 @@ internal sealed class CheckoutRunner
     public string CheckoutId => _state.Request.CheckoutId;
 
     public string? PaymentIntentId { get; private set; }
+
+    /// <summary>
+    /// The public state now, including changes after completion (a capture, void or refund),
+    /// which the handle's stream no longer carries.
+    /// </summary>
+    public StateAt Latest => _latest ?? new StateAt(Handle.Current.State, Handle.Current.At);
 
     public void Post(in CheckoutEvent e)
     {
@@ -124,14 +133,28 @@ internal sealed class CheckoutRunner
             _owner.IndexPaymentIntent(this, PaymentIntentId);
         }
 
+        var completedResult = FindResult(count);
         if (mustSave)
         {
             // Before any call that changes money: a crash from here on resumes with the same keys.
-            await SaveAsync(completedResult: FindResult(count)).ConfigureAwait(false);
+            await SaveAsync(completedResult).ConfigureAwait(false);
         }
 
-        // After the result, a capture, void or refund still moves the state on (e.g. to Refunded).
-        Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, null));
+        if (completedResult is not null && !_completedReported)
+        {
+            // Free the reader before anyone can see the result: a POS starts the next sale at once.
+            await _owner.OnCompletedAsync(this, completedResult).ConfigureAwait(false);
+        }
+
+        if (_latest is null || _latest.State != _state.PublicState)
+        {
+            _latest = new StateAt(_state.PublicState, _owner.Time.GetUtcNow());
+        }
+
+        if (!_completedReported)
+        {
+            Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, null));
+        }
 
         for (var i = 0; i < count; i++)
         {
@@ -168,8 +191,8 @@ internal sealed class CheckoutRunner
                 ScheduleWakeUp(command.At);
                 break;
             case CheckoutCommandKind.Complete:
+                _completedReported = true;
                 Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, command.Result));
-                _owner.OnCompleted(this, command.Result!);
                 break;
             case CheckoutCommandKind.ReportOperation:
                 Report(command.Operation!);
@@ -220,6 +243,9 @@ internal sealed class CheckoutRunner
         _wakeUp.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>A public state and when it was reached.</summary>
+    public sealed record StateAt(CheckoutState State, DateTimeOffset At);
+
     private readonly record struct Work(CheckoutEvent Event, TaskCompletionSource<CheckoutOperationResult>? Operation, CheckoutOperation Kind);
 
     private readonly record struct Pending(CheckoutOperation Kind, TaskCompletionSource<CheckoutOperationResult> Completion);
@@ -235,4 +261,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Checkout {CheckoutId} resumed from the store in state {State}")]
     public static partial void Resumed(ILogger logger, string checkoutId, CheckoutState state);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Checkout {CheckoutId} completed but the store could not release its reader")]
+    public static partial void ReleaseFailed(ILogger logger, string checkoutId, Exception exception);
 }

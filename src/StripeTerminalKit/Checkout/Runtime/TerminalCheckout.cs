@@ -13,7 +13,7 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// checkout per reader through the store, routes webhooks to the checkout they concern, and
 /// shares one polling budget across all checkouts.
 /// </summary>
-internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IAsyncDisposable
+internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IAsyncDisposable, IDisposable
 {
     /// <summary>The PaymentIntent metadata key carrying the checkout id, so any instance can find a checkout from Stripe's side.</summary>
     internal const string CheckoutIdMetadataKey = "stk_checkout_id";
@@ -129,8 +129,10 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         ArgumentException.ThrowIfNullOrEmpty(checkoutId);
         if (_runners.TryGetValue(checkoutId, out var runner))
         {
+            // The handle stops at completion; the runner also knows later captures, voids and refunds.
             var current = runner.Handle.Current;
-            return new CheckoutSnapshot(checkoutId, runner.Request.ReaderId, runner.Request.Amount, runner.Request.Currency, current.State, current.PaymentIntentId, current.Result, current.At);
+            var latest = runner.Latest;
+            return new CheckoutSnapshot(checkoutId, runner.Request.ReaderId, runner.Request.Amount, runner.Request.Currency, latest.State, current.PaymentIntentId, current.Result, latest.At > current.At ? latest.At : current.At);
         }
 
         var stored = await Store.LoadAsync(checkoutId, cancellationToken).ConfigureAwait(false);
@@ -237,13 +239,39 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
 
     internal void IndexPaymentIntent(CheckoutRunner runner, string paymentIntentId) => _byPaymentIntent[paymentIntentId] = runner;
 
-    internal void OnCompleted(CheckoutRunner runner, CheckoutResult result)
+    internal async ValueTask OnCompletedAsync(CheckoutRunner runner, CheckoutResult result)
     {
         Log.Completed(Logger, runner.CheckoutId, result.Outcome);
-        _ = Store.ReleaseReaderAsync(runner.Request.ReaderId, runner.CheckoutId).AsTask();
+        try
+        {
+            await Store.ReleaseReaderAsync(runner.Request.ReaderId, runner.CheckoutId).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a store that cannot release must not stop the result from being published
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.ReleaseFailed(Logger, runner.CheckoutId, exception);
+        }
     }
 
     private int _disposed;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        foreach (var runner in _runners.Values)
+        {
+            runner.Stop();
+        }
+
+        _stopping.Dispose();
+        _startGate.Dispose();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -46,8 +46,8 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         int seed = 1,
         StripeEmulatorOptions? emulatorOptions = null,
         Action<StripeTerminalCheckoutOptions>? configure = null,
-        Action<StripeTerminalOptions>? kit = null,
-        ICheckoutStore? store = null)
+        ICheckoutStore? store = null,
+        Action<StripeTerminalOptions>? kit = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var options = emulatorOptions ?? new StripeEmulatorOptions();
