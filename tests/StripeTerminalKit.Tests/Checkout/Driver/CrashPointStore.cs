@@ -33,6 +33,9 @@ internal sealed class CrashPointStore(Func<CheckoutRecord, bool> crashAt) : IChe
     public IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default) =>
         _inner.ListUnfinishedAsync(cancellationToken);
 
+    public IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, CancellationToken cancellationToken = default) =>
+        _inner.ListByStateAsync(state, cancellationToken);
+
     public ValueTask<bool> TryClaimReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default) =>
         _inner.TryClaimReaderAsync(readerId, checkoutId, cancellationToken);
 
