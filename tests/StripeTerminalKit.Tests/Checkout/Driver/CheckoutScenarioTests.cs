@@ -365,7 +365,7 @@ public sealed class CheckoutScenarioTests
         var data = new TheoryData<string, bool>();
         foreach (var moduleRetries in new[] { true, false })
         {
-            foreach (var step in new[] { "create", "display cart", "process", "capture", "manual capture", "cancel action", "cancel", "void", "refund" })
+            foreach (var step in new[] { "create", "display cart", "process", "collect", "confirm", "capture", "manual capture", "cancel action", "cancel", "void", "refund" })
             {
                 data.Add(step, moduleRetries);
             }
@@ -395,6 +395,8 @@ public sealed class CheckoutScenarioTests
             "create" => EmulatorOperations.PaymentIntentsCreate,
             "display cart" => EmulatorOperations.SetReaderDisplay,
             "process" => EmulatorOperations.ProcessPaymentIntent,
+            "collect" => EmulatorOperations.CollectPaymentMethod,
+            "confirm" => EmulatorOperations.ConfirmPaymentIntent,
             "capture" or "manual capture" => EmulatorOperations.PaymentIntentsCapture,
             "cancel action" => EmulatorOperations.CancelAction,
             "cancel" or "void" => EmulatorOperations.PaymentIntentsCancel,
@@ -403,7 +405,12 @@ public sealed class CheckoutScenarioTests
         h.Emulator.Faults.Add(new FaultRule(FaultKind.ResponseLost) { Operation = operation, NthMatch = 1 });
         var cancelling = step is "cancel action" or "cancel";
         var manual = step is "manual capture" or "void";
-        var request = h.Sale("lost-1", 3000) with { CaptureMode = manual ? CheckoutCaptureMode.Manual : CheckoutCaptureMode.CountryDefault };
+        var twoStep = step is "collect" or "confirm";
+        var request = h.Sale("lost-1", 3000) with
+        {
+            CaptureMode = manual ? CheckoutCaptureMode.Manual : CheckoutCaptureMode.CountryDefault,
+            Flow = twoStep ? CheckoutFlow.CollectThenConfirm : CheckoutFlow.ProcessInOneStep,
+        };
         if (step == "display cart")
         {
             request = request with { CartLines = [new CheckoutCartLine("Long black", 1500, 2)] };
@@ -443,7 +450,16 @@ public sealed class CheckoutScenarioTests
         }
 
         Assert.IsType<CheckoutSucceeded>(result);
-        Assert.Single(ledger.ReaderActions, a => a.Type == "process_payment_intent");
+        if (twoStep)
+        {
+            Assert.Single(ledger.ReaderActions, a => a.Type == "collect_payment_method");
+            Assert.Single(ledger.ReaderActions, a => a.Type == "confirm_payment_intent");
+        }
+        else
+        {
+            Assert.Single(ledger.ReaderActions, a => a.Type == "process_payment_intent");
+        }
+
         var charge = Assert.Single(ledger.Charges);
         if (step == "void")
         {
