@@ -616,6 +616,25 @@ public sealed class CheckoutScenarioTests
         }
     }
 
+    [Fact]
+    public async Task After_the_store_is_lost_the_same_checkout_id_for_another_amount_is_refused_by_Stripe_and_charges_nothing()
+    {
+        await using var before = await CheckoutHarness.StartAsync();
+        before.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TapAfter));
+        Assert.IsType<CheckoutSucceeded>(await before.CompleteAsync(await before.Checkout.StartAsync(before.Sale("reused-id", 2000))));
+
+        // Nothing remembers the first sale; a bug in the point of sale reuses its order number.
+        await using var after = await before.CrashAndRestartAsync(new InMemoryCheckoutStore());
+        var result = await after.CompleteAsync(await after.Checkout.StartAsync(after.Sale("reused-id", 2500)));
+
+        var failed = Assert.IsType<CheckoutFailed>(result);
+        Assert.Equal(CheckoutFailureReason.IdempotencyConflict, failed.Reason);
+        var ledger = after.Emulator.GetLedger();
+        Assert.Equal(("succeeded", 2000L), (Assert.Single(ledger.PaymentIntents).Status, ledger.PaymentIntents[0].AmountReceived));
+        Assert.Single(ledger.Charges);
+        Assert.Single(ledger.ReaderActions, a => a.Type == "process_payment_intent");
+    }
+
     [Theory]
     [InlineData("before cancel action")]
     [InlineData("before cancelling the PaymentIntent")]
