@@ -616,6 +616,47 @@ public sealed class CheckoutScenarioTests
         }
     }
 
+    [Theory]
+    [InlineData("capture")]
+    [InlineData("refund")]
+    public async Task A_crash_during_a_later_capture_or_refund_is_settled_from_Stripe_when_the_checkout_is_next_used(string operation)
+    {
+        // The process dies once Stripe applied the call but before its answer was saved.
+        var store = new CrashPointStore(r => r.State == (operation == "capture" ? CheckoutState.Succeeded : CheckoutState.PartiallyRefunded));
+        await using var before = await CheckoutHarness.StartAsync(store: store);
+        before.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TapAfter));
+        var mode = operation == "capture" ? CheckoutCaptureMode.Manual : CheckoutCaptureMode.CountryDefault;
+        Assert.IsType<CheckoutSucceeded>(await before.CompleteAsync(await before.Checkout.StartAsync(before.Sale("crash-op", 4000) with { CaptureMode = mode })));
+        _ = operation == "capture" ? before.Checkout.CaptureAsync("crash-op", 2500) : before.Checkout.RefundAsync("crash-op", 2500);
+        await before.RunUntilAsync(() => store.Crashed);
+
+        await using var after = await before.CrashAndRestartAsync();
+        Assert.NotNull(await after.Checkout.FindAsync("crash-op"));
+        await after.RunForAsync(TimeSpan.FromSeconds(5));
+
+        var ledger = after.Emulator.GetLedger();
+        var charge = Assert.Single(ledger.Charges);
+        if (operation == "capture")
+        {
+            Assert.Equal((true, 2500L), (charge.Captured, charge.AmountCaptured));
+            Assert.Equal(1, Count(after, EmulatorOperations.PaymentIntentsCapture));
+            Assert.Equal(CheckoutState.Succeeded, (await after.Checkout.GetAsync("crash-op"))!.State);
+            var more = await OperateAsync(after, () => after.Checkout.CaptureAsync("crash-op", 1000));
+            Assert.Equal((CheckoutOperationStatus.Rejected, CheckoutOperationRejection.AlreadyCaptured), (more.Status, more.Rejection));
+        }
+        else
+        {
+            Assert.Equal(2500, Assert.Single(ledger.Refunds).Amount);
+            Assert.Equal(CheckoutState.PartiallyRefunded, (await after.Checkout.GetAsync("crash-op"))!.State);
+            // What is left to refund is known from Stripe, not from the lost answer.
+            var over = await OperateAsync(after, () => after.Checkout.RefundAsync("crash-op", 1501));
+            Assert.Equal(CheckoutOperationRejection.AmountExceedsRefundable, over.Rejection);
+            var rest = await OperateAsync(after, () => after.Checkout.RefundAsync("crash-op"));
+            Assert.Equal((CheckoutOperationStatus.Succeeded, 1500L), (rest.Status, rest.Amount));
+            Assert.Equal([2500L, 1500L], after.Emulator.GetLedger().Refunds.Select(r => r.Amount));
+        }
+    }
+
     [Fact]
     public async Task After_the_store_is_lost_the_same_checkout_id_for_another_amount_is_refused_by_Stripe_and_charges_nothing()
     {
