@@ -291,9 +291,19 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         _startGate.Dispose();
     }
 
-    private async Task<CheckoutOperationResult> OperateAsync(string checkoutId, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
+    private Task<CheckoutOperationResult> OperateAsync(string checkoutId, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkoutId);
+
+        // A checkout running here: hand back the runner's own answer, complete the moment the
+        // checkout reports it (an async wrapper would finish one thread-pool hop later).
+        return _runners.TryGetValue(checkoutId, out var running)
+            ? running.RequestAsync(in e, operation).WaitAsync(cancellationToken)
+            : LoadAndOperateAsync(checkoutId, e, operation, cancellationToken);
+    }
+
+    private async Task<CheckoutOperationResult> LoadAndOperateAsync(string checkoutId, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
+    {
         var handle = await FindAsync(checkoutId, cancellationToken).ConfigureAwait(false);
         if (handle is null || !_runners.TryGetValue(checkoutId, out var runner))
         {
