@@ -28,8 +28,8 @@ public sealed class CheckoutReconcilerTests
         h.Time.Advance(TimeSpan.FromHours(37));
 
         var pass = Reconciler(h, AuthorizationSettlement.Capture).ReconcileAsync();
-        await h.RunUntilAsync(() => pass.IsCompleted);
-        var report = await pass;
+        await h.RunUntilAsync(() => h.Emulator.GetLedger().Charges.Single().Captured);
+        var report = await pass.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, report.Captured);
         var charge = Assert.Single(h.Emulator.GetLedger().Charges);
@@ -45,9 +45,9 @@ public sealed class CheckoutReconcilerTests
         h.Time.Advance(TimeSpan.FromHours(40));
 
         var pass = Reconciler(h, AuthorizationSettlement.Void).ReconcileAsync();
-        await h.RunUntilAsync(() => pass.IsCompleted);
+        await h.RunUntilAsync(() => h.Emulator.GetLedger().Charges.Single().Voided);
 
-        Assert.Equal(1, (await pass).Voided);
+        Assert.Equal(1, (await pass.WaitAsync(TimeSpan.FromSeconds(30))).Voided);
         Assert.True(Assert.Single(h.Emulator.GetLedger().Charges).Voided);
         Assert.Equal("canceled", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
     }
@@ -59,10 +59,9 @@ public sealed class CheckoutReconcilerTests
         await using var _h = h;
         h.Time.Advance(TimeSpan.FromHours(1));
 
-        var pass = Reconciler(h, AuthorizationSettlement.Capture).ReconcileAsync();
-        await h.RunUntilAsync(() => pass.IsCompleted);
+        var report = await Reconciler(h, AuthorizationSettlement.Capture).ReconcileAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(new ReconciliationReport(0, 0, 0, 0), await pass);
+        Assert.Equal(new ReconciliationReport(0, 0, 0, 0), report);
         Assert.Equal("requires_capture", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
     }
 
