@@ -314,7 +314,7 @@ internal sealed partial class EmulatorEngine
             var message = CardCatalog.MessageFor(errorCode, declineCode);
             charge.FailureCode = errorCode;
             charge.FailureMessage = message;
-            var error = new ApiErrorException(402, "card_error", errorCode, message) { DeclineCode = declineCode, ChargeId = charge.Id };
+            var error = new ApiErrorException(402, "card_error", errorCode, message) { DeclineCode = declineCode, ChargeId = charge.Id, PaymentMethodId = action.CollectedPaymentMethodId };
             pi.Status = "requires_payment_method";
             pi.PaymentMethodId = null;
             pi.LastPaymentError = error;

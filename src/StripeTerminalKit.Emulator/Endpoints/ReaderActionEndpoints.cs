@@ -9,12 +9,17 @@ internal sealed partial class EmulatorEngine
     private static readonly string[] ReaderExpandables =
         ["location", "action.process_payment_intent.payment_intent", "action.collect_payment_method.payment_intent", "action.confirm_payment_intent.payment_intent"];
 
-    internal object ProcessPaymentIntent(RequestContext c)
+    internal object ProcessPaymentIntent(RequestContext c) => StartPaymentAction(c, "process_payment_intent", "process_config", returnUrl: true);
+
+    internal object CollectPaymentMethod(RequestContext c) => StartPaymentAction(c, "collect_payment_method", "collect_config", returnUrl: false);
+
+    /// <summary>process_payment_intent and collect_payment_method: the reader asks for a card for the PaymentIntent.</summary>
+    private Reader StartPaymentAction(RequestContext c, string type, string configName, bool returnUrl)
     {
         var reader = FindReader(c, c.Id);
         var p = c.Params;
         var piId = p.String("payment_intent", required: true)!;
-        var config = ReadProcessConfig(p.Object("process_config"), tipping: true, returnUrl: true);
+        var config = ReadProcessConfig(p.Object(configName), tipping: true, returnUrl: returnUrl);
         c.ReadExpand(ReaderExpandables);
         p.EnsureNoUnknown();
 
@@ -23,31 +28,7 @@ internal sealed partial class EmulatorEngine
         EnsurePaymentIntentCanBeCollected(pi, reader);
         StartAction(reader, new ReaderAction
         {
-            Type = "process_payment_intent",
-            Number = _state.NextActionNumber(),
-            ReaderId = reader.Id,
-            StartedAt = _state.Now,
-            PaymentIntentId = pi.Id,
-            Config = config,
-        }, c.Info, pi.Amount);
-        return reader;
-    }
-
-    internal object CollectPaymentMethod(RequestContext c)
-    {
-        var reader = FindReader(c, c.Id);
-        var p = c.Params;
-        var piId = p.String("payment_intent", required: true)!;
-        var config = ReadProcessConfig(p.Object("collect_config"), tipping: true, returnUrl: false);
-        c.ReadExpand(ReaderExpandables);
-        p.EnsureNoUnknown();
-
-        var pi = FindPaymentIntent(c, piId);
-        EnsureReaderCanStart(reader, pi.Id);
-        EnsurePaymentIntentCanBeCollected(pi, reader);
-        StartAction(reader, new ReaderAction
-        {
-            Type = "collect_payment_method",
+            Type = type,
             Number = _state.NextActionNumber(),
             ReaderId = reader.Id,
             StartedAt = _state.Now,

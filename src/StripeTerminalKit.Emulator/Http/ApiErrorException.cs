@@ -28,6 +28,9 @@ internal sealed class ApiErrorException : Exception
     /// <summary>The PaymentIntent involved, rendered into the error as Stripe does for card errors.</summary>
     public Resources.PaymentIntent? PaymentIntent { get; init; }
 
+    /// <summary>The card that was declined (card errors): Stripe includes it so a POS can name the card.</summary>
+    public string? PaymentMethodId { get; init; }
+
     /// <summary>The charge id involved (card errors).</summary>
     public string? ChargeId { get; init; }
 

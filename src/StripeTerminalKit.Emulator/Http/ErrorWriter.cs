@@ -41,6 +41,12 @@ internal static class ErrorWriter
             e.PaymentIntent.Write(w, state, ExpandSet.None);
         }
 
+        if (e.PaymentMethodId is not null && state.PaymentMethods.TryGetValue(e.PaymentMethodId, out var pm))
+        {
+            w.WritePropertyName("payment_method");
+            pm.Write(w, state, ExpandSet.None);
+        }
+
         w.WriteString("request_log_url", "https://dashboard.stripe.com/test/logs");
         w.WriteString("type", e.Type);
         w.WriteEndObject();

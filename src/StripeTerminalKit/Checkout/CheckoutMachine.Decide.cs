@@ -542,6 +542,13 @@ internal sealed partial class CheckoutMachine
                 case PaymentIntentStatus.Canceled:
                     _s.ActionMayBeInProgress = false;
                     _s.AmbiguousSend = false;
+                    if (pi.AmountRefunded > 0 && pi.AmountReceived == 0)
+                    {
+                        // Stripe released an authorisation we never saw (authorised just before our
+                        // cancel): the charge shows the released amount as refunded.
+                        _s.Voided = true;
+                    }
+
                     if (ending)
                     {
                         CompleteByIntent();

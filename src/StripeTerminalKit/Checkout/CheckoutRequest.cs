@@ -217,9 +217,9 @@ public sealed record CheckoutRequest
     }
 }
 
-/// <summary>One line of the cart shown on the reader.</summary>
+/// <summary>One line of the cart shown on the reader; the reader shows <c>Amount × Quantity</c> as the line total.</summary>
 /// <param name="Description">What the customer sees.</param>
-/// <param name="Amount">Line amount in minor units.</param>
+/// <param name="Amount">Price of one unit in minor units (Stripe's <c>line_items.amount</c>), not the line total.</param>
 /// <param name="Quantity">How many.</param>
 public sealed record CheckoutCartLine(string Description, long Amount, int Quantity);
 

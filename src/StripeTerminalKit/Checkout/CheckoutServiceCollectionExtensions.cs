@@ -65,4 +65,40 @@ public static class CheckoutServiceCollectionExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Adds <see cref="ICheckoutReconciler"/> and a background service that runs it at start-up
+    /// (resuming checkouts a crash interrupted) and then periodically (settling ageing
+    /// authorisations by <see cref="CheckoutReconcilerOptions.UncapturedAuthorizations"/>).
+    /// Call after <see cref="AddCheckout"/>; the default configuration's checkout is used.
+    /// </summary>
+    public static StripeTerminalKitBuilder AddCheckoutReconciler(this StripeTerminalKitBuilder builder, Action<CheckoutReconcilerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new CheckoutReconcilerOptions();
+        configure?.Invoke(options);
+        if (options.Interval <= TimeSpan.Zero || options.SettleAuthorizationsAfter <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(configure), "CheckoutReconcilerOptions.Interval and SettleAuthorizationsAfter must be positive.");
+        }
+
+        var key = StripeTerminalKitNames.ServiceKey(builder.Name);
+        builder.Services.TryAddKeyedSingleton<ICheckoutReconciler>(key, (provider, k) => new CheckoutReconciler(
+            provider.GetRequiredKeyedService<ITerminalCheckout>(k),
+            provider.GetRequiredService<ICheckoutStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            options,
+            provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout.Reconciler") ?? NullLogger.Instance));
+        if (StripeTerminalKitNames.IsDefault(builder.Name))
+        {
+            builder.Services.TryAddSingleton(provider => provider.GetRequiredKeyedService<ICheckoutReconciler>(key));
+        }
+
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(provider => new CheckoutReconcilerService(
+            provider.GetRequiredKeyedService<ICheckoutReconciler>(key),
+            provider.GetRequiredService<TimeProvider>(),
+            options,
+            provider.GetService<ILoggerFactory>()?.CreateLogger<CheckoutReconcilerService>() ?? NullLogger<CheckoutReconcilerService>.Instance));
+        return builder;
+    }
 }

@@ -36,6 +36,13 @@ public interface ITerminalCheckout
     /// <summary>The checkouts not yet finished, from the store.</summary>
     IAsyncEnumerable<CheckoutSnapshot> ListUnfinishedAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// After a restart, resumes every unfinished checkout in the store: each one re-reads Stripe
+    /// (the reader and the PaymentIntent) before acting, so none is charged twice or left authorised.
+    /// Call it once at start-up (a hosted service is a good place).
+    /// </summary>
+    Task<IReadOnlyList<CheckoutHandle>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a running checkout. If the card was authorised meanwhile it is voided (or refunded where the network captured in one step).</summary>
     Task<CheckoutOperationResult> CancelAsync(string checkoutId, CancellationToken cancellationToken = default);
 

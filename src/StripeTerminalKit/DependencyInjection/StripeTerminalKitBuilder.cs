@@ -48,7 +48,7 @@ public sealed class StripeTerminalKitBuilder
     /// Adds strategies to the kit's resilience pipeline, inside its own (after the attempt timeout),
     /// for example a rate limiter or chaos injection. To replace the pipeline entirely, register a
     /// pipeline under <see cref="StripeTerminalKit.Resilience.StripeTerminalResilience.GetPipelineKey(string?)"/> with
-    /// Polly's <c>AddResiliencePipeline</c> after this call.
+    /// Polly's <c>AddResiliencePipeline</c>.
     /// </summary>
     /// <param name="configure">Adds strategies to the builder.</param>
     /// <returns>This builder.</returns>

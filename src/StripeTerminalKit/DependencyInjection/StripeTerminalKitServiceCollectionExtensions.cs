@@ -114,9 +114,12 @@ public static class StripeTerminalKitServiceCollectionExtensions
         services.TryAddSingleton(provider => new StripeTerminalTelemetry(provider.GetService<IMeterFactory>()));
 
         // The HttpClient comes from IHttpClientFactory; the kit's timeouts live in the resilience
-        // pipeline on the injected TimeProvider, so HttpClient's own timer is switched off.
+        // pipeline on the injected TimeProvider, so HttpClient's own timer is switched off. The
+        // factory's request loggers go: at Trace they hand the raw request headers (the API key in
+        // Authorization) to every logging provider as structured state. The kit logs each call itself.
         var httpClient = services.AddHttpClient(httpClientName)
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
 
         if (services.Any(d => d.ServiceType == typeof(Marker) && Equals(d.ServiceKey, key)))
         {
@@ -141,7 +144,12 @@ public static class StripeTerminalKitServiceCollectionExtensions
         {
             if (options.UseEmulator)
             {
-                options.ApiKey ??= StripeEmulator.TestApiKey;
+                // An empty placeholder ("ApiKey": "" in appsettings) means no key, like a missing one.
+                if (string.IsNullOrWhiteSpace(options.ApiKey))
+                {
+                    options.ApiKey = StripeEmulator.TestApiKey;
+                }
+
                 options.ApiBase ??= new Uri(StripeEmulator.DefaultApiBase);
             }
         });
@@ -150,22 +158,9 @@ public static class StripeTerminalKitServiceCollectionExtensions
         services.TryAddKeyedSingleton<StripeEmulator>(key, (provider, _) =>
             new StripeEmulator(new StripeEmulatorOptions { TimeProvider = provider.GetRequiredService<TimeProvider>() }));
 
-        services.AddResiliencePipeline(StripeTerminalResilience.GetPipelineKey(name), (pipeline, context) =>
-        {
-            var provider = context.ServiceProvider;
-            var options = provider.GetRequiredService<IOptionsMonitor<StripeTerminalOptions>>().Get(name);
-            StripeTerminalPipeline.Configure(
-                pipeline,
-                options,
-                provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<StripeTerminalTelemetry>(),
-                CreateLogger(provider),
-                name);
-            foreach (var hook in provider.GetRequiredService<IOptionsMonitor<StripeTerminalKitHooks>>().Get(name).Resilience)
-            {
-                hook(pipeline, provider);
-            }
-        });
+        // The kit's pipeline is also registered with Polly's registry, so a replacement can wrap it.
+        services.AddResiliencePipeline(StripeTerminalResilience.GetDefaultPipelineKey(name), (pipeline, context) =>
+            ConfigurePipeline(pipeline, context.ServiceProvider, name));
 
         services.TryAddKeyedSingleton<StripeCallExecutor>(key, (provider, _) =>
         {
@@ -176,7 +171,7 @@ public static class StripeTerminalKitServiceCollectionExtensions
                 name,
                 options,
                 clientFactory,
-                provider.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StripeTerminalResilience.GetPipelineKey(name)),
+                ResolvePipeline(provider, name),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<StripeTerminalTelemetry>(),
                 CreateLogger(provider));
@@ -194,6 +189,39 @@ public static class StripeTerminalKitServiceCollectionExtensions
         }
 
         return new StripeTerminalKitBuilder(services, name, httpClient);
+    }
+
+    /// <summary>
+    /// A pipeline the user registered under the public key wins. Otherwise the kit builds its own
+    /// outside the registry: a registry-owned pipeline, when disposed, waits for calls still in
+    /// flight on the pipeline's clock, which never moves when that clock is a test's fake one.
+    /// </summary>
+    private static ResiliencePipeline ResolvePipeline(IServiceProvider provider, string name)
+    {
+        if (provider.GetRequiredService<ResiliencePipelineProvider<string>>().TryGetPipeline(StripeTerminalResilience.GetPipelineKey(name), out var replacement))
+        {
+            return replacement;
+        }
+
+        var builder = new ResiliencePipelineBuilder { Name = StripeTerminalResilience.GetDefaultPipelineKey(name) };
+        ConfigurePipeline(builder, provider, name);
+        return builder.Build();
+    }
+
+    private static void ConfigurePipeline(ResiliencePipelineBuilder pipeline, IServiceProvider provider, string name)
+    {
+        var options = provider.GetRequiredService<IOptionsMonitor<StripeTerminalOptions>>().Get(name);
+        StripeTerminalPipeline.Configure(
+            pipeline,
+            options,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<StripeTerminalTelemetry>(),
+            CreateLogger(provider),
+            name);
+        foreach (var hook in provider.GetRequiredService<IOptionsMonitor<StripeTerminalKitHooks>>().Get(name).Resilience)
+        {
+            hook(pipeline, provider);
+        }
     }
 
     private static ILogger CreateLogger(IServiceProvider provider) =>

@@ -107,10 +107,10 @@ internal sealed class StripeCallExecutor
         var resilienceContext = ResilienceContextPool.Shared.Get(operation.Name, cancellationToken);
         try
         {
-            var result = await _pipeline.ExecuteAsync(
-                static (ctx, state) => state.RunAsync(ctx.CancellationToken),
+            var result = (await _pipeline.ExecuteAsync(
+                static async (ctx, state) => new Sealed<T>(await state.RunAsync(ctx.CancellationToken).ConfigureAwait(false)),
                 resilienceContext,
-                attempt).ConfigureAwait(false);
+                attempt).ConfigureAwait(false)).Value;
 
             var elapsed = _timeProvider.GetElapsedTime(started);
             _telemetry.RecordCall(_configuration, operation.Name, Outcomes.Success, elapsed);
@@ -200,6 +200,17 @@ internal sealed class StripeCallExecutor
         return IdempotencyKey.Derive("auto-" + Guid.NewGuid().ToString("N"), operation.Name).Value;
     }
 
+    /// <summary>
+    /// Carries a Stripe.net object through the pipeline. Resilience telemetry logs each attempt's
+    /// result with ToString(), and a Stripe object's ToString() is its JSON — client secrets included.
+    /// </summary>
+    private sealed class Sealed<T>(T value)
+    {
+        public T Value { get; } = value;
+
+        public override string ToString() => typeof(T).Name;
+    }
+
     /// <summary>The state of one logical call across its attempts.</summary>
     private sealed class Attempt<T>(
         StripeCallExecutor executor,
@@ -260,7 +271,7 @@ internal sealed class StripeCallExecutor
                 unavailable.AttachCallDetails(null, null, null, null, operation.Name);
                 throw unavailable;
             }
-            catch (Newtonsoft.Json.JsonException exception)
+            catch (Exception exception) when (exception is System.Text.Json.JsonException or Newtonsoft.Json.JsonException)
             {
                 var unavailable = new StripeUnavailableException(
                     $"Stripe returned a response the kit could not read for {operation.Name}.", exception)
@@ -301,7 +312,7 @@ internal sealed class StripeCallExecutor
             timeout.SetCommandDelivered(false);
             return null;
         }
-        catch (Exception exception) when (exception is StripeException or HttpRequestException or Newtonsoft.Json.JsonException
+        catch (Exception exception) when (exception is StripeException or HttpRequestException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException
                                           || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             Log.ReaderTimeoutCheckFailed(_logger, check.ReaderId, operation.Name, (exception as StripeException)?.StripeError?.Code ?? exception.GetType().Name);

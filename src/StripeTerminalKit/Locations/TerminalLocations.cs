@@ -44,7 +44,7 @@ internal sealed class TerminalLocations : ITerminalLocations
             cancellationToken).ConfigureAwait(false);
         if (location.Deleted == true)
         {
-            throw new ResourceNotFoundException($"Location {locationId} was deleted.") { ResourceId = locationId, ErrorCode = "resource_missing" };
+            throw new ResourceNotFoundException($"Location {locationId} was deleted.") { ResourceId = locationId, ErrorCode = "resource_missing", RequestId = location.StripeResponse?.RequestId };
         }
 
         return Map(location);

@@ -62,7 +62,7 @@ internal sealed class TerminalReaders : ITerminalReaders
             cancellationToken).ConfigureAwait(false);
         if (reader.Deleted == true)
         {
-            throw new ResourceNotFoundException($"Reader {readerId} was deleted.") { ResourceId = readerId, ErrorCode = "resource_missing" };
+            throw new ResourceNotFoundException($"Reader {readerId} was deleted.") { ResourceId = readerId, ErrorCode = "resource_missing", RequestId = reader.StripeResponse?.RequestId };
         }
 
         return reader;

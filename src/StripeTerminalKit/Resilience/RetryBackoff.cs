@@ -2,7 +2,7 @@ namespace StripeTerminalKit.Resilience;
 
 /// <summary>
 /// Jittered exponential backoff: <c>min(MaxDelay, BaseDelay × 2^retry) × (1 − JitterFactor × r)</c>
-/// with <c>r</c> in [0, 1) from the configured randomizer, and never shorter than Stripe's
+/// rounded down to whole milliseconds, with <c>r</c> in [0, 1) from the configured randomizer, and never shorter than Stripe's
 /// <c>Retry-After</c>. Pure apart from the randomizer, so tests can predict every delay from a seed.
 /// </summary>
 internal sealed class RetryBackoff
@@ -50,7 +50,8 @@ internal sealed class RetryBackoff
 
     internal static TimeSpan Jitter(TimeSpan delay, double jitterFactor, double random)
     {
+        // Whole milliseconds: timers have millisecond resolution, and a logged delay is then exactly the one waited.
         var clamped = Math.Clamp(random, 0, 1);
-        return TimeSpan.FromTicks((long)(delay.Ticks * (1 - (jitterFactor * clamped))));
+        return TimeSpan.FromMilliseconds(Math.Floor(delay.TotalMilliseconds * (1 - (jitterFactor * clamped))));
     }
 }

@@ -11,11 +11,14 @@ namespace StripeTerminalKit.Resilience;
 /// it retries. Stripe.net's own retries are off, so every retry is counted, logged and timed here.
 /// </summary>
 /// <remarks>
-/// <para>The pipeline is registered with Polly's DI under <see cref="GetPipelineKey(string?)"/>
-/// (<c>StripeTerminalKit</c> for the default configuration, <c>StripeTerminalKit:{name}</c> for a
-/// named one). Replace it by registering another pipeline under the same key after
-/// <c>AddStripeTerminalKit</c> (Polly keeps the last registration), or add strategies inside the
-/// kit's own with <c>StripeTerminalKitBuilder.ConfigureResilience</c>.</para>
+/// <para>The kit builds its own pipeline on the <see cref="TimeProvider"/> from DI, and also registers it
+/// with Polly's DI under <see cref="GetDefaultPipelineKey(string?)"/> (<c>StripeTerminalKit.Default</c>,
+/// or <c>StripeTerminalKit.Default:{name}</c> for a named configuration) for replacements to wrap.
+/// To replace it, register a pipeline with Polly's <c>AddResiliencePipeline</c> under
+/// <see cref="GetPipelineKey(string?)"/> (<c>StripeTerminalKit</c> or <c>StripeTerminalKit:{name}</c>),
+/// before or after <c>AddStripeTerminalKit</c>: when that key exists the kit uses it. A replacement
+/// can wrap the default with <c>builder.AddPipeline(registry.GetPipeline(GetDefaultPipelineKey(name)))</c>.
+/// To add strategies inside the kit's own pipeline, use <c>StripeTerminalKitBuilder.ConfigureResilience</c>.</para>
 /// <para>Retry table (first matching row wins):</para>
 /// <list type="table">
 /// <listheader><term>Failure</term><description>Decision</description></listheader>
@@ -33,14 +36,23 @@ namespace StripeTerminalKit.Resilience;
 /// </remarks>
 public static class StripeTerminalResilience
 {
-    /// <summary>The pipeline key of the default configuration: <c>StripeTerminalKit</c>.</summary>
+    /// <summary>The key under which a user's replacement pipeline for the default configuration is looked up: <c>StripeTerminalKit</c>.</summary>
     public const string PipelineKey = "StripeTerminalKit";
 
-    /// <summary>The Polly pipeline key for a configuration.</summary>
+    /// <summary>The key of the kit's own pipeline for the default configuration: <c>StripeTerminalKit.Default</c>.</summary>
+    public const string DefaultPipelineKey = "StripeTerminalKit.Default";
+
+    /// <summary>The Polly pipeline key under which a replacement pipeline for a configuration is looked up.</summary>
     /// <param name="configurationName">The configuration name; <see langword="null"/> or empty for the default.</param>
     /// <returns><c>StripeTerminalKit</c> or <c>StripeTerminalKit:{name}</c>.</returns>
     public static string GetPipelineKey(string? configurationName) =>
         StripeTerminalKitNames.IsDefault(configurationName) ? PipelineKey : $"{PipelineKey}:{configurationName}";
+
+    /// <summary>The Polly pipeline key of the kit's own pipeline for a configuration.</summary>
+    /// <param name="configurationName">The configuration name; <see langword="null"/> or empty for the default.</param>
+    /// <returns><c>StripeTerminalKit.Default</c> or <c>StripeTerminalKit.Default:{name}</c>.</returns>
+    public static string GetDefaultPipelineKey(string? configurationName) =>
+        StripeTerminalKitNames.IsDefault(configurationName) ? DefaultPipelineKey : $"{DefaultPipelineKey}:{configurationName}";
 
     /// <summary>Classifies a failure by the kit's retry table.</summary>
     /// <param name="exception">The failure raised by one attempt.</param>

@@ -117,6 +117,8 @@ public sealed class TestCardsTests
         Assert.Equal("card_error", reader.Action.ApiError.Type);
         Assert.Equal(code, reader.Action.ApiError.Code);
         Assert.Equal(declineCode, reader.Action.ApiError.DeclineCode);
+        Assert.Equal(number[^4..], reader.Action.ApiError.PaymentMethod.CardPresent.Last4);
+        Assert.Equal("visa", reader.Action.ApiError.PaymentMethod.CardPresent.Brand);
 
         Assert.Equal("requires_payment_method", pi.Status);
         Assert.Equal(code, pi.LastPaymentError.Code);

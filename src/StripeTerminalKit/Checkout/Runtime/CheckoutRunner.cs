@@ -10,6 +10,7 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// </summary>
 internal sealed class CheckoutRunner
 {
+
     private readonly TerminalCheckout _owner;
     // The event is handled on the thread that posts it when the loop is waiting: one thread hop less per
     // event (a webhook, an answer, a tick). The loop never re-enters itself: while it runs, posts queue.
@@ -22,6 +23,7 @@ internal sealed class CheckoutRunner
     private long _version;
     private bool _hintSinceSend;
     private bool _completedReported;
+    private volatile StateAt? _latest;
 
     public CheckoutRunner(TerminalCheckout owner, CheckoutMachineState state, long version)
     {
@@ -29,11 +31,11 @@ internal sealed class CheckoutRunner
         _state = state;
         _version = version;
         Handle = new CheckoutHandle(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, null));
-        if (state.Result is { } result)
+        if (state.Result is not null)
         {
-            // Brought back from the store after it finished: its handle reports the result at once.
+            // Reloaded after it finished (a restart): the machine will not complete it again.
             _completedReported = true;
-            Handle.Publish(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, result));
+            Handle.Publish(new CheckoutUpdate(state.Request.CheckoutId, state.PublicState, owner.Time.GetUtcNow(), state.PaymentIntentId, state.Result));
         }
 
         _ = Task.Run(RunAsync);
@@ -48,6 +50,12 @@ internal sealed class CheckoutRunner
     public string CheckoutId => _state.Request.CheckoutId;
 
     public string? PaymentIntentId { get; private set; }
+
+    /// <summary>
+    /// The public state now, including changes after completion (a capture, void or refund),
+    /// which the handle's stream no longer carries.
+    /// </summary>
+    public StateAt Latest => _latest ?? new StateAt(Handle.Current.State, Handle.Current.At);
 
     public void Post(in CheckoutEvent e)
     {
@@ -135,10 +143,22 @@ internal sealed class CheckoutRunner
             _owner.IndexPaymentIntent(this, PaymentIntentId);
         }
 
+        var completedResult = FindResult(count);
         if (mustSave)
         {
             // Before any call that changes money: a crash from here on resumes with the same keys.
-            await SaveAsync(completedResult: FindResult(count)).ConfigureAwait(false);
+            await SaveAsync(completedResult).ConfigureAwait(false);
+        }
+
+        if (completedResult is not null && !_completedReported)
+        {
+            // Free the reader before anyone can see the result: a POS starts the next sale at once.
+            await _owner.OnCompletedAsync(this, completedResult).ConfigureAwait(false);
+        }
+
+        if (_latest is null || _latest.State != _state.PublicState)
+        {
+            _latest = new StateAt(_state.PublicState, _owner.Time.GetUtcNow());
         }
 
         if (!_completedReported)
@@ -194,7 +214,6 @@ internal sealed class CheckoutRunner
             case CheckoutCommandKind.Complete:
                 _completedReported = true;
                 Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, command.Result));
-                _owner.OnCompleted(this, command.Result!);
                 break;
             case CheckoutCommandKind.ReportOperation:
                 Report(command.Operation!);
@@ -245,6 +264,9 @@ internal sealed class CheckoutRunner
         _wakeUp.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>A public state and when it was reached.</summary>
+    public sealed record StateAt(CheckoutState State, DateTimeOffset At);
+
     private readonly record struct Work(CheckoutEvent Event, TaskCompletionSource<CheckoutOperationResult>? Operation, CheckoutOperation Kind);
 
     private readonly record struct Pending(CheckoutOperation Kind, TaskCompletionSource<CheckoutOperationResult> Completion);
@@ -260,4 +282,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Checkout {CheckoutId} resumed from the store in state {State}")]
     public static partial void Resumed(ILogger logger, string checkoutId, CheckoutState state);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Checkout {CheckoutId} completed but the store could not release its reader")]
+    public static partial void ReleaseFailed(ILogger logger, string checkoutId, Exception exception);
 }

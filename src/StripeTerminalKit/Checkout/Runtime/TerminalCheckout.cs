@@ -13,7 +13,7 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// checkout per reader through the store, routes webhooks to the checkout they concern, and
 /// shares one polling budget across all checkouts.
 /// </summary>
-internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IWorkCounter, IAsyncDisposable
+internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IWorkCounter, IAsyncDisposable, IDisposable
 {
     /// <summary>The PaymentIntent metadata key carrying the checkout id, so any instance can find a checkout from Stripe's side.</summary>
     internal const string CheckoutIdMetadataKey = "stk_checkout_id";
@@ -142,8 +142,10 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         ArgumentException.ThrowIfNullOrEmpty(checkoutId);
         if (_runners.TryGetValue(checkoutId, out var runner))
         {
+            // The handle stops at completion; the runner also knows later captures, voids and refunds.
             var current = runner.Handle.Current;
-            return new CheckoutSnapshot(checkoutId, runner.Request.ReaderId, runner.Request.Amount, runner.Request.Currency, current.State, current.PaymentIntentId, current.Result, current.At);
+            var latest = runner.Latest;
+            return new CheckoutSnapshot(checkoutId, runner.Request.ReaderId, runner.Request.Amount, runner.Request.Currency, latest.State, current.PaymentIntentId, current.Result, latest.At > current.At ? latest.At : current.At);
         }
 
         var stored = await Store.LoadAsync(checkoutId, cancellationToken).ConfigureAwait(false);
@@ -182,6 +184,23 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
                 ? new CheckoutSnapshot(record.CheckoutId, record.ReaderId, runner.Request.Amount, runner.Request.Currency, runner.Handle.State, runner.Handle.Current.PaymentIntentId, null, runner.Handle.Current.At)
                 : ToSnapshot(record);
         }
+    }
+
+    public async Task<IReadOnlyList<CheckoutHandle>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        var requests = new List<CheckoutRequest>();
+        await foreach (var record in Store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            requests.Add(CheckoutStateSerializer.Deserialize(record.StateJson).Request);
+        }
+
+        var handles = new List<CheckoutHandle>(requests.Count);
+        foreach (var request in requests)
+        {
+            handles.Add(await StartAsync(request, cancellationToken).ConfigureAwait(false));
+        }
+
+        return handles;
     }
 
     public Task<CheckoutOperationResult> CancelAsync(string checkoutId, CancellationToken cancellationToken = default) =>
@@ -282,13 +301,39 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         }
     }
 
-    internal void OnCompleted(CheckoutRunner runner, CheckoutResult result)
+    internal async ValueTask OnCompletedAsync(CheckoutRunner runner, CheckoutResult result)
     {
         Log.Completed(Logger, runner.CheckoutId, result.Outcome);
-        _ = Store.ReleaseReaderAsync(runner.Request.ReaderId, runner.CheckoutId).AsTask();
+        try
+        {
+            await Store.ReleaseReaderAsync(runner.Request.ReaderId, runner.CheckoutId).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a store that cannot release must not stop the result from being published
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.ReleaseFailed(Logger, runner.CheckoutId, exception);
+        }
     }
 
     private int _disposed;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        foreach (var runner in _runners.Values)
+        {
+            runner.Stop();
+        }
+
+        _stopping.Dispose();
+        _startGate.Dispose();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -308,17 +353,38 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         _startGate.Dispose();
     }
 
-    private async Task<CheckoutOperationResult> OperateAsync(string checkoutId, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
+    private Task<CheckoutOperationResult> OperateAsync(string checkoutId, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkoutId);
-        // The runner itself, not a second lookup: a finished checkout's runner leaves the table as
-        // soon as it is idle, yet still takes the operation it is handed.
-        var runner = await FindRunnerAsync(checkoutId, cancellationToken).ConfigureAwait(false);
-        if (runner is null)
+
+        // A checkout running here: hand back the runner's own answer, complete the moment the
+        // checkout reports it (an async wrapper would finish one thread-pool hop later).
+        if (_runners.TryGetValue(checkoutId, out var running))
         {
-            throw new ResourceNotFoundException($"No checkout '{checkoutId}' is known here or in the checkout store.") { ResourceId = checkoutId, ErrorCode = "checkout_not_found" };
+            return running.RequestAsync(in e, operation).WaitAsync(cancellationToken);
         }
 
+        // A finished checkout brought back from the store: when the store answers at once (in
+        // memory), hand back the runner's own answer too, without the extra hop.
+        var found = FindRunnerAsync(checkoutId, cancellationToken);
+        if (found.IsCompletedSuccessfully)
+        {
+            return found.Result is { } runner
+                ? runner.RequestAsync(in e, operation).WaitAsync(cancellationToken)
+                : Task.FromException<CheckoutOperationResult>(NotFound(checkoutId));
+        }
+
+        return LoadAndOperateAsync(checkoutId, found, e, operation, cancellationToken);
+    }
+
+    private static ResourceNotFoundException NotFound(string checkoutId) =>
+        new($"No checkout '{checkoutId}' is known here or in the checkout store.") { ResourceId = checkoutId, ErrorCode = "checkout_not_found" };
+
+    private static async Task<CheckoutOperationResult> LoadAndOperateAsync(string checkoutId, Task<CheckoutRunner?> found, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
+    {
+        // The runner itself, not a second lookup: a finished checkout's runner leaves the table as
+        // soon as it is idle, yet still takes the operation it is handed.
+        var runner = await found.ConfigureAwait(false) ?? throw NotFound(checkoutId);
         return await runner.RequestAsync(in e, operation).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

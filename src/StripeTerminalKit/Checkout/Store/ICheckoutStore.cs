@@ -29,6 +29,9 @@ public interface ICheckoutStore
     /// <summary>Every checkout not completed.</summary>
     IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Every checkout in <paramref name="state"/> (the reconciler looks for <see cref="CheckoutState.Authorized"/> ones).</summary>
+    IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Claims the reader for the checkout: true when it was free or already held by the same
     /// checkout, false when another unfinished checkout holds it.

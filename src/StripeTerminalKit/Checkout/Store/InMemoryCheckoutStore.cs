@@ -37,6 +37,21 @@ public sealed class InMemoryCheckoutStore : ICheckoutStore
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var record in _records.Values)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (record.State == state)
+            {
+                yield return record;
+            }
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public ValueTask<bool> TryClaimReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default)
     {
         var holder = _readers.GetOrAdd(readerId, checkoutId);

@@ -41,7 +41,13 @@ internal sealed class CheckoutHarness : IAsyncDisposable
 
     public TerminalCheckout Runtime => (TerminalCheckout)Checkout;
 
-    public static async Task<CheckoutHarness> StartAsync(bool webhooks = true, int seed = 1, StripeEmulatorOptions? emulatorOptions = null, Action<StripeTerminalCheckoutOptions>? configure = null)
+    public static async Task<CheckoutHarness> StartAsync(
+        bool webhooks = true,
+        int seed = 1,
+        StripeEmulatorOptions? emulatorOptions = null,
+        Action<StripeTerminalCheckoutOptions>? configure = null,
+        ICheckoutStore? store = null,
+        Action<StripeTerminalOptions>? kit = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var options = emulatorOptions ?? new StripeEmulatorOptions();
@@ -49,20 +55,66 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         options.Seed = seed;
         options.WebhookSecret = WebhookSecret;
         var emulator = new StripeEmulator(options);
+        var harness = Build(time, emulator, store ?? new InMemoryCheckoutStore(), webhooks, configure, kit);
+        var locations = harness.Services.GetRequiredService<ITerminalLocations>();
+        var location = await locations.CreateAsync(new CreateLocationRequest("Flinders Lane Cafe", new TerminalAddress("AU", Line1: "12 Flinders Lane", City: "Melbourne", State: "VIC", PostalCode: "3000")));
+        harness.ReaderId = (await harness.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 1" })).Id;
+        return harness;
+    }
+
+    /// <summary>
+    /// The process "crashes": this kit is thrown away without finishing anything, and a new one
+    /// starts on the same store (or on <paramref name="store"/>, e.g. an empty one when the store
+    /// was lost too) and the same Stripe (emulator), configured as before.
+    /// </summary>
+    public async Task<CheckoutHarness> CrashAndRestartAsync(ICheckoutStore? store = null)
+    {
+        var next = store ?? Store;
+        _webhookSubscription?.Dispose();
+        await Services.DisposeAsync();
+        var restarted = Build(Time, Emulator, next, _webhooks, _configure, _kit);
+        restarted.ReaderId = ReaderId;
+        return restarted;
+    }
+
+    /// <summary>A second server instance: its own kit, sharing this one's store and Stripe (emulator).</summary>
+    public CheckoutHarness StartAnotherInstance()
+    {
+        var other = Build(Time, Emulator, Store, webhooks: false, _configure, _kit);
+        other.ReaderId = ReaderId;
+        return other;
+    }
+
+    public ICheckoutStore Store => Services.GetRequiredService<ICheckoutStore>();
+
+    private EmulatorWebhookSubscription? _webhookSubscription;
+    private bool _webhooks;
+    private Action<StripeTerminalCheckoutOptions>? _configure;
+    private Action<StripeTerminalOptions>? _kit;
+
+    private static CheckoutHarness Build(FakeTimeProvider time, StripeEmulator emulator, ICheckoutStore store, bool webhooks, Action<StripeTerminalCheckoutOptions>? configure, Action<StripeTerminalOptions>? kit)
+    {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
-        services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator).AddCheckout(o =>
+        services.AddSingleton(store);
+        services.AddStripeTerminalKit(o =>
+        {
+            o.Country = "AU";
+            // Reproducible module retry delays on the fake clock.
+            o.Retry.JitterSeed = 7;
+            kit?.Invoke(o);
+        }).UseEmulator(emulator).AddCheckout(o =>
         {
             o.WebhooksEnabled = webhooks;
             configure?.Invoke(o);
         });
         services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(WebhookSecret));
         var provider = services.BuildServiceProvider();
-        var harness = new CheckoutHarness(time, emulator, provider);
+        var harness = new CheckoutHarness(time, emulator, provider) { _webhooks = webhooks, _configure = configure, _kit = kit };
         if (webhooks)
         {
             var processor = provider.GetRequiredService<IStripeWebhookProcessor>();
-            emulator.Webhooks.Subscribe(async (delivery, ct) =>
+            harness._webhookSubscription = emulator.Webhooks.Subscribe(async (delivery, ct) =>
             {
                 var result = await processor.ProcessAsync(System.Text.Encoding.UTF8.GetBytes(delivery.Payload), delivery.SignatureHeader, ct);
                 if (!result.Accepted)
@@ -72,9 +124,6 @@ internal sealed class CheckoutHarness : IAsyncDisposable
             });
         }
 
-        var locations = provider.GetRequiredService<ITerminalLocations>();
-        var location = await locations.CreateAsync(new CreateLocationRequest("Flinders Lane Cafe", new TerminalAddress("AU", Line1: "12 Flinders Lane", City: "Melbourne", State: "VIC", PostalCode: "3000")));
-        harness.ReaderId = (await harness.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 1" })).Id;
         return harness;
     }
 
@@ -96,7 +145,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         var elapsed = TimeSpan.Zero;
         while (true)
         {
-            await SettleAsync();
+            await SettleAsync(done);
             if (done())
             {
                 return;
@@ -112,12 +161,28 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits (without sleeping) until no checkout work and no webhook delivery is pending.</summary>
-    public async Task SettleAsync()
+    /// <summary>Lets <paramref name="duration"/> of emulated time pass, a step at a time, settling after each.</summary>
+    public async Task RunForAsync(TimeSpan duration, TimeSpan? step = null)
+    {
+        var by = step ?? TimeSpan.FromMilliseconds(500);
+        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += by)
+        {
+            await SettleAsync();
+            Time.Advance(by);
+        }
+
+        await SettleAsync();
+    }
+
+    /// <summary>
+    /// Waits (without sleeping) until no checkout work and no webhook delivery is pending, or
+    /// until <paramref name="done"/> holds (work that waits on the clock never goes idle).
+    /// </summary>
+    public async Task SettleAsync(Func<bool>? done = null)
     {
         for (var round = 0; round < 3; round++)
         {
-            for (var i = 0; i < 200_000 && !Runtime.IsIdle; i++)
+            for (var i = 0; i < 200_000 && !Runtime.IsIdle && done?.Invoke() != true; i++)
             {
                 await Task.Yield();
             }
@@ -125,7 +190,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
             await Emulator.Webhooks.DrainAsync();
         }
 
-        for (var i = 0; i < 200_000 && !Runtime.IsIdle; i++)
+        for (var i = 0; i < 200_000 && !Runtime.IsIdle && done?.Invoke() != true; i++)
         {
             await Task.Yield();
         }

@@ -283,4 +283,106 @@ public sealed class TerminalCheckoutTests
         Assert.Equal(CheckoutState.Succeeded, seen[^1]);
         Assert.Contains(CheckoutState.WaitingForCustomer, seen);
     }
+
+    [Fact]
+    public async Task The_snapshot_shows_a_refund_and_a_later_capture_made_after_completion()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        var paid = await h.Checkout.StartAsync(h.Sale("order-snap-refund", 3000));
+        await h.CompleteAsync(paid);
+        var manual = await h.Checkout.StartAsync(CheckoutHarness.Request("order-snap-manual", 2000, h.ReaderId) with { CaptureMode = CheckoutCaptureMode.Manual });
+        await h.CompleteAsync(manual);
+
+        var refund = h.Checkout.RefundAsync("order-snap-refund", 1000);
+        await h.RunUntilAsync(() => refund.IsCompleted);
+        var capture = h.Checkout.CaptureAsync("order-snap-manual");
+        await h.RunUntilAsync(() => capture.IsCompleted);
+
+        Assert.Equal(CheckoutOperationStatus.Succeeded, (await refund).Status);
+        Assert.Equal(CheckoutOperationStatus.Succeeded, (await capture).Status);
+        Assert.Equal(CheckoutState.PartiallyRefunded, (await h.Checkout.GetAsync("order-snap-refund"))!.State);
+        Assert.Equal(CheckoutState.Succeeded, (await h.Checkout.GetAsync("order-snap-manual"))!.State);
+    }
+
+    [Fact]
+    public async Task The_reader_is_free_for_the_next_sale_by_the_time_the_result_is_visible()
+    {
+        var store = new OrderRecordingStore();
+        await using var h = await CheckoutHarness.StartAsync(store: store);
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        var handle = await h.Checkout.StartAsync(h.Sale("order-release"));
+        store.Handle = handle;
+
+        await h.CompleteAsync(handle);
+
+        // A POS that sees the result starts the next sale at once: the reader must already be released.
+        Assert.False(store.ResultVisibleAtRelease);
+        Assert.Null(await store.GetReaderHolderAsync(h.ReaderId));
+    }
+
+    private sealed class OrderRecordingStore : ICheckoutStore
+    {
+        private readonly InMemoryCheckoutStore _inner = new();
+
+        public CheckoutHandle? Handle { get; set; }
+
+        public bool? ResultVisibleAtRelease { get; private set; }
+
+        public ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default) => _inner.LoadAsync(checkoutId, cancellationToken);
+
+        public ValueTask SaveAsync(CheckoutRecord record, CancellationToken cancellationToken = default) => _inner.SaveAsync(record, cancellationToken);
+
+        public IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default) => _inner.ListUnfinishedAsync(cancellationToken);
+
+        public IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, CancellationToken cancellationToken = default) => _inner.ListByStateAsync(state, cancellationToken);
+
+        public ValueTask<bool> TryClaimReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default) => _inner.TryClaimReaderAsync(readerId, checkoutId, cancellationToken);
+
+        public ValueTask ReleaseReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default)
+        {
+            ResultVisibleAtRelease = Handle?.HasCompleted;
+            return _inner.ReleaseReaderAsync(readerId, checkoutId, cancellationToken);
+        }
+
+        public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) => _inner.GetReaderHolderAsync(readerId, cancellationToken);
+    }
+
+    [Fact]
+    public async Task After_a_crash_mid_payment_the_checkout_resumes_from_the_store_and_charges_once()
+    {
+        await using var before = await CheckoutHarness.StartAsync();
+        var handle = await before.Checkout.StartAsync(before.Sale("order-crash", 3300));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+
+        await using var after = await before.CrashAndRestartAsync();
+        var resumed = await after.Checkout.ResumeUnfinishedAsync();
+        after.Emulator.Customer.Tap(after.ReaderId, TestCards.Visa);
+        var result = await after.CompleteAsync(Assert.Single(resumed));
+
+        Assert.IsType<CheckoutSucceeded>(result);
+        var ledger = after.Emulator.GetLedger();
+        Assert.Equal("succeeded", Assert.Single(ledger.PaymentIntents).Status);
+        Assert.Single(ledger.Charges, c => c.Status == "succeeded");
+        Assert.Empty(await after.Checkout.ListUnfinishedAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_crash_right_after_the_authorisation_resumes_to_a_single_capture()
+    {
+        await using var before = await CheckoutHarness.StartAsync(webhooks: false);
+        var handle = await before.Checkout.StartAsync(before.Sale("order-crash-auth", 4100));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+        before.Emulator.Customer.Tap(before.ReaderId, TestCards.Mastercard);
+
+        await using var after = await before.CrashAndRestartAsync();
+        var again = await after.Checkout.StartAsync(after.Sale("order-crash-auth", 4100));
+        var result = await after.CompleteAsync(again);
+
+        var ok = Assert.IsType<CheckoutSucceeded>(result);
+        Assert.Equal(4100, ok.AmountCaptured);
+        var charge = Assert.Single(after.Emulator.GetLedger().Charges);
+        Assert.Equal(4100, charge.AmountCaptured);
+        Assert.Equal(1, after.Emulator.RequestLog.Count(r => r.Operation == EmulatorOperations.PaymentIntentsCreate));
+    }
 }

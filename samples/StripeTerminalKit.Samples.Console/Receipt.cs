@@ -1,0 +1,49 @@
+using StripeTerminalKit.Checkout;
+
+namespace StripeTerminalKit.Samples.ConsoleApp;
+
+/// <summary>The customer's receipt, as a till would print it.</summary>
+internal static class Receipt
+{
+    private const int Width = 44;
+
+    public static void Write(TextWriter output, CheckoutSucceeded paid, IReadOnlyList<CheckoutCartLine> lines)
+    {
+        var rule = new string('-', Width);
+        output.WriteLine(rule);
+        output.WriteLine(Center("RECEIPT"));
+        output.WriteLine(Center("Flinders Lane Cafe"));
+        output.WriteLine(Center("12 Flinders Lane, Melbourne VIC 3000"));
+        output.WriteLine(rule);
+        foreach (var line in lines)
+        {
+            Row($"{line.Quantity} x {line.Description}", line.Amount * line.Quantity);
+        }
+
+        if (paid.TipAmount > 0)
+        {
+            Row("Tip", paid.TipAmount);
+        }
+
+        output.WriteLine(rule);
+        Row("TOTAL AUD", paid.Amount);
+
+        // Australian prices include 10% GST: the GST part is one eleventh of the goods (tips carry none).
+        Row("  includes GST", (long)Math.Round((paid.Amount - paid.TipAmount) / 11m, MidpointRounding.AwayFromZero));
+        output.WriteLine(rule);
+        output.WriteLine($"Card     {(paid.CardBrand ?? "card").ToUpperInvariant()} •••• {paid.Last4 ?? "????"}");
+        output.WriteLine($"Network  {paid.Network ?? "unknown"}");
+        output.WriteLine($"Status   APPROVED, {(paid.Captured ? $"captured {CheckoutSample.Money(paid.AmountCaptured)}" : "authorised only")}");
+        output.WriteLine($"Payment  {paid.PaymentIntentId}");
+        output.WriteLine($"Order    {paid.CheckoutId}");
+        output.WriteLine(rule);
+
+        void Row(string label, long cents)
+        {
+            var amount = CheckoutSample.Money(cents);
+            output.WriteLine(label.PadRight(Width - amount.Length) + amount);
+        }
+    }
+
+    private static string Center(string text) => text.PadLeft((Width + text.Length) / 2);
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using StripeTerminalKit.Locations;
+using StripeTerminalKit.Readers;
+
+namespace StripeTerminalKit.Samples.Web.Hosting;
+
+/// <summary>What start-up found or created: the shop's Terminal location.</summary>
+public sealed class Shop
+{
+    private TerminalLocation? _location;
+
+    /// <summary>The Terminal location of the shop, once start-up has ensured it.</summary>
+    public TerminalLocation Location => _location ?? throw new InvalidOperationException("The shop is not set up yet.");
+
+    /// <summary>Which Stripe the host talks to.</summary>
+    public required HostMode Mode { get; init; }
+
+    internal void SetLocation(TerminalLocation location) => _location = location;
+}
+
+/// <summary>
+/// At start-up, before the server takes requests: finds or creates the shop's location
+/// (idempotently, by a stable key) and registers the configured simulated readers that the
+/// location does not have yet.
+/// </summary>
+internal sealed partial class ShopSetup(
+    Shop shop,
+    ITerminalLocations locations,
+    ITerminalReaders readers,
+    IOptions<ShopOptions> options,
+    ILogger<ShopSetup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var ensured = await locations.EnsureAsync(
+            o.LocationKey,
+            new CreateLocationRequest(o.Name, new TerminalAddress(o.Country, Line1: o.Line1, City: o.City, State: o.State, PostalCode: o.PostalCode)),
+            cancellationToken: cancellationToken);
+        shop.SetLocation(ensured.Location);
+        LogLocation(logger, ensured.Location.Id, ensured.Created ? "created" : "found");
+
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var reader in readers.ListAsync(new ReaderListFilter { LocationId = ensured.Location.Id }, cancellationToken: cancellationToken))
+        {
+            labels.Add(reader.Label);
+        }
+
+        foreach (var wanted in o.SimulatedReaders)
+        {
+            if (labels.Add(wanted.Label))
+            {
+                var reader = await readers.RegisterAsync(new RegisterReaderRequest(wanted.RegistrationCode) { LocationId = ensured.Location.Id, Label = wanted.Label }, cancellationToken: cancellationToken);
+                LogReader(logger, reader.Id, reader.Label, reader.DeviceType);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Terminal location {LocationId} {How}")]
+    private static partial void LogLocation(ILogger logger, string locationId, string how);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered reader {ReaderId} '{Label}' ({DeviceType})")]
+    private static partial void LogReader(ILogger logger, string readerId, string label, string deviceType);
+}

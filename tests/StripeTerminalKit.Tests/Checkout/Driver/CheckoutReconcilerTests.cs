@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Emulator;
+
+namespace StripeTerminalKit.Tests.Checkout.Driver;
+
+public sealed class CheckoutReconcilerTests
+{
+    private static async Task<(CheckoutHarness Harness, CheckoutHandle Handle)> AuthorisedAsync(string id, long amount)
+    {
+        var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        var handle = await h.Checkout.StartAsync(h.Sale(id, amount) with { CaptureMode = CheckoutCaptureMode.Manual });
+        await h.CompleteAsync(handle);
+        Assert.Equal(CheckoutState.Authorized, handle.State);
+        return (h, handle);
+    }
+
+    private static CheckoutReconciler Reconciler(CheckoutHarness h, AuthorizationSettlement policy) =>
+        new CheckoutReconciler(h.Checkout, h.Store, h.Time, new CheckoutReconcilerOptions { UncapturedAuthorizations = policy }, NullLogger.Instance);
+
+    [Fact]
+    public async Task An_authorisation_near_expiry_is_captured_by_the_reconciler()
+    {
+        var (h, _) = await AuthorisedAsync("order-forgotten", 2200);
+        await using var _h = h;
+        h.Time.Advance(TimeSpan.FromHours(37));
+
+        var pass = Reconciler(h, AuthorizationSettlement.Capture).ReconcileAsync();
+        await h.RunUntilAsync(() => h.Emulator.GetLedger().Charges.Single().Captured);
+        var report = await pass.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, report.Captured);
+        var charge = Assert.Single(h.Emulator.GetLedger().Charges);
+        Assert.True(charge.Captured);
+        Assert.Equal(2200, charge.AmountCaptured);
+    }
+
+    [Fact]
+    public async Task With_the_void_policy_an_ageing_authorisation_is_released()
+    {
+        var (h, _) = await AuthorisedAsync("order-release", 1800);
+        await using var _h = h;
+        h.Time.Advance(TimeSpan.FromHours(40));
+
+        var pass = Reconciler(h, AuthorizationSettlement.Void).ReconcileAsync();
+        await h.RunUntilAsync(() => h.Emulator.GetLedger().Charges.Single().Voided);
+
+        Assert.Equal(1, (await pass.WaitAsync(TimeSpan.FromSeconds(30))).Voided);
+        Assert.True(Assert.Single(h.Emulator.GetLedger().Charges).Voided);
+        Assert.Equal("canceled", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
+    }
+
+    [Fact]
+    public async Task A_young_authorisation_is_left_for_the_merchant()
+    {
+        var (h, _) = await AuthorisedAsync("order-young", 1200);
+        await using var _h = h;
+        h.Time.Advance(TimeSpan.FromHours(1));
+
+        var report = await Reconciler(h, AuthorizationSettlement.Capture).ReconcileAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(new ReconciliationReport(0, 0, 0, 0), report);
+        Assert.Equal("requires_capture", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
+    }
+
+    [Fact]
+    public async Task After_a_crash_the_reconciler_resumes_the_interrupted_checkout_to_its_end()
+    {
+        await using var before = await CheckoutHarness.StartAsync();
+        var handle = await before.Checkout.StartAsync(before.Sale("order-interrupted", 900));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+
+        await using var after = await before.CrashAndRestartAsync();
+        var report = await Reconciler(after, AuthorizationSettlement.Capture).ReconcileAsync();
+        var resumed = await after.Checkout.FindAsync("order-interrupted");
+        await after.SettleAsync();
+        Assert.True(after.Emulator.Customer.Tap(after.ReaderId, TestCards.Visa), "the reader still waits for the card it asked for before the crash");
+        var result = await after.CompleteAsync(resumed!);
+
+        Assert.Equal(1, report.Resumed);
+        Assert.IsType<CheckoutSucceeded>(result);
+        Assert.Equal(900, Assert.Single(after.Emulator.GetLedger().Charges).AmountCaptured);
+    }
+
+    [Fact]
+    public void The_reconciler_and_its_background_service_are_registered_by_one_call()
+    {
+        var services = new ServiceCollection();
+        services.AddStripeTerminalKit(o => { o.Country = "AU"; o.UseEmulator = true; }).AddCheckout().AddCheckoutReconciler(o => o.UncapturedAuthorizations = AuthorizationSettlement.Void);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.NotNull(provider.GetRequiredService<ICheckoutReconciler>());
+        Assert.Contains(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().Name == "CheckoutReconcilerService");
+    }
+}
