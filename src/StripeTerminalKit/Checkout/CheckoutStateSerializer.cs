@@ -20,7 +20,9 @@ internal static class CheckoutStateSerializer
         // Most of the machine's own fields hold their default while a checkout is in flight;
         // leaving them out halves the stored state (a store keeps one per checkout), and reading
         // a missing field gives the same default back. Only the machine state's fields: the
-        // request has defaults of its own (a missing false would read back as true).
+        // request has defaults of its own (a missing false would read back as true); nulls can go
+        // everywhere, since nothing here defaults to anything but null.
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { SkipDefaultStateFields } },
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
