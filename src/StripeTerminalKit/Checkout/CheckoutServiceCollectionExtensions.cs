@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StripeTerminalKit.Checkout.Runtime;
 using StripeTerminalKit.DependencyInjection;
+using StripeTerminalKit.Internal;
 using StripeTerminalKit.Payments;
 using StripeTerminalKit.Readers;
 using StripeTerminalKit.Webhooks;
@@ -77,15 +78,22 @@ public static class CheckoutServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new CheckoutReconcilerOptions();
         configure?.Invoke(options);
-        if (options.Interval <= TimeSpan.Zero || options.SettleAuthorizationsAfter <= TimeSpan.Zero)
+        if (options.Interval <= TimeSpan.Zero || options.SettleAuthorizationsAfter <= TimeSpan.Zero || options.OrphanLookback <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(configure), "CheckoutReconcilerOptions.Interval and SettleAuthorizationsAfter must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(configure), "CheckoutReconcilerOptions.Interval, SettleAuthorizationsAfter and OrphanLookback must be positive.");
+        }
+
+        if (options.OrphanGracePeriod < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(configure), "CheckoutReconcilerOptions.OrphanGracePeriod must not be negative.");
         }
 
         var key = StripeTerminalKitNames.ServiceKey(builder.Name);
         builder.Services.TryAddKeyedSingleton<ICheckoutReconciler>(key, (provider, k) => new CheckoutReconciler(
             provider.GetRequiredKeyedService<ITerminalCheckout>(k),
             provider.GetRequiredService<ICheckoutStore>(),
+            provider.GetRequiredKeyedService<StripeCallExecutor>(k),
+            provider.GetRequiredKeyedService<ITerminalPayments>(k),
             provider.GetRequiredService<TimeProvider>(),
             options,
             provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout.Reconciler") ?? NullLogger.Instance));

@@ -27,12 +27,14 @@ internal sealed record StripeOperation(string Name, bool UsesIdempotencyKey)
 
     public static readonly StripeOperation PaymentIntentsCreate = new("payment_intents.create", true);
     public static readonly StripeOperation PaymentIntentsGet = new("payment_intents.get", false);
+    public static readonly StripeOperation PaymentIntentsList = new("payment_intents.list", false);
     public static readonly StripeOperation PaymentIntentsUpdate = new("payment_intents.update", true);
     public static readonly StripeOperation PaymentIntentsCapture = new("payment_intents.capture", true);
     public static readonly StripeOperation PaymentIntentsCancel = new("payment_intents.cancel", true);
     public static readonly StripeOperation PaymentIntentsIncrementAuthorization = new("payment_intents.increment_authorization", true);
     public static readonly StripeOperation RefundsCreate = new("refunds.create", true);
     public static readonly StripeOperation RefundsGet = new("refunds.get", false);
+    public static readonly StripeOperation RefundsList = new("refunds.list", false);
     public static readonly StripeOperation SetupIntentsCreate = new("setup_intents.create", true);
     public static readonly StripeOperation SetupIntentsGet = new("setup_intents.get", false);
     public static readonly StripeOperation SetupIntentsCancel = new("setup_intents.cancel", true);

@@ -121,6 +121,13 @@ public interface ITerminalPayments
     /// <returns>The refund.</returns>
     Task<TerminalRefund> GetRefundAsync(string refundId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists the refunds of a PaymentIntent, newest first (pages are fetched as you enumerate).</summary>
+    /// <param name="paymentIntentId">The PaymentIntent id (<c>pi_…</c>).</param>
+    /// <param name="callOptions">Connected account.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The refunds.</returns>
+    IAsyncEnumerable<TerminalRefund> ListRefundsAsync(string paymentIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default);
+
     /// <summary>Creates a card-present SetupIntent to save a card without charging it.</summary>
     /// <param name="request">The customer and usage.</param>
     /// <param name="callOptions">Idempotency key or scope, connected account.</param>

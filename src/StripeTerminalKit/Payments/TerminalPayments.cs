@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Stripe;
 using Stripe.Terminal;
@@ -385,6 +386,39 @@ internal sealed class TerminalPayments : ITerminalPayments
             (client, requestOptions, ct) => client.V1.Refunds.GetAsync(refundId, null, requestOptions, ct),
             cancellationToken).ConfigureAwait(false);
         return PaymentMapping.Map(refund);
+    }
+
+    public IAsyncEnumerable<TerminalRefund> ListRefundsAsync(string paymentIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        // Validated here, not inside the iterator, so bad input fails at the call site.
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), "pi_");
+        return ListRefundsCoreAsync(paymentIntentId, callOptions, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<TerminalRefund> ListRefundsCoreAsync(
+        string paymentIntentId, TerminalCallOptions? callOptions, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 };
+        while (true)
+        {
+            var page = await _executor.ExecuteAsync(
+                StripeOperation.RefundsList,
+                callOptions,
+                new StripeCallContext(StripeOperation.RefundsList.Name, IntentId: paymentIntentId),
+                (client, requestOptions, ct) => client.V1.Refunds.ListAsync(options, requestOptions, ct),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var refund in page.Data)
+            {
+                yield return PaymentMapping.Map(refund);
+            }
+
+            if (!page.HasMore || page.Data.Count == 0)
+            {
+                yield break;
+            }
+
+            options.StartingAfter = page.Data[^1].Id;
+        }
     }
 
     public async Task<TerminalSetupIntent> CreateSetupIntentAsync(

@@ -1,4 +1,9 @@
 using Microsoft.Extensions.Logging;
+using Stripe;
+using StripeTerminalKit.Checkout.Runtime;
+using StripeTerminalKit.Errors;
+using StripeTerminalKit.Internal;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -29,14 +34,35 @@ public sealed class CheckoutReconcilerOptions
 
     /// <summary>How often the background service runs a pass.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Void authorisations the kit made for a checkout the store does not know (its record was
+    /// lost, or it completed on another PaymentIntent): money held for a sale nobody will finish.
+    /// On by default.
+    /// </summary>
+    public bool VoidOrphanAuthorizations { get; set; } = true;
+
+    /// <summary>
+    /// How far back the first pass looks for orphan authorisations (later passes look only at
+    /// PaymentIntents created since). Defaults to 2 days, the life of a card-present authorisation;
+    /// raise it to 31 days if you use extended authorisations.
+    /// </summary>
+    public TimeSpan OrphanLookback { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// How old a PaymentIntent must be before it can count as an orphan, so that a checkout another
+    /// instance is starting right now is never voided under it. Defaults to 5 minutes.
+    /// </summary>
+    public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>What one reconciliation pass did.</summary>
 /// <param name="Resumed">Unfinished checkouts resumed from the store.</param>
 /// <param name="Captured">Ageing authorisations captured.</param>
 /// <param name="Voided">Ageing authorisations voided.</param>
+/// <param name="OrphansVoided">Authorisations of checkouts the store does not know, voided.</param>
 /// <param name="Failed">Settlements Stripe refused or that could not be confirmed (see the logs; retried next pass).</param>
-public sealed record ReconciliationReport(int Resumed, int Captured, int Voided, int Failed);
+public sealed record ReconciliationReport(int Resumed, int Captured, int Voided, int OrphansVoided, int Failed);
 
 /// <summary>
 /// Settles what a crash or a forgotten capture leaves behind: resumes every unfinished checkout
@@ -49,8 +75,18 @@ public interface ICheckoutReconciler
     Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default);
 }
 
-internal sealed partial class CheckoutReconciler(ITerminalCheckout checkout, ICheckoutStore store, TimeProvider time, CheckoutReconcilerOptions options, ILogger logger) : ICheckoutReconciler
+internal sealed partial class CheckoutReconciler(
+    ITerminalCheckout checkout,
+    ICheckoutStore store,
+    StripeCallExecutor executor,
+    ITerminalPayments payments,
+    TimeProvider time,
+    CheckoutReconcilerOptions options,
+    ILogger logger) : ICheckoutReconciler
 {
+    // PaymentIntents created before this instant have been swept for orphans by an earlier pass.
+    private DateTimeOffset? _orphansSweptUntil;
+
     public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
     {
         var resumed = await checkout.ResumeUnfinishedAsync(cancellationToken).ConfigureAwait(false);
@@ -91,14 +127,118 @@ internal sealed partial class CheckoutReconciler(ITerminalCheckout checkout, ICh
             }
         }
 
-        var report = new ReconciliationReport(resumed.Count, captured, voided, failed);
-        LogPass(logger, report.Resumed, report.Captured, report.Voided, report.Failed);
+        var orphans = 0;
+        if (options.VoidOrphanAuthorizations)
+        {
+            (orphans, var orphanFailures) = await VoidOrphansAsync(cancellationToken).ConfigureAwait(false);
+            failed += orphanFailures;
+        }
+
+        var report = new ReconciliationReport(resumed.Count, captured, voided, orphans, failed);
+        LogPass(logger, report.Resumed, report.Captured, report.Voided, report.OrphansVoided, report.Failed);
         return report;
     }
+
+    private async Task<(int Voided, int Failed)> VoidOrphansAsync(CancellationToken cancellationToken)
+    {
+        // The window: from where the last pass stopped (or the lookback) to the grace period ago.
+        // Stripe lists newest first; a page boundary moving while we read only means re-reading one.
+        var until = time.GetUtcNow() - options.OrphanGracePeriod;
+        var from = _orphansSweptUntil ?? time.GetUtcNow() - options.OrphanLookback;
+        if (until <= from)
+        {
+            return (0, 0);
+        }
+
+        var list = new PaymentIntentListOptions
+        {
+            Created = new DateRangeOptions { GreaterThanOrEqual = from.UtcDateTime, LessThan = until.UtcDateTime },
+            Limit = 100,
+        };
+        int voided = 0, failed = 0;
+        while (true)
+        {
+            var page = await executor.ExecuteAsync(
+                StripeOperation.PaymentIntentsList,
+                null,
+                new StripeCallContext(StripeOperation.PaymentIntentsList.Name),
+                (client, requestOptions, ct) => client.V1.PaymentIntents.ListAsync(list, requestOptions, ct),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var intent in page.Data)
+            {
+                if (intent.Status == "requires_capture"
+                    && intent.Metadata?.TryGetValue(TerminalCheckout.CheckoutIdMetadataKey, out var checkoutId) == true
+                    && await IsOrphanAsync(checkoutId, intent.Id, cancellationToken).ConfigureAwait(false))
+                {
+                    if (await TryVoidOrphanAsync(intent.Id, checkoutId, cancellationToken).ConfigureAwait(false))
+                    {
+                        voided++;
+                    }
+                    else
+                    {
+                        failed++;
+                    }
+                }
+            }
+
+            if (!page.HasMore || page.Data.Count == 0)
+            {
+                break;
+            }
+
+            list.StartingAfter = page.Data[^1].Id;
+        }
+
+        // Only a pass that read the whole window moves it on (a failed list throws before this),
+        // and one whose voids failed reads it again next time.
+        if (failed == 0)
+        {
+            _orphansSweptUntil = until;
+        }
+
+        return (voided, failed);
+    }
+
+    /// <summary>No checkout holds it: none by that id, or one that completed on another PaymentIntent.</summary>
+    private async Task<bool> IsOrphanAsync(string checkoutId, string paymentIntentId, CancellationToken cancellationToken)
+    {
+        var record = await store.LoadAsync(checkoutId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return true;
+        }
+
+        return record.Completed
+            && CheckoutStateSerializer.Deserialize(record.StateJson).PaymentIntentId is { } owned
+            && !string.Equals(owned, paymentIntentId, StringComparison.Ordinal);
+    }
+
+    private async Task<bool> TryVoidOrphanAsync(string paymentIntentId, string checkoutId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // A derived key: a second pass (or another instance) voiding the same orphan is a replay.
+            var callOptions = new TerminalCallOptions { IdempotencyKey = Idempotency.IdempotencyKey.Derive("stk-reconcile-" + paymentIntentId, "void") };
+            await payments.CancelAsync(paymentIntentId, PaymentCancellationReason.Abandoned, callOptions, cancellationToken).ConfigureAwait(false);
+            LogOrphanVoided(logger, paymentIntentId, checkoutId);
+            return true;
+        }
+        catch (StripeTerminalException exception)
+        {
+            LogOrphanVoidFailed(logger, paymentIntentId, checkoutId, exception.ErrorCode);
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Reconciler voided orphan authorisation {PaymentIntentId} of checkout {CheckoutId}, which the store does not hold")]
+    private static partial void LogOrphanVoided(ILogger logger, string paymentIntentId, string checkoutId);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Reconciler could not void orphan authorisation {PaymentIntentId} of checkout {CheckoutId}: {ErrorCode}; retried next pass")]
+    private static partial void LogOrphanVoidFailed(ILogger logger, string paymentIntentId, string checkoutId, string? errorCode);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Reconciler: {Operation} of checkout {CheckoutId} ended {Status} ({Code}); retried next pass")]
     private static partial void LogSettlementFailed(ILogger logger, string checkoutId, CheckoutOperation operation, CheckoutOperationStatus status, string? code);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Reconciler pass: {Resumed} resumed, {Captured} captured, {Voided} voided, {Failed} failed")]
-    private static partial void LogPass(ILogger logger, int resumed, int captured, int voided, int failed);
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Reconciler pass: {Resumed} resumed, {Captured} captured, {Voided} voided, {OrphansVoided} orphans voided, {Failed} failed")]
+    private static partial void LogPass(ILogger logger, int resumed, int captured, int voided, int orphansVoided, int failed);
 }

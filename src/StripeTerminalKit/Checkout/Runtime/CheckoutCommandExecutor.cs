@@ -14,6 +14,9 @@ namespace StripeTerminalKit.Checkout.Runtime;
 internal sealed class CheckoutCommandExecutor(
     ITerminalPayments payments, ITerminalReaders readers, PollBudget readerBudget, PollBudget intentBudget, TimeProvider time, string? country, CancellationToken stopping)
 {
+    /// <summary>The metadata key a checkout's refund carries its idempotency key under, to be found again when its answer is lost.</summary>
+    internal const string RefundKeyMetadataKey = "stk_refund_key";
+
     public void Start(CheckoutRunner runner, CheckoutCommand command)
     {
         runner.Owner.WorkQueued();
@@ -101,12 +104,70 @@ internal sealed class CheckoutCommandExecutor(
             case CheckoutCommandKind.CancelPaymentIntent:
                 return IntentAnswer(c, request, await payments.CancelAsync(piId!, Reason(c.CancellationReason), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RefundPayment:
-                var refund = await payments.RefundAsync(new CreateRefundRequest(piId!) { Amount = c.Amount > 0 ? c.Amount : null }, options, stopping).ConfigureAwait(false);
+                var refund = await RefundAsync(c, request.CheckoutId, piId!, options).ConfigureAwait(false);
                 return CheckoutEvent.RefundReceived(time.GetUtcNow(), c.Ticket, new RefundObservation(refund.Id, refund.Amount, Map(refund.Status)));
             default:
                 throw new InvalidOperationException($"The checkout machine asked for {c.Kind}, which is not a Stripe call.");
         }
     }
+
+    /// <summary>
+    /// Refunds, and when the answer is lost finds the refund by the key it carries in its metadata:
+    /// the machine would otherwise learn from the PaymentIntent that the money went back, but not
+    /// which refund it was, and the result must name it.
+    /// </summary>
+    private async Task<TerminalRefund> RefundAsync(CheckoutCommand c, string checkoutId, string paymentIntentId, TerminalCallOptions? options)
+    {
+        var key = c.Key.IsEmpty ? null : c.Key.ToString();
+        var metadata = new Dictionary<string, string>(2, StringComparer.Ordinal) { [TerminalCheckout.CheckoutIdMetadataKey] = checkoutId };
+        if (key is not null)
+        {
+            metadata[RefundKeyMetadataKey] = key;
+        }
+
+        try
+        {
+            return await payments.RefundAsync(new CreateRefundRequest(paymentIntentId) { Amount = c.Amount > 0 ? c.Amount : null, Metadata = metadata }, options, stopping).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (key is not null && !stopping.IsCancellationRequested && IsAmbiguous(exception))
+        {
+            var found = await FindRefundAsync(paymentIntentId, key).ConfigureAwait(false);
+            if (found is null)
+            {
+                throw;
+            }
+
+            return found;
+        }
+    }
+
+    private async Task<TerminalRefund?> FindRefundAsync(string paymentIntentId, string key)
+    {
+        try
+        {
+            await foreach (var refund in payments.ListRefundsAsync(paymentIntentId, null, stopping).ConfigureAwait(false))
+            {
+                if (refund.Metadata.TryGetValue(RefundKeyMetadataKey, out var carried) && string.Equals(carried, key, StringComparison.Ordinal))
+                {
+                    return refund;
+                }
+            }
+        }
+        catch (StripeTerminalException)
+        {
+            // Stripe is still unreachable: the original failure stands and the machine verifies later.
+        }
+
+        return null;
+    }
+
+    private static bool IsAmbiguous(Exception exception) => exception switch
+    {
+        TerminalValidationException => false,
+        OperationCanceledException => false,
+        StripeTerminalException s => StripeValues.Failure(s.HttpStatusCode is { } status ? (int)status : null, s.ErrorType, s.ErrorCode).IsAmbiguous,
+        _ => true,
+    };
 
     private CreatePaymentRequest BuildCreate(CheckoutRequest request)
     {

@@ -255,6 +255,9 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     /// <summary>True when no event is queued and no Stripe call is running: lets tests on a fake clock know when to advance it.</summary>
     internal bool IsIdle => Interlocked.Read(ref _work) == 0;
 
+    /// <summary>How many events are queued and Stripe calls running.</summary>
+    internal long PendingWork => Interlocked.Read(ref _work);
+
     /// <inheritdoc />
     public void WorkQueued() => Interlocked.Increment(ref _work);
 
