@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Emulator;
+using StripeTerminalKit.Internal;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Tests.Checkout.Driver;
 
@@ -18,7 +20,17 @@ public sealed class CheckoutReconcilerTests
     }
 
     private static CheckoutReconciler Reconciler(CheckoutHarness h, AuthorizationSettlement policy) =>
-        new CheckoutReconciler(h.Checkout, h.Store, h.Time, new CheckoutReconcilerOptions { UncapturedAuthorizations = policy }, NullLogger.Instance);
+        Reconciler(h, new CheckoutReconcilerOptions { UncapturedAuthorizations = policy });
+
+    private static CheckoutReconciler Reconciler(CheckoutHarness h, CheckoutReconcilerOptions options) =>
+        new(
+            h.Checkout,
+            h.Store,
+            h.Services.GetRequiredKeyedService<StripeCallExecutor>(Microsoft.Extensions.Options.Options.DefaultName),
+            h.Services.GetRequiredService<ITerminalPayments>(),
+            h.Time,
+            options,
+            NullLogger.Instance);
 
     [Fact]
     public async Task An_authorisation_near_expiry_is_captured_by_the_reconciler()
@@ -61,7 +73,7 @@ public sealed class CheckoutReconcilerTests
 
         var report = await Reconciler(h, AuthorizationSettlement.Capture).ReconcileAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(new ReconciliationReport(0, 0, 0, 0), report);
+        Assert.Equal(new ReconciliationReport(0, 0, 0, 0, 0), report);
         Assert.Equal("requires_capture", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
     }
 
@@ -82,6 +94,75 @@ public sealed class CheckoutReconcilerTests
         Assert.Equal(1, report.Resumed);
         Assert.IsType<CheckoutSucceeded>(result);
         Assert.Equal(900, Assert.Single(after.Emulator.GetLedger().Charges).AmountCaptured);
+    }
+
+    [Fact]
+    public async Task An_authorisation_whose_checkout_the_store_lost_is_voided_as_an_orphan()
+    {
+        var (h, _) = await AuthorisedAsync("order-orphan", 1500);
+        await using var _h = h;
+
+        // The store loses everything (a disk that was never flushed); the authorisation remains at Stripe.
+        await using var after = await h.CrashAndRestartAsync(new InMemoryCheckoutStore());
+        after.Time.Advance(TimeSpan.FromMinutes(6));
+        var pass = Reconciler(after, AuthorizationSettlement.Capture).ReconcileAsync();
+        await after.RunUntilAsync(() => pass.IsCompleted);
+        var report = await pass;
+
+        Assert.Equal(new ReconciliationReport(0, 0, 0, 1, 0), report);
+        var pi = Assert.Single(after.Emulator.GetLedger().PaymentIntents);
+        Assert.Equal(("canceled", "abandoned"), (pi.Status, pi.CancellationReason));
+        Assert.True(Assert.Single(after.Emulator.GetLedger().Charges).Voided);
+    }
+
+    [Fact]
+    public async Task An_orphan_younger_than_the_grace_period_is_left_and_voided_by_a_later_pass()
+    {
+        var (h, _) = await AuthorisedAsync("order-orphan-young", 1500);
+        await using var _h = h;
+        await using var after = await h.CrashAndRestartAsync(new InMemoryCheckoutStore());
+        var reconciler = Reconciler(after, new CheckoutReconcilerOptions { OrphanGracePeriod = TimeSpan.FromMinutes(5) });
+
+        var first = reconciler.ReconcileAsync();
+        await after.RunUntilAsync(() => first.IsCompleted);
+        Assert.Equal(0, (await first).OrphansVoided);
+        Assert.Equal("requires_capture", Assert.Single(after.Emulator.GetLedger().PaymentIntents).Status);
+
+        after.Time.Advance(TimeSpan.FromMinutes(5));
+        var second = reconciler.ReconcileAsync();
+        await after.RunUntilAsync(() => second.IsCompleted);
+        Assert.Equal(1, (await second).OrphansVoided);
+        Assert.Equal("canceled", Assert.Single(after.Emulator.GetLedger().PaymentIntents).Status);
+    }
+
+    [Fact]
+    public async Task An_authorisation_the_store_knows_is_never_taken_for_an_orphan()
+    {
+        var (h, _) = await AuthorisedAsync("order-held", 1500);
+        await using var _h = h;
+        h.Time.Advance(TimeSpan.FromHours(1));
+
+        var pass = Reconciler(h, AuthorizationSettlement.Capture).ReconcileAsync();
+        await h.RunUntilAsync(() => pass.IsCompleted);
+
+        Assert.Equal(0, (await pass).OrphansVoided);
+        Assert.Equal("requires_capture", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
+    }
+
+    [Fact]
+    public async Task With_orphan_voiding_off_an_orphan_is_left_alone()
+    {
+        var (h, _) = await AuthorisedAsync("order-orphan-kept", 1500);
+        await using var _h = h;
+        await using var after = await h.CrashAndRestartAsync(new InMemoryCheckoutStore());
+        after.Time.Advance(TimeSpan.FromHours(1));
+
+        var pass = Reconciler(after, new CheckoutReconcilerOptions { VoidOrphanAuthorizations = false }).ReconcileAsync();
+        await after.RunUntilAsync(() => pass.IsCompleted);
+
+        Assert.Equal(0, (await pass).OrphansVoided);
+        Assert.Equal("requires_capture", Assert.Single(after.Emulator.GetLedger().PaymentIntents).Status);
+        Assert.DoesNotContain(after.Emulator.RequestLog, r => r.Operation == EmulatorOperations.PaymentIntentsList);
     }
 
     [Fact]

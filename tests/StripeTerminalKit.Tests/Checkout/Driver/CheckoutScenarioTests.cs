@@ -476,6 +476,7 @@ public sealed class CheckoutScenarioTests
         {
             Assert.Equal((CheckoutOperationStatus.Succeeded, 1200L), (later!.Status, later.Amount));
             Assert.Equal(1200, Assert.Single(ledger.Refunds).Amount);
+            Assert.Equal(ledger.Refunds.Single().Id, later.RefundId);
             Assert.Equal((1200L, CheckoutState.PartiallyRefunded), (charge.AmountRefunded, state));
         }
         else
@@ -484,6 +485,25 @@ public sealed class CheckoutScenarioTests
             Assert.Empty(ledger.Refunds);
             Assert.Equal(CheckoutState.Succeeded, state);
         }
+    }
+
+    [Fact]
+    public async Task A_refund_whose_every_answer_is_lost_is_still_named_in_the_result()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TapAfter));
+        Assert.IsType<CheckoutSucceeded>(await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("lost-refund", 2500))));
+
+        // The refund is made but its answer is lost, and every retry (which would replay it) fails to
+        // connect: the kit learns only from the PaymentIntent that money went back, and must still
+        // find which refund it was.
+        h.Emulator.Faults.Add(new FaultRule(FaultKind.ResponseLost) { Operation = EmulatorOperations.RefundsCreate, NthMatch = 1 });
+        h.Emulator.Faults.Add(new FaultRule(FaultKind.ConnectionFailure) { Operation = EmulatorOperations.RefundsCreate });
+        var refunded = await OperateAsync(h, () => h.Checkout.RefundAsync("lost-refund", 700));
+
+        var refund = Assert.Single(h.Emulator.GetLedger().Refunds);
+        Assert.Equal((CheckoutOperationStatus.Succeeded, 700L, refund.Id), (refunded.Status, refunded.Amount, refunded.RefundId));
+        Assert.True(h.Emulator.RequestLog.Count(r => r.Operation == EmulatorOperations.RefundsCreate) > 1, "the refund's answer was lost on every retry");
     }
 
     // ---- Webhooks and polling ---------------------------------------------------------------
