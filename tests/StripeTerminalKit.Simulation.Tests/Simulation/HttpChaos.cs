@@ -36,7 +36,8 @@ internal sealed class ChaosCounters
 /// Polly's chaos strategies on the kit's Stripe <see cref="HttpClient"/>: a connection fault,
 /// an error response (429, 500, 502, 503, 409) or 0.5–8 s of latency, each injected into a
 /// share of requests, with seeded randomness on the simulation's clock. Injected faults and
-/// outcomes never reach Stripe; latency delays the request on its way there.
+/// outcomes never reach Stripe; latency delays the request on its way there. Active only during
+/// the world's fault window.
 /// </summary>
 internal sealed class HttpChaos : DelegatingHandler
 {
@@ -51,9 +52,12 @@ internal sealed class HttpChaos : DelegatingHandler
 
     private readonly ResiliencePipeline<HttpResponseMessage> _chaos;
 
-    public HttpChaos(double injectionRate, Random random, TimeProvider time, ChaosCounters counters)
+    private readonly Func<bool> _active;
+
+    public HttpChaos(double injectionRate, Random random, TimeProvider time, ChaosCounters counters, Func<bool> active)
     {
         Counters = counters;
+        _active = active;
         var randomizer = () => random.NextDouble();
         _chaos = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddChaosLatency(new ChaosLatencyStrategyOptions
@@ -106,6 +110,12 @@ internal sealed class HttpChaos : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Off while the world sets up its fleet and once the fault window is over.
+        if (!_active())
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
         Counters.Request();
         return await _chaos.ExecuteAsync(async ct => await base.SendAsync(request, ct), cancellationToken);
     }

@@ -221,7 +221,7 @@ internal sealed class SimWorld : IAsyncDisposable
         {
             // Inside the network gate: what chaos lets through reaches the emulator in the world's order.
             var random = Streams.For(Seed, 5, _generation);
-            kit.HttpClient.AddHttpMessageHandler(() => new HttpChaos(rate, random, clock, Chaos));
+            kit.HttpClient.AddHttpMessageHandler(() => new HttpChaos(rate, random, clock, Chaos, () => Volatile.Read(ref _faultsOn)));
         }
     }
 
