@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using StripeTerminalKit.TestHygiene;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
@@ -12,6 +14,7 @@ public sealed class ReaderHealthCheckTests
     {
         var emulator = new StripeEmulator(new StripeEmulatorOptions { TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero)) });
         var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(ScanningLoggerProvider.Instance));
         services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator);
         services.AddHealthChecks().AddStripeTerminalReaders();
         var provider = services.BuildServiceProvider();

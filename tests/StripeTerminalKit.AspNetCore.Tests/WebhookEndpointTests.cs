@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using StripeTerminalKit.TestHygiene;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -22,6 +24,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
+        builder.Logging.AddProvider(ScanningLoggerProvider.Instance).SetMinimumLevel(LogLevel.Trace);
         builder.Services.AddSingleton<TimeProvider>(_time);
         builder.Services.AddSingleton<ITerminalWebhookHandler>(new Recorder(_received));
         builder.Services.AddStripeTerminalWebhooks(o =>

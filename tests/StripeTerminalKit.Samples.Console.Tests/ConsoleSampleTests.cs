@@ -1,3 +1,4 @@
+using StripeTerminalKit.TestHygiene;
 using StripeTerminalKit.Samples.ConsoleApp;
 
 namespace StripeTerminalKit.Samples.Console.Tests;
@@ -12,6 +13,7 @@ public sealed class ConsoleSampleTests
     {
         using var output = new StringWriter();
         var code = await CommandLine.InvokeAsync(args, output, output, name => name == CheckoutSample.ApiKeyVariable ? apiKey : null);
+        SuiteSecretScanner.Scan(output.ToString(), "console sample output");
         return (code, output.ToString());
     }
 

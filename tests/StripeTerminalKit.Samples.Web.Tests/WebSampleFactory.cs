@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using StripeTerminalKit.TestHygiene;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -57,6 +59,7 @@ public sealed class WebSampleFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(ScanningLoggerProvider.Instance).SetMinimumLevel(LogLevel.Trace));
         builder.UseSetting("STRIPE_API_KEY", "");
         builder.UseSetting("StripeTerminal:ApiKey", "");
         builder.UseSetting("PosDevices:till-1:Name", "Front till");

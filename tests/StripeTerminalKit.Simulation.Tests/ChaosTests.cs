@@ -18,7 +18,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task Under_http_chaos_every_authorised_payment_ends_captured_or_explicitly_needs_attention()
     {
-        var worlds = int.TryParse(Environment.GetEnvironmentVariable("STK_CHAOS_WORLDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 100;
+        var worlds = int.TryParse(Environment.GetEnvironmentVariable("STK_CHAOS_WORLDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 200;
         var tally = new ChaosTally();
         var failures = new ConcurrentBag<SeedReport>();
         var clock = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using StripeTerminalKit.TestHygiene;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,7 @@ internal sealed class RunningServer : IAsyncDisposable
             {
                 builder.Logging.ClearProviders();
                 builder.Logging.AddFakeLogging();
+                builder.Logging.AddProvider(ScanningLoggerProvider.Instance);
                 if (configure is not null)
                 {
                     configure(builder);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Checkout.Runtime;
 using StripeTerminalKit.Emulator;
-using StripeTerminalKit.Simulation.Tests.Hygiene;
+using StripeTerminalKit.TestHygiene;
 using StripeTerminalKit.Webhooks;
 
 namespace StripeTerminalKit.Simulation.Tests.Simulation;

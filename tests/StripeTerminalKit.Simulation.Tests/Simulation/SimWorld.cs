@@ -7,7 +7,7 @@ using StripeTerminalKit.Emulator;
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Locations;
 using StripeTerminalKit.Readers;
-using StripeTerminalKit.Simulation.Tests.Hygiene;
+using StripeTerminalKit.TestHygiene;
 
 namespace StripeTerminalKit.Simulation.Tests.Simulation;
 
@@ -542,7 +542,7 @@ internal sealed class SimWorld : IAsyncDisposable
                 }
                 catch (ReaderBusyException exception)
                 {
-                    SecretScanner.Scan(exception, "ReaderBusyException");
+                    SuiteSecretScanner.Scan(exception, "ReaderBusyException");
                 }
             });
         }
@@ -871,7 +871,7 @@ internal sealed class SimWorld : IAsyncDisposable
                 catch (Exception exception)
 #pragma warning restore CA1031
                 {
-                    SecretScanner.Scan(exception, "operation");
+                    SuiteSecretScanner.Scan(exception, "operation");
                     if (exception is not Errors.StripeTerminalException)
                     {
                         Report.Violations.Add($"{c.Id}: {o.Kind} {o.Amount} failed with an untyped {exception.GetType().Name}: {exception.Message}");

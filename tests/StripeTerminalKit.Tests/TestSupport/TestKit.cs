@@ -1,3 +1,4 @@
+using StripeTerminalKit.TestHygiene;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -80,7 +81,7 @@ public sealed class TestKit : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddSingleton(time);
         collection.AddMetrics();
-        collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace));
+        collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(ScanningLoggerProvider.Instance));
         collection.AddFakeLogging(options =>
         {
             options.CollectRecordsForDisabledLogLevels = true;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using StripeTerminalKit.TestHygiene;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StripeTerminalKit.Checkout;
@@ -95,6 +97,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
     private static CheckoutHarness Build(FakeTimeProvider time, StripeEmulator emulator, ICheckoutStore store, bool webhooks, Action<StripeTerminalCheckoutOptions>? configure, Action<StripeTerminalOptions>? kit)
     {
         var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(ScanningLoggerProvider.Instance));
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton(store);
         services.AddStripeTerminalKit(o =>

@@ -243,7 +243,8 @@ public sealed class CheckoutScenarioTests
             Assert.Equal((false, 4200L), (canceled.Voided, canceled.AmountRefunded));
             var refund = Assert.Single(ledger.Refunds);
             Assert.Equal(4200L, refund.Amount);
-            Assert.Equal(refundAnswerLost ? null : refund.Id, canceled.RefundId);
+            // Even when its answer was lost, the refund is found again by the key it carries.
+            Assert.Equal(refund.Id, canceled.RefundId);
             Assert.Equal(("eftpos_au", true, 4200L, 4200L), (charge.Network, charge.Captured, charge.AmountCaptured, charge.AmountRefunded));
             Assert.Equal("succeeded", pi.Status);
         }
