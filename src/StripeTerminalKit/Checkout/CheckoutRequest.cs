@@ -20,6 +20,9 @@ public sealed record CheckoutRequest
     /// <summary>Most metadata entries a caller may add (Stripe allows 50; the library adds the checkout id).</summary>
     public const int MaxMetadataEntries = 49;
 
+    /// <summary>Metadata keys starting with this are the library's own (<c>stk_checkout_id</c>); a request may not set them.</summary>
+    public const string ReservedMetadataPrefix = "stk_";
+
     /// <summary>Default overall deadline of a checkout.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
@@ -175,6 +178,19 @@ public sealed record CheckoutRequest
         {
             throw new ArgumentException("CartTax must be between 0 and 99999999.", nameof(CartTax));
         }
+
+        // The reader shows the cart's total; it must be what the customer is charged. Summed in
+        // 128 bits: 100 lines of the largest amount times the largest quantity overflow a long.
+        Int128 total = CartTax ?? 0;
+        foreach (var line in CartLines)
+        {
+            total += (Int128)line.Amount * line.Quantity;
+        }
+
+        if (total != Amount)
+        {
+            throw new ArgumentException($"The cart (each line's Amount × Quantity, plus CartTax) adds up to {total}, not the Amount of {Amount}.", nameof(CartLines));
+        }
     }
 
     private void ValidateMetadata()
@@ -194,6 +210,11 @@ public sealed record CheckoutRequest
             if (string.IsNullOrEmpty(key) || key.Length > 40 || key.Contains('[', StringComparison.Ordinal) || key.Contains(']', StringComparison.Ordinal))
             {
                 throw new ArgumentException("Metadata keys must be 1 to 40 characters without square brackets.", nameof(Metadata));
+            }
+
+            if (key.StartsWith(ReservedMetadataPrefix, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Metadata keys starting with '{ReservedMetadataPrefix}' are the library's own (it records the checkout id there).", nameof(Metadata));
             }
 
             if (value is null || value.Length > 500)

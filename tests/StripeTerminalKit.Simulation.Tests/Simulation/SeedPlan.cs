@@ -198,7 +198,8 @@ internal sealed record SeedPlan
 
     private static CheckoutRequest Request(Random rng, int seed, int reader, int index, SimulationProfile profile)
     {
-        var amount = rng.NextDouble() < 0.1 ? rng.Next(1, 100) : rng.Next(100, 60_000);
+        // Small sales start at 50 cents, Stripe's minimum charge in aud (the kit refuses less before any call).
+        var amount = rng.NextDouble() < 0.1 ? rng.Next(50, 100) : rng.Next(100, 60_000);
         if (!profile.CustomersMisbehave)
         {
             // Well-behaved customers: no documented decline amount (…01, …05, …55, …).

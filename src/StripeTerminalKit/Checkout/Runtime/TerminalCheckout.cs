@@ -6,6 +6,8 @@ using StripeTerminalKit.Errors;
 using StripeTerminalKit.Polling;
 using StripeTerminalKit.Webhooks;
 
+using StripeTerminalKit.Validation;
+
 namespace StripeTerminalKit.Checkout.Runtime;
 
 /// <summary>
@@ -26,6 +28,8 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     private readonly CheckoutMachine _webhookMachine;
     private readonly StripeTerminalCheckoutOptions _options;
 
+    private readonly string? _country;
+
     public TerminalCheckout(
         Payments.ITerminalPayments payments,
         Readers.ITerminalReaders readers,
@@ -36,6 +40,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         string? country)
     {
         _options = options;
+        _country = country;
         Store = store;
         Time = time;
         Logger = logger;
@@ -403,7 +408,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         return runner;
     }
 
-    private static void Validate(CheckoutRequest request)
+    private void Validate(CheckoutRequest request)
     {
         try
         {
@@ -413,6 +418,21 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         {
             throw TerminalValidationException.For(exception.ParamName ?? "request", exception.Message);
         }
+
+        // What the request alone cannot know: the reader id's shape, and the currencies and
+        // minimum charge of the account's country. Refused here, before any Stripe call, rather
+        // than as a failed checkout after the handle was given out.
+        Guard.Id(request.ReaderId, nameof(CheckoutRequest.ReaderId), "tmr_");
+        if (_country is not null)
+        {
+            Guard.Currency(request.Currency, nameof(CheckoutRequest.Currency), _country);
+        }
+        else if (!TerminalCurrencies.IsIso4217(request.Currency))
+        {
+            throw TerminalValidationException.For(nameof(CheckoutRequest.Currency), $"'{request.Currency}' is not an ISO 4217 currency code.");
+        }
+
+        Guard.Amount(request.Amount, nameof(CheckoutRequest.Amount), request.Currency);
     }
 
     /// <summary>The same checkout id must mean the same sale: anything else is a caller bug, not a resume.</summary>
