@@ -43,7 +43,18 @@ string? webhookSecret;
 if (mode == HostMode.Emulator)
 {
     // A fresh signing secret per run; the emulator signs with it and the endpoint verifies it.
-    var emulator = new StripeEmulator(new StripeEmulatorOptions { WebhookSecret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) });
+    // "Emulator:RateLimits" = live or sandbox makes the emulator refuse what Stripe would (429s).
+    var rateLimits = builder.Configuration["Emulator:RateLimits"] switch
+    {
+        "live" => EmulatorRateLimits.Live,
+        "sandbox" => EmulatorRateLimits.Sandbox,
+        _ => null,
+    };
+    var emulator = new StripeEmulator(new StripeEmulatorOptions
+    {
+        WebhookSecret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
+        RateLimits = rateLimits,
+    });
     kit.UseEmulator(emulator);
     builder.Services.AddSingleton(emulator);
     builder.Services.AddHostedService<EmulatorWebhookLink>();

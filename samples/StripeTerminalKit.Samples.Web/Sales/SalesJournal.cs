@@ -11,9 +11,11 @@ namespace StripeTerminalKit.Samples.Web.Sales;
 /// </summary>
 public sealed class SalesJournal
 {
-    private const int Kept = 200;
+    /// <summary>Sales kept per device. Per device, not overall: fifty busy tills must never push
+    /// another till's running sale out of the journal (its device would then get 404 for it).</summary>
+    private const int KeptPerDevice = 200;
     private readonly ConcurrentDictionary<string, Sale> _sales = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _order = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _orderByDevice = new(StringComparer.Ordinal);
 
     /// <summary>Records a sale, or returns the one already recorded under its checkout id.</summary>
     public Sale Add(Sale sale)
@@ -22,8 +24,9 @@ public sealed class SalesJournal
         var stored = _sales.GetOrAdd(sale.CheckoutId, sale);
         if (ReferenceEquals(stored, sale))
         {
-            _order.Enqueue(sale.CheckoutId);
-            while (_order.Count > Kept && _order.TryDequeue(out var oldest))
+            var order = _orderByDevice.GetOrAdd(sale.DeviceId, _ => new ConcurrentQueue<string>());
+            order.Enqueue(sale.CheckoutId);
+            while (order.Count > KeptPerDevice && order.TryDequeue(out var oldest))
             {
                 _sales.TryRemove(oldest, out _);
             }
