@@ -76,8 +76,8 @@ internal static class CheckoutEndpoints
         }
 
         // Only the shop's own readers take payments through this host.
-        var reader = await FindShopReaderAsync(readers, shop, body.ReaderId!, cancellationToken);
-        if (reader is null)
+        var readerId = await FindShopReaderAsync(readers, shop, body.ReaderId!, time, cancellationToken);
+        if (readerId is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["readerId"] = [$"No reader '{body.ReaderId}' at {options.Value.Name}. See GET /api/readers."] });
         }
@@ -88,7 +88,7 @@ internal static class CheckoutEndpoints
             CheckoutId = checkoutId,
             Amount = body.Amount!.Value,
             Currency = (body.Currency ?? options.Value.Currency).ToLowerInvariant(),
-            ReaderId = reader.Id,
+            ReaderId = readerId,
             CartLines = lines is { Length: > 0 } ? lines : null,
             CaptureMode = body.CaptureMode == "manual" ? CheckoutCaptureMode.Manual : CheckoutCaptureMode.CountryDefault,
             Flow = body.Flow == "two_step" ? CheckoutFlow.CollectThenConfirm : CheckoutFlow.ProcessInOneStep,
@@ -115,7 +115,7 @@ internal static class CheckoutEndpoints
         {
             CheckoutId = checkoutId,
             DeviceId = deviceId,
-            ReaderId = reader.Id,
+            ReaderId = readerId,
             Amount = request.Amount,
             Currency = request.Currency,
             Lines = lines ?? [],
@@ -223,12 +223,23 @@ internal static class CheckoutEndpoints
             detail: $"{result.Operation} {Snake(result.Status.ToString())}: {(result.Rejection is { } r ? Snake(r.ToString()) : result.Code ?? "no detail")}.",
             extensions: new Dictionary<string, object?> { ["operation"] = response.Operation, ["checkout"] = response.Checkout });
 
-    private static async Task<TerminalReader?> FindShopReaderAsync(ITerminalReaders readers, Shop shop, string readerId, CancellationToken cancellationToken)
+    private static async Task<string?> FindShopReaderAsync(ITerminalReaders readers, Shop shop, string readerId, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (shop.IsKnownReader(readerId, time.GetUtcNow()))
+        {
+            return readerId;
+        }
+
         try
         {
             var reader = await readers.GetAsync(readerId, cancellationToken: cancellationToken);
-            return reader.LocationId == shop.Location.Id ? reader : null;
+            if (reader.LocationId != shop.Location.Id)
+            {
+                return null;
+            }
+
+            shop.RememberReader(reader.Id, time.GetUtcNow());
+            return reader.Id;
         }
         catch (ResourceNotFoundException)
         {

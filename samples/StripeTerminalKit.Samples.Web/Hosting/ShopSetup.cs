@@ -7,6 +7,13 @@ namespace StripeTerminalKit.Samples.Web.Hosting;
 /// <summary>What start-up found or created: the shop's Terminal location.</summary>
 public sealed class Shop
 {
+    /// <summary>How long a reader seen at the shop's location is trusted to still be there.</summary>
+    private static readonly TimeSpan ReaderMemory = TimeSpan.FromMinutes(5);
+
+    // Reader id → when it was last seen at the location. Starting a sale checks the reader belongs
+    // to the shop; asking Stripe every time would spend the readers.get rate limit (25/s) that
+    // the checkouts' own polling needs when the shop is busy.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _readers = new(StringComparer.Ordinal);
     private TerminalLocation? _location;
 
     /// <summary>The Terminal location of the shop, once start-up has ensured it.</summary>
@@ -16,6 +23,13 @@ public sealed class Shop
     public required HostMode Mode { get; init; }
 
     internal void SetLocation(TerminalLocation location) => _location = location;
+
+    /// <summary>Whether the reader was seen at the shop's location recently enough to skip asking Stripe.</summary>
+    public bool IsKnownReader(string readerId, DateTimeOffset now) =>
+        _readers.TryGetValue(readerId, out var seen) && now - seen < ReaderMemory;
+
+    /// <summary>Notes that the reader was just seen at the shop's location.</summary>
+    public void RememberReader(string readerId, DateTimeOffset now) => _readers[readerId] = now;
 }
 
 /// <summary>
@@ -28,6 +42,7 @@ internal sealed partial class ShopSetup(
     ITerminalLocations locations,
     ITerminalReaders readers,
     IOptions<ShopOptions> options,
+    TimeProvider time,
     ILogger<ShopSetup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -44,6 +59,7 @@ internal sealed partial class ShopSetup(
         await foreach (var reader in readers.ListAsync(new ReaderListFilter { LocationId = ensured.Location.Id }, cancellationToken: cancellationToken))
         {
             labels.Add(reader.Label);
+            shop.RememberReader(reader.Id, time.GetUtcNow());
         }
 
         foreach (var wanted in o.SimulatedReaders)
@@ -51,6 +67,7 @@ internal sealed partial class ShopSetup(
             if (labels.Add(wanted.Label))
             {
                 var reader = await readers.RegisterAsync(new RegisterReaderRequest(wanted.RegistrationCode) { LocationId = ensured.Location.Id, Label = wanted.Label }, cancellationToken: cancellationToken);
+                shop.RememberReader(reader.Id, time.GetUtcNow());
                 LogReader(logger, reader.Id, reader.Label, reader.DeviceType);
             }
         }
