@@ -46,20 +46,12 @@ internal sealed class CheckoutCommandExecutor(
         {
             return;
         }
-        catch (TerminalValidationException exception)
-        {
-            answer = CheckoutEvent.Failed(time.GetUtcNow(), command.Ticket, ApiFailureKind.Rejected, exception.ErrorCode);
-        }
-        catch (StripeTerminalException exception)
-        {
-            var failure = StripeValues.Failure(exception.HttpStatusCode is { } status ? (int)status : null, exception.ErrorType, exception.ErrorCode);
-            answer = CheckoutEvent.Failed(time.GetUtcNow(), command.Ticket, failure.Kind, failure.Code ?? exception.ErrorCode);
-        }
 #pragma warning disable CA1031 // any other failure is an unknown outcome: the machine re-reads Stripe before acting again
-        catch (Exception)
+        catch (Exception exception)
 #pragma warning restore CA1031
         {
-            answer = CheckoutEvent.Failed(time.GetUtcNow(), command.Ticket, ApiFailureKind.Network);
+            var failure = FailureOf(exception);
+            answer = CheckoutEvent.Failed(time.GetUtcNow(), command.Ticket, failure.Kind, failure.Code);
         }
 
         runner.Post(in answer);
@@ -129,7 +121,7 @@ internal sealed class CheckoutCommandExecutor(
         {
             return await payments.RefundAsync(new CreateRefundRequest(paymentIntentId) { Amount = c.Amount > 0 ? c.Amount : null, Metadata = metadata }, options, stopping).ConfigureAwait(false);
         }
-        catch (Exception exception) when (key is not null && !stopping.IsCancellationRequested && IsAmbiguous(exception))
+        catch (Exception exception) when (key is not null && !stopping.IsCancellationRequested && exception is not OperationCanceledException && FailureOf(exception).IsAmbiguous)
         {
             var found = await FindRefundAsync(paymentIntentId, key).ConfigureAwait(false);
             if (found is null)
@@ -161,13 +153,19 @@ internal sealed class CheckoutCommandExecutor(
         return null;
     }
 
-    private static bool IsAmbiguous(Exception exception) => exception switch
+    /// <summary>What the machine is told of a failed call: refused before sending, Stripe's answer, or (anything else) an unknown outcome.</summary>
+    private static ApiFailure FailureOf(Exception exception) => exception switch
     {
-        TerminalValidationException => false,
-        OperationCanceledException => false,
-        StripeTerminalException s => StripeValues.Failure(s.HttpStatusCode is { } status ? (int)status : null, s.ErrorType, s.ErrorCode).IsAmbiguous,
-        _ => true,
+        TerminalValidationException v => new ApiFailure(ApiFailureKind.Rejected, v.ErrorCode),
+        StripeTerminalException s => FromStripe(s),
+        _ => new ApiFailure(ApiFailureKind.Network),
     };
+
+    private static ApiFailure FromStripe(StripeTerminalException exception)
+    {
+        var failure = StripeValues.Failure(exception.HttpStatusCode is { } status ? (int)status : null, exception.ErrorType, exception.ErrorCode);
+        return failure with { Code = failure.Code ?? exception.ErrorCode };
+    }
 
     private CreatePaymentRequest BuildCreate(CheckoutRequest request)
     {
