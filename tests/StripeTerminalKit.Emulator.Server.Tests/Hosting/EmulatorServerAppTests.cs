@@ -15,6 +15,7 @@ public sealed class EmulatorServerAppTests
         using var http = server.CreateHttpClient();
 
         (await http.GetAsync("/v1/terminal/readers")).Dispose();
+        await server.WaitForServerLogAsync(1);
 
         var records = server.Logs.GetSnapshot();
         Assert.Single(server.ServerLog(1));

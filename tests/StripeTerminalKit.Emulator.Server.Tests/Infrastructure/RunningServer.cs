@@ -86,6 +86,22 @@ internal sealed class RunningServer : IAsyncDisposable
     public IReadOnlyList<FakeLogRecord> ServerLog(int eventId) =>
         [.. Logs.GetSnapshot().Where(r => r.Category == Diagnostics.Log.Category && r.Id.Id == eventId)];
 
+    /// <summary>
+    /// Waits until the server has written a line with this event id: the request line is written
+    /// once the response is on its way, so a client can hold the answer before the line exists.
+    /// </summary>
+    public async Task WaitForServerLogAsync(int eventId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await foreach (var record in Logs.GetLogsAsync(timeout.Token))
+        {
+            if (record.Category == Diagnostics.Log.Category && record.Id.Id == eventId)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>All captured log text: messages, structured values and exceptions.</summary>
     public string AllLogText() =>
         string.Join(
