@@ -333,7 +333,7 @@ public sealed class TerminalCheckoutTests
 
         public ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default) => _inner.LoadAsync(checkoutId, cancellationToken);
 
-        public ValueTask SaveAsync(CheckoutRecord record, CancellationToken cancellationToken = default) => _inner.SaveAsync(record, cancellationToken);
+        public ValueTask SaveAsync(CheckoutRecord record, long replacesVersion, CancellationToken cancellationToken = default) => _inner.SaveAsync(record, replacesVersion, cancellationToken);
 
         public IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default) => _inner.ListUnfinishedAsync(cancellationToken);
 
@@ -348,6 +348,9 @@ public sealed class TerminalCheckoutTests
         }
 
         public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) => _inner.GetReaderHolderAsync(readerId, cancellationToken);
+
+    public ValueTask<int> PurgeCompletedAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) =>
+        _inner.PurgeCompletedAsync(completedBefore, cancellationToken);
     }
 
     [Fact]
