@@ -212,6 +212,69 @@ public sealed class StripeWebhookProcessorTests
         Assert.Null(_handler.Events.First(x => x.Type == "terminal.reader.action_succeeded").Amount);
     }
 
+    /// <summary>Signs raw bytes the way Stripe does: HMAC-SHA256 of "{t}.{body}".</summary>
+    private static string SignBytes(byte[] body, string secret, DateTimeOffset at) =>
+        WebhookSignature.Sign(body, secret, at.ToUnixTimeSeconds());
+
+    public static TheoryData<string, byte[]> SignedBodiesWithBadText => new()
+    {
+        { "invalid UTF-8 inside the event id", Replace(ReaderEvent("evt_XX"), "XX", [0xC3, 0x28]) },
+        { "invalid UTF-8 inside the event type", Replace(ReaderEvent().Replace("terminal.reader.action_succeeded", "terminal.reader.XX", StringComparison.Ordinal), "XX", [0xFF, 0xFE]) },
+        { "a lone continuation byte in the reader's action status", Replace(ReaderEvent(status: "XX"), "XX", [0x80]) },
+        { "an overlong encoding in the PaymentIntent id", Replace(ReaderEvent().Replace("pi_42", "pi_XX", StringComparison.Ordinal), "XX", [0xC0, 0xAF]) },
+        { "a truncated sequence in an ignored field", Replace(ReaderEvent().Replace("\"livemode\":false", "\"note\":\"XX\",\"livemode\":false", StringComparison.Ordinal), "XX", [0xE2, 0x82]) },
+        { "an encoded surrogate in the object id", Replace(ReaderEvent().Replace("tmr_1", "tmr_XX", StringComparison.Ordinal), "XX", [0xED, 0xA0, 0x80]) },
+    };
+
+    private static byte[] Replace(string body, string marker, byte[] bytes)
+    {
+        var at = body.IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(at >= 0);
+        return [.. Encoding.UTF8.GetBytes(body[..at]), .. bytes, .. Encoding.UTF8.GetBytes(body[(at + marker.Length)..])];
+    }
+
+    [Theory]
+    [MemberData(nameof(SignedBodiesWithBadText))]
+    public async Task A_signed_body_that_is_not_valid_UTF8_is_refused_as_malformed_not_thrown(string why, byte[] body)
+    {
+        var processor = CreateProcessor();
+
+        var result = await processor.ProcessAsync(body, SignBytes(body, Secret, Now));
+
+        Assert.True(WebhookRejection.MalformedBody == result.Rejection, why);
+        Assert.Empty(_handler.Events);
+    }
+
+    [Theory]
+    [InlineData("\\ud800")]
+    [InlineData("\\udc00x")]
+    [InlineData("\\ud800\\ud800")]
+    public async Task A_signed_event_id_with_an_escaped_lone_surrogate_is_refused_as_malformed_not_thrown(string escaped)
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent("evt_" + escaped);
+        var bytes = Encoding.UTF8.GetBytes(body);
+
+        var result = await processor.ProcessAsync(bytes, SignBytes(bytes, Secret, Now));
+
+        Assert.Equal(WebhookRejection.MalformedBody, result.Rejection);
+        Assert.Empty(_handler.Events);
+    }
+
+    [Fact]
+    public async Task An_escaped_lone_surrogate_in_a_field_the_kit_does_not_read_is_accepted()
+    {
+        // Valid UTF-8 and valid JSON; the kit never decodes the field, and Body keeps it for handlers.
+        var processor = CreateProcessor();
+        var body = ReaderEvent().Replace("\"livemode\":false", "\"note\":\"\\ud800\",\"livemode\":false", StringComparison.Ordinal);
+        var bytes = Encoding.UTF8.GetBytes(body);
+
+        var result = await processor.ProcessAsync(bytes, SignBytes(bytes, Secret, Now));
+
+        Assert.True(result.Accepted);
+        Assert.Single(_handler.Events);
+    }
+
     [Fact]
     public void The_options_never_print_their_secrets()
     {
