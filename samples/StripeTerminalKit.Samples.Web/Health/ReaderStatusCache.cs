@@ -37,6 +37,7 @@ public sealed partial class ReaderStatusCache(
     ILogger<ReaderStatusCache> logger) : BackgroundService
 {
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
     private ReaderStatusSnapshot? _latest;
     private Task<ReaderStatusSnapshot?>? _refreshing;
 
@@ -76,19 +77,36 @@ public sealed partial class ReaderStatusCache(
         }
     }
 
-    /// <summary>Lists the readers now, or joins the list already under way.</summary>
-    public Task<ReaderStatusSnapshot?> RefreshAsync()
+    /// <summary>
+    /// Lists the readers now, or joins the list already under way (single flight: lists never
+    /// overlap). Cancelling stops this caller's wait, not the list others share.
+    /// </summary>
+    public Task<ReaderStatusSnapshot?> RefreshAsync(CancellationToken cancellationToken = default)
     {
+        Task<ReaderStatusSnapshot?> shared;
         lock (_gate)
         {
-            if (_refreshing is { IsCompleted: false } running)
+            if (_refreshing is not { IsCompleted: false })
             {
-                return running;
+                _refreshing = ListAsync(_stopping.Token);
             }
 
-            _refreshing = ListAsync();
-            return _refreshing;
+            shared = _refreshing;
         }
+
+        return shared.WaitAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -96,18 +114,18 @@ public sealed partial class ReaderStatusCache(
         using var timer = new PeriodicTimer(Interval, time);
         do
         {
-            await RefreshAsync();
+            await RefreshAsync(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task<ReaderStatusSnapshot?> ListAsync()
+    private async Task<ReaderStatusSnapshot?> ListAsync(CancellationToken cancellationToken)
     {
         await Task.Yield();
         try
         {
             var list = new List<TerminalReader>();
-            await foreach (var reader in readers.ListAsync(new ReaderListFilter { LocationId = shop.Location.Id }))
+            await foreach (var reader in readers.ListAsync(new ReaderListFilter { LocationId = shop.Location.Id }, cancellationToken: cancellationToken))
             {
                 list.Add(reader);
             }
@@ -123,6 +141,11 @@ public sealed partial class ReaderStatusCache(
         catch (InvalidOperationException)
         {
             // The shop is not set up yet.
+            return Latest;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping.
             return Latest;
         }
     }
