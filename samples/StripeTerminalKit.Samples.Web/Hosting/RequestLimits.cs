@@ -77,6 +77,12 @@ internal static class RequestLimits
         return services;
     }
 
+    /// <summary>
+    /// Bodies read and thrown away before a 413 is answered, so a client still sending gets the
+    /// answer rather than a reset; past this Kestrel stops reading and closes the connection.
+    /// </summary>
+    private const int DrainBytes = 1024 * 1024;
+
     /// <summary>Refuses a body over <see cref="LimitsOptions.MaxBodyBytes"/> before any endpoint reads it (the webhook endpoint keeps its own limit).</summary>
     public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -89,34 +95,58 @@ internal static class RequestLimits
         var max = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxBodyBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
-            size.MaxRequestBodySize = max;
+            size.MaxRequestBodySize = Math.Max(max, DrainBytes);
         }
 
         if (context.Request.ContentLength > max)
         {
+            await DrainAsync(context.Request.Body, context.Request.ContentLength <= DrainBytes, context.RequestAborted);
             await TooLargeAsync(context, max);
             return;
         }
 
         if (context.Request.ContentLength is null && context.Request.Headers.TransferEncoding.Count > 0)
         {
-            // A chunked body: read it (at most the limit) before the endpoint does.
-            context.Request.EnableBuffering(bufferThreshold: max, bufferLimit: max);
-            try
+            // A chunked body: read it here (at most the limit, kept in memory) before the endpoint does.
+            var body = new MemoryStream();
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
             {
-                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
-            }
-            catch (IOException)
-            {
-                await TooLargeAsync(context, max);
-                return;
+                if (body.Length + read > max)
+                {
+                    await DrainAsync(context.Request.Body, true, context.RequestAborted);
+                    await TooLargeAsync(context, max);
+                    return;
+                }
+
+                body.Write(buffer, 0, read);
             }
 
-            context.Request.Body.Position = 0;
+            body.Position = 0;
+            context.Request.Body = body;
         }
 
         await next(context);
     });
+
+    /// <summary>Reads the rest of a refused body and throws it away, up to Kestrel's limit (then the connection closes).</summary>
+    private static async Task DrainAsync(Stream body, bool drain, CancellationToken cancellationToken)
+    {
+        if (!drain)
+        {
+            return;
+        }
+
+        try
+        {
+            await body.CopyToAsync(Stream.Null, cancellationToken);
+        }
+        catch (IOException)
+        {
+            // Past the drain limit, or the client went away: the answer is the same.
+        }
+    }
 
     private static async Task TooLargeAsync(HttpContext context, int max)
     {
