@@ -16,7 +16,12 @@ public sealed class LogTests
         using var stranger = app.Device("not-a-device-token-0123456789");
         using var malformed = app.Device(token: null);
         malformed.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Basic Zm9vOmJhcg==");
-        _ = app.BaseAddress;
+        using var till = app.Device();
+        var reader = await till.ReaderAsync("Coffee window");
+
+        // With a reader offline, /health is degraded: still nothing per request.
+        (await till.PostAsync($"/api/emulator/readers/{reader}/offline", null)).Dispose();
+        await till.ReadersAsync();
         var before = app.Logs.Entries.Count;
 
         foreach (var client in new[] { anonymous, stranger, malformed })
@@ -31,7 +36,9 @@ public sealed class LogTests
             }
         }
 
+        var degraded = await anonymous.GetStringAsync("/health");
         var noisy = app.Logs.Entries.Skip(before).Where(e => e.Level >= LogLevel.Information).Select(e => $"{e.Level} {e.Category}: {e.Message}").ToList();
+        Assert.Contains("degraded", degraded, StringComparison.Ordinal);
         Assert.True(noisy.Count == 0, string.Join(Environment.NewLine, noisy.Take(5)));
     }
 

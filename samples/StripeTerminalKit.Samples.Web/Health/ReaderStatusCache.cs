@@ -37,9 +37,9 @@ public sealed partial class ReaderStatusCache(
     ILogger<ReaderStatusCache> logger) : BackgroundService
 {
     private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _stopping = new();
     private ReaderStatusSnapshot? _latest;
     private Task<ReaderStatusSnapshot?>? _refreshing;
+    private CancellationToken _stopping;
 
     /// <summary>The time between refreshes.</summary>
     public TimeSpan Interval => TimeSpan.FromSeconds(options.Value.RefreshSeconds);
@@ -88,7 +88,7 @@ public sealed partial class ReaderStatusCache(
         {
             if (_refreshing is not { IsCompleted: false })
             {
-                _refreshing = ListAsync(_stopping.Token);
+                _refreshing = ListAsync(_stopping);
             }
 
             shared = _refreshing;
@@ -97,26 +97,26 @@ public sealed partial class ReaderStatusCache(
         return shared.WaitAsync(cancellationToken);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Lists the readers once before the server takes requests, so the first health request already has a view.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        await base.StopAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _stopping.Dispose();
-        base.Dispose();
+        await RefreshAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The shared list stops with the host.
+        lock (_gate)
+        {
+            _stopping = stoppingToken;
+        }
+
         using var timer = new PeriodicTimer(Interval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await RefreshAsync(stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     private async Task<ReaderStatusSnapshot?> ListAsync(CancellationToken cancellationToken)

@@ -45,6 +45,10 @@ internal static class SampleHardening
         // "challenged" lines (Information) would let strangers flood the log.
         builder.Logging.AddFilter(typeof(DeviceTokenAuthenticationHandler).FullName, LogLevel.Warning);
 
+        // Likewise the health check service writes a Warning or an Error for every degraded or
+        // unhealthy /health request; the reader cache logs a failed list once per refresh instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
+
         builder.Services.AddRequestLimits();
         builder.Services.AddReaderStatusCache();
         builder.Services.AddSingleton<IValidateOptions<PosDeviceOptions>, PosDeviceIdsValidator>();
