@@ -23,7 +23,7 @@ public static class CheckoutServiceCollectionExtensions
     /// </summary>
     /// <example>
     /// <code>
-    /// services.AddStripeTerminalKit(o => { o.Country = "AU"; o.UseEmulator = true; }).AddCheckout();
+    /// services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator().AddCheckout();
     /// </code>
     /// </example>
     public static StripeTerminalKitBuilder AddCheckout(this StripeTerminalKitBuilder builder, Action<StripeTerminalCheckoutOptions>? configure = null)
