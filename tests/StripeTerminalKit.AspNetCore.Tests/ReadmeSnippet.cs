@@ -1,9 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-#region aspnetcore-readme-usings
-using StripeTerminalKit.AspNetCore;
-using StripeTerminalKit.Checkout;
-#endregion
 
 namespace StripeTerminalKit.AspNetCore.Tests;
 
