@@ -5,11 +5,11 @@ namespace StripeTerminalKit.Samples.Console.Tests;
 public sealed class ReadmeTests
 {
     [Fact]
-    public void The_repository_README_shows_the_tour_and_the_emulator_as_compiled_snippets()
+    public void The_repository_README_shows_the_tour_the_fake_checkout_and_the_emulator_as_compiled_snippets()
     {
         var shown = PackageSnippets().Where(row => (string)row[0] == "README.md").Select(row => (string)row[1]).ToArray();
 
-        Assert.Equal(["readme-tour", "readme-emulator"], shown);
+        Assert.Equal(["readme-tour", "readme-fake-checkout", "readme-emulator"], shown);
     }
 
     [Fact]
