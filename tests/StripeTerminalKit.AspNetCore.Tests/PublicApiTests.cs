@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 using PublicApiGenerator;
 using StripeTerminalKit.Emulator;
 using StripeTerminalKit.Payments;
@@ -30,8 +31,16 @@ public sealed class PublicApiTests
         {
             // The extension methods live in Microsoft.* namespaces by convention; the generator hides those by default.
             AllowNamespacePrefixes = ["Microsoft"],
-            // Assembly-level plumbing (InternalsVisibleTo, build metadata) is not API.
-            ExcludeAttributes = [typeof(System.Runtime.CompilerServices.InternalsVisibleToAttribute).FullName!, typeof(AssemblyMetadataAttribute).FullName!],
+            // Assembly-level plumbing (InternalsVisibleTo, build metadata) and compiler-generated
+            // state machine names (they renumber when members are added) are not API.
+            ExcludeAttributes =
+            [
+                typeof(System.Runtime.CompilerServices.InternalsVisibleToAttribute).FullName!,
+                typeof(AssemblyMetadataAttribute).FullName!,
+                typeof(System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute).FullName!,
+                typeof(System.Runtime.CompilerServices.AsyncStateMachineAttribute).FullName!,
+                typeof(System.Runtime.CompilerServices.IteratorStateMachineAttribute).FullName!,
+            ],
         }));
         var approvedPath = Path.Combine(RepositoryRoot(), "src", package, "PublicApi.approved.txt");
         var receivedPath = Path.ChangeExtension(approvedPath, null).Replace(".approved", ".received", StringComparison.Ordinal) + ".txt";
