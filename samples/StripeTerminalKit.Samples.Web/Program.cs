@@ -67,6 +67,11 @@ else
 }
 
 kit.AddCheckout(o => o.WebhooksEnabled = !string.IsNullOrEmpty(webhookSecret));
+var checkoutStore = kit.Describe(builder.Configuration, builder.Environment, mode);
+
+// At start-up and every few minutes: resume what a crash interrupted (no POS request needed),
+// settle ageing authorisations, void orphans, and drop completed checkouts past retention.
+kit.AddCheckoutReconciler();
 if (!string.IsNullOrEmpty(webhookSecret))
 {
     builder.Services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(webhookSecret));
@@ -86,6 +91,7 @@ builder.Services.AddHealthChecks().AddCheck<ReaderHealthCheck>("readers");
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
+CheckoutStorage.LogStore(app.Logger, checkoutStore);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -14,6 +14,9 @@ public sealed record CheckoutRequest
     /// <summary>Longest accepted <see cref="CheckoutId"/>, so derived idempotency keys stay under Stripe's 255 characters.</summary>
     public const int MaxCheckoutIdLength = 200;
 
+    /// <summary>Longest accepted <see cref="Owner"/>.</summary>
+    public const int MaxOwnerLength = 100;
+
     /// <summary>Largest amount Stripe accepts (eight digits of minor units).</summary>
     public const long MaxAmount = 99_999_999;
 
@@ -29,8 +32,22 @@ public sealed record CheckoutRequest
     /// <summary>Longest accepted <see cref="Timeout"/>.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
 
-    /// <summary>The caller's order reference; required, unique per payment, at most <see cref="MaxCheckoutIdLength"/> characters.</summary>
+    /// <summary>
+    /// The caller's order reference; required and unique per payment. Its alphabet is what every
+    /// place the id travels can carry unchanged — Stripe idempotency keys and metadata (ASCII),
+    /// log lines and a URL path segment: ASCII letters, digits, <c>-</c>, <c>_</c> and <c>.</c>,
+    /// starting with a letter or digit, at most <see cref="MaxCheckoutIdLength"/> characters.
+    /// </summary>
     public required string CheckoutId { get; init; }
+
+    /// <summary>
+    /// Who the checkout belongs to (a till, a device, a tenant); optional. Stored with the checkout
+    /// and in the PaymentIntent's metadata (<c>stk_owner</c>). Starting a checkout whose id exists
+    /// with another owner is refused without saying anything about the existing checkout, and
+    /// <see cref="CheckoutSnapshot.Owner"/> lets a host check ownership before every operation.
+    /// Same alphabet as <see cref="CheckoutId"/>, at most <see cref="MaxOwnerLength"/> characters.
+    /// </summary>
+    public string? Owner { get; init; }
 
     /// <summary>Amount to charge in minor units (cents), excluding any tip chosen on the reader.</summary>
     public required long Amount { get; init; }
@@ -104,9 +121,14 @@ public sealed record CheckoutRequest
     /// <exception cref="ArgumentException">A field is missing or out of range.</exception>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(CheckoutId) || CheckoutId.Length > MaxCheckoutIdLength || ContainsControl(CheckoutId))
+        if (!IsValidId(CheckoutId, MaxCheckoutIdLength))
         {
-            throw new ArgumentException($"CheckoutId must be 1 to {MaxCheckoutIdLength} printable characters.", nameof(CheckoutId));
+            throw new ArgumentException($"CheckoutId must be 1 to {MaxCheckoutIdLength} ASCII letters, digits, '-', '_' or '.', starting with a letter or digit.", nameof(CheckoutId));
+        }
+
+        if (Owner is not null && !IsValidId(Owner, MaxOwnerLength))
+        {
+            throw new ArgumentException($"Owner must be 1 to {MaxOwnerLength} ASCII letters, digits, '-', '_' or '.', starting with a letter or digit.", nameof(Owner));
         }
 
         if (Amount <= 0 || Amount > MaxAmount)
@@ -239,17 +261,29 @@ public sealed record CheckoutRequest
         }
     }
 
-    private static bool ContainsControl(string value)
+    /// <summary>
+    /// Whether <paramref name="value"/> is a valid <see cref="CheckoutId"/> (or, with its own
+    /// length, an <see cref="Owner"/>): hosts can check an id they route before building a request.
+    /// </summary>
+    /// <param name="value">The id.</param>
+    /// <param name="maxLength">The longest accepted id.</param>
+    /// <returns>True when the id may be used.</returns>
+    public static bool IsValidId(string? value, int maxLength = MaxCheckoutIdLength)
     {
+        if (string.IsNullOrEmpty(value) || value.Length > maxLength || !char.IsAsciiLetterOrDigit(value[0]))
+        {
+            return false;
+        }
+
         foreach (var c in value)
         {
-            if (char.IsControl(c))
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
             {
-                return true;
+                return false;
             }
         }
 
-        return false;
+        return true;
     }
 }
 

@@ -42,6 +42,7 @@ public static class CheckoutServiceCollectionExtensions
             .Validate(o => o.PollRequestsPerSecond is > 0 and <= 100, "StripeTerminalCheckoutOptions.PollRequestsPerSecond must be above 0 and at most 100 (Stripe's live limit).")
             .Validate(o => o.PollBurst > 0, "StripeTerminalCheckoutOptions.PollBurst must be positive.")
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.SafetyNetPollInterval > TimeSpan.Zero, "StripeTerminalCheckoutOptions poll intervals must be positive.")
+            .Validate(o => o.CompletedRetention >= TimeSpan.FromDays(1), "StripeTerminalCheckoutOptions.CompletedRetention must be at least a day.")
             .ValidateOnStart();
 
         services.TryAddSingleton<ICheckoutStore, InMemoryCheckoutStore>();
@@ -98,6 +99,7 @@ public static class CheckoutServiceCollectionExtensions
             provider.GetRequiredKeyedService<ITerminalPayments>(k),
             provider.GetRequiredService<TimeProvider>(),
             options,
+            provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(builder.Name).CompletedRetention,
             provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout.Reconciler") ?? NullLogger.Instance));
         if (StripeTerminalKitNames.IsDefault(builder.Name))
         {

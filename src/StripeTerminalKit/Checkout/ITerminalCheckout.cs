@@ -73,4 +73,8 @@ public sealed record CheckoutUpdate(string CheckoutId, CheckoutState State, Date
 /// <param name="PaymentIntentId">The PaymentIntent, once created.</param>
 /// <param name="Result">The final result, once completed.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
-public sealed record CheckoutSnapshot(string CheckoutId, string ReaderId, long Amount, string Currency, CheckoutState State, string? PaymentIntentId, CheckoutResult? Result, DateTimeOffset UpdatedAt);
+public sealed record CheckoutSnapshot(string CheckoutId, string ReaderId, long Amount, string Currency, CheckoutState State, string? PaymentIntentId, CheckoutResult? Result, DateTimeOffset UpdatedAt)
+{
+    /// <summary>The checkout's <see cref="CheckoutRequest.Owner"/>, as stored with it; check it before acting for a caller.</summary>
+    public string? Owner { get; init; }
+}

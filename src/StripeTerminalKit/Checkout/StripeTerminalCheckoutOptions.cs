@@ -27,6 +27,15 @@ public sealed class StripeTerminalCheckoutOptions
     /// <summary>How often a waiting checkout polls while webhooks are down or disabled.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a completed checkout stays in the store after its last change; then the
+    /// reconciler's pass removes it (<see cref="ICheckoutStore.PurgeCompletedAsync"/>). Defaults to
+    /// 90 days: long enough to refund or look up a sale through the kit; after that, refund it
+    /// through Stripe (the PaymentIntent carries the checkout id in its metadata). A completed
+    /// checkout leaves process memory as soon as it completes, whatever this says.
+    /// </summary>
+    public TimeSpan CompletedRetention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>How long webhooks count as healthy after the last one arrived.</summary>
     public TimeSpan WebhookHealthWindow { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -19,8 +19,8 @@ internal sealed class CrashableStore(InMemoryCheckoutStore durable, IReadOnlySet
     public async ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default) =>
         _dead || lost.Contains(checkoutId) ? null : await durable.LoadAsync(checkoutId, cancellationToken);
 
-    public ValueTask SaveAsync(CheckoutRecord record, CancellationToken cancellationToken = default) =>
-        _dead || lost.Contains(record.CheckoutId) ? ValueTask.CompletedTask : durable.SaveAsync(record, cancellationToken);
+    public ValueTask SaveAsync(CheckoutRecord record, long replacesVersion, CancellationToken cancellationToken = default) =>
+        _dead || lost.Contains(record.CheckoutId) ? ValueTask.CompletedTask : durable.SaveAsync(record, replacesVersion, cancellationToken);
 
     public async IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -62,4 +62,7 @@ internal sealed class CrashableStore(InMemoryCheckoutStore durable, IReadOnlySet
 
     public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) =>
         _dead ? ValueTask.FromResult<string?>(null) : durable.GetReaderHolderAsync(readerId, cancellationToken);
+
+    public ValueTask<int> PurgeCompletedAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) =>
+        _dead ? ValueTask.FromResult(0) : durable.PurgeCompletedAsync(completedBefore, cancellationToken);
 }

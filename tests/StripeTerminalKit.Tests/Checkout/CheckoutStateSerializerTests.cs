@@ -1,4 +1,3 @@
-using System.Text.Json;
 using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
@@ -77,14 +76,17 @@ public sealed class CheckoutStateSerializerTests
         var json = CheckoutStateSerializer.Serialize(h.State);
 
         Assert.Contains("\"phase\":\"awaiting_reader\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"v\":1", json, StringComparison.Ordinal);
+        Assert.Contains("\"v\":2", json, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_state_from_an_unknown_version_is_refused()
     {
-        var json = CheckoutStateSerializer.Serialize(new MachineHarness().State).Replace("\"v\":1", "\"v\":99", StringComparison.Ordinal);
+        var json = CheckoutStateSerializer.Serialize(new MachineHarness().State).Replace("\"v\":2", "\"v\":99", StringComparison.Ordinal);
 
-        Assert.Throws<JsonException>(() => CheckoutStateSerializer.Deserialize(json));
+        var error = Assert.Throws<CheckoutDocumentException>(() => CheckoutStateSerializer.Deserialize(json));
+
+        Assert.Equal(99, error.DocumentVersion);
+        Assert.Contains("later version", error.Message, StringComparison.Ordinal);
     }
 }

@@ -62,7 +62,11 @@ public sealed class CheckoutReconcilerOptions
 /// <param name="Voided">Ageing authorisations voided.</param>
 /// <param name="OrphansVoided">Authorisations of checkouts the store does not know, voided.</param>
 /// <param name="Failed">Settlements Stripe refused or that could not be confirmed (see the logs; retried next pass).</param>
-public sealed record ReconciliationReport(int Resumed, int Captured, int Voided, int OrphansVoided, int Failed);
+public sealed record ReconciliationReport(int Resumed, int Captured, int Voided, int OrphansVoided, int Failed)
+{
+    /// <summary>Completed checkouts removed from the store for being older than <see cref="StripeTerminalCheckoutOptions.CompletedRetention"/>.</summary>
+    public int Purged { get; init; }
+}
 
 /// <summary>
 /// Settles what a crash or a forgotten capture leaves behind: resumes every unfinished checkout
@@ -82,6 +86,7 @@ internal sealed partial class CheckoutReconciler(
     ITerminalPayments payments,
     TimeProvider time,
     CheckoutReconcilerOptions options,
+    TimeSpan completedRetention,
     ILogger logger) : ICheckoutReconciler
 {
     // PaymentIntents created before this instant have been swept for orphans by an earlier pass.
@@ -134,7 +139,10 @@ internal sealed partial class CheckoutReconciler(
             failed += orphanFailures;
         }
 
-        var report = new ReconciliationReport(resumed.Count, captured, voided, orphans, failed);
+        // Retention: completed checkouts leave the store once old enough; nothing unfinished does.
+        var purged = await store.PurgeCompletedAsync(time.GetUtcNow() - completedRetention, cancellationToken).ConfigureAwait(false);
+
+        var report = new ReconciliationReport(resumed.Count, captured, voided, orphans, failed) { Purged = purged };
         LogPass(logger, report.Resumed, report.Captured, report.Voided, report.OrphansVoided, report.Failed);
         return report;
     }

@@ -173,6 +173,11 @@ internal sealed class CheckoutCommandExecutor(
         {
             [TerminalCheckout.CheckoutIdMetadataKey] = request.CheckoutId,
         };
+        if (request.Owner is not null)
+        {
+            metadata[TerminalCheckout.OwnerMetadataKey] = request.Owner;
+        }
+
         var australia = string.Equals(country, "AU", StringComparison.OrdinalIgnoreCase) || string.Equals(request.Currency, "aud", StringComparison.OrdinalIgnoreCase);
         return new CreatePaymentRequest(request.Amount)
         {

@@ -23,6 +23,7 @@ internal sealed class CheckoutRunner
     private long _version;
     private bool _hintSinceSend;
     private bool _completedReported;
+    private bool _stopped;
     private volatile StateAt? _latest;
 
     public CheckoutRunner(TerminalCheckout owner, CheckoutMachineState state, long version)
@@ -109,6 +110,12 @@ internal sealed class CheckoutRunner
 
     private async Task HandleAsync(Work work)
     {
+        if (_stopped)
+        {
+            work.Operation?.TrySetException(new ObjectDisposedException(nameof(CheckoutRunner), $"Checkout '{CheckoutId}' is driven by another writer of the checkout store."));
+            return;
+        }
+
         if (work.Operation is not null)
         {
             _pendingOperations.Add(new Pending(work.Kind, work.Operation));
@@ -147,7 +154,18 @@ internal sealed class CheckoutRunner
         if (mustSave)
         {
             // Before any call that changes money: a crash from here on resumes with the same keys.
-            await SaveAsync(completedResult).ConfigureAwait(false);
+            try
+            {
+                await SaveAsync(completedResult).ConfigureAwait(false);
+            }
+            catch (CheckoutConcurrencyException conflict)
+            {
+                // Another writer (another process on the same store) saved this checkout first: it
+                // drives it now. No command of this transition runs; this runner stops.
+                Array.Clear(_commands, 0, count);
+                await LoseOwnershipAsync(conflict).ConfigureAwait(false);
+                return;
+            }
         }
 
         if (completedResult is not null && !_completedReported)
@@ -198,10 +216,47 @@ internal sealed class CheckoutRunner
 
     private async Task SaveAsync(CheckoutResult? completedResult)
     {
-        _version++;
         var completed = completedResult is not null || _state.PublicState.IsCompleted();
-        var record = new CheckoutRecord(CheckoutId, Request.ReaderId, _state.PublicState, completed, CheckoutStateSerializer.Serialize(in _state), _version, _owner.Time.GetUtcNow());
-        await _owner.Store.SaveAsync(record).ConfigureAwait(false);
+        var record = new CheckoutRecord(CheckoutId, Request.ReaderId, _state.PublicState, completed, CheckoutStateSerializer.Serialize(in _state), _version + 1, _owner.Time.GetUtcNow())
+        {
+            Owner = Request.Owner,
+        };
+        await _owner.Store.SaveAsync(record, _version).ConfigureAwait(false);
+        _version = record.Version;
+    }
+
+    /// <summary>
+    /// Lost a compare-and-set: stop acting (no further Stripe call from this runner), reload what
+    /// the store holds, and hand the result to anyone waiting if the other writer finished it.
+    /// </summary>
+    private async Task LoseOwnershipAsync(CheckoutConcurrencyException conflict)
+    {
+        Log.OwnershipLost(_owner.Logger, CheckoutId, conflict.ExpectedVersion, conflict.ActualVersion);
+        _stopped = true;
+        _inbox.Writer.TryComplete();
+        _wakeUp?.Dispose();
+        _wakeUp = null;
+        _owner.Retire(this);
+        var stored = await _owner.Store.LoadAsync(CheckoutId).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            _state = CheckoutStateSerializer.Deserialize(stored.StateJson);
+            _version = stored.Version;
+            _latest = new StateAt(_state.PublicState, stored.UpdatedAt);
+            if (_state.Result is { } result && !_completedReported)
+            {
+                _completedReported = true;
+                Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, result));
+            }
+        }
+
+        foreach (var pending in _pendingOperations)
+        {
+            pending.Completion.TrySetException(new CheckoutConcurrencyException(
+                $"Checkout '{CheckoutId}' is being driven by another writer of the checkout store; ask again.", conflict) { CheckoutId = CheckoutId });
+        }
+
+        _pendingOperations.Clear();
     }
 
     private void Execute(in CheckoutCommand command)
@@ -282,6 +337,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Checkout {CheckoutId} resumed from the store in state {State}")]
     public static partial void Resumed(ILogger logger, string checkoutId, CheckoutState state);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Checkout {CheckoutId}: another writer saved it first (expected version {Expected}, store holds {Actual}); this runner stops and leaves it to that writer")]
+    public static partial void OwnershipLost(ILogger logger, string checkoutId, long expected, long actual);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Checkout {CheckoutId} completed but the store could not release its reader")]
     public static partial void ReleaseFailed(ILogger logger, string checkoutId, Exception exception);

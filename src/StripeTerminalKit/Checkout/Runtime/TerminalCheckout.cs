@@ -20,6 +20,9 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     /// <summary>The PaymentIntent metadata key carrying the checkout id, so any instance can find a checkout from Stripe's side.</summary>
     internal const string CheckoutIdMetadataKey = "stk_checkout_id";
 
+    /// <summary>The PaymentIntent metadata key carrying the checkout's owner, when it has one.</summary>
+    internal const string OwnerMetadataKey = "stk_owner";
+
     private readonly ConcurrentDictionary<string, CheckoutRunner> _runners = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CheckoutRunner> _byPaymentIntent = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _startGate = new(1, 1);
@@ -116,8 +119,8 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
 
             if (!await Store.TryClaimReaderAsync(request.ReaderId, request.CheckoutId, cancellationToken).ConfigureAwait(false))
             {
-                var holder = await Store.GetReaderHolderAsync(request.ReaderId, cancellationToken).ConfigureAwait(false);
-                throw new ReaderBusyException($"Reader {request.ReaderId} is taking another checkout ({holder}); one checkout runs on a reader at a time.")
+                // The holder is not named: it may be another owner's sale.
+                throw new ReaderBusyException($"Reader {request.ReaderId} is taking another checkout; one checkout runs on a reader at a time.")
                 {
                     ReaderId = request.ReaderId,
                     ErrorCode = "reader_has_active_checkout",
@@ -154,7 +157,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
             // The handle stops at completion; the runner also knows later captures, voids and refunds.
             var current = runner.Handle.Current;
             var latest = runner.Latest;
-            return new CheckoutSnapshot(checkoutId, runner.Request.ReaderId, runner.Request.Amount, runner.Request.Currency, latest.State, current.PaymentIntentId, current.Result, latest.At > current.At ? latest.At : current.At);
+            return new CheckoutSnapshot(checkoutId, runner.Request.ReaderId, runner.Request.Amount, runner.Request.Currency, latest.State, current.PaymentIntentId, current.Result, latest.At > current.At ? latest.At : current.At) { Owner = runner.Request.Owner };
         }
 
         var stored = await Store.LoadAsync(checkoutId, cancellationToken).ConfigureAwait(false);
@@ -190,7 +193,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         await foreach (var record in Store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return _runners.TryGetValue(record.CheckoutId, out var runner)
-                ? new CheckoutSnapshot(record.CheckoutId, record.ReaderId, runner.Request.Amount, runner.Request.Currency, runner.Handle.State, runner.Handle.Current.PaymentIntentId, null, runner.Handle.Current.At)
+                ? new CheckoutSnapshot(record.CheckoutId, record.ReaderId, runner.Request.Amount, runner.Request.Currency, runner.Handle.State, runner.Handle.Current.PaymentIntentId, null, runner.Handle.Current.At) { Owner = runner.Request.Owner }
                 : ToSnapshot(record);
         }
     }
@@ -442,6 +445,16 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     /// <summary>The same checkout id must mean the same sale: anything else is a caller bug, not a resume.</summary>
     private static void EnsureSameRequest(CheckoutRequest existing, CheckoutRequest request)
     {
+        if (!string.Equals(existing.Owner, request.Owner, StringComparison.Ordinal))
+        {
+            // Another owner's sale: say nothing about it (not its amount, reader, state or even whose it is).
+            throw new TerminalValidationException($"{nameof(CheckoutRequest.CheckoutId)}: '{request.CheckoutId}' cannot be used for this sale; use a new checkout id.")
+            {
+                Parameter = nameof(CheckoutRequest.CheckoutId),
+                ErrorCode = "checkout_id_unavailable",
+            };
+        }
+
         if (existing.Amount != request.Amount || !string.Equals(existing.Currency, request.Currency, StringComparison.OrdinalIgnoreCase) || existing.ReaderId != request.ReaderId)
         {
             throw TerminalValidationException.For(nameof(CheckoutRequest.CheckoutId),
@@ -452,7 +465,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     private static CheckoutSnapshot ToSnapshot(CheckoutRecord record)
     {
         var state = CheckoutStateSerializer.Deserialize(record.StateJson);
-        return new CheckoutSnapshot(record.CheckoutId, record.ReaderId, state.Request.Amount, state.Request.Currency, record.State, state.PaymentIntentId, state.Result, record.UpdatedAt);
+        return new CheckoutSnapshot(record.CheckoutId, record.ReaderId, state.Request.Amount, state.Request.Currency, record.State, state.PaymentIntentId, state.Result, record.UpdatedAt) { Owner = state.Request.Owner };
     }
 
     internal static string Describe(CheckoutResult result) => JsonSerializer.Serialize(result);

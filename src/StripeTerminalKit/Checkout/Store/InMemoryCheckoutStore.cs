@@ -1,82 +1,196 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace StripeTerminalKit.Checkout;
 
-/// <summary>The default <see cref="ICheckoutStore"/>: process memory, lost on restart.</summary>
+/// <summary>
+/// The default <see cref="ICheckoutStore"/>: process memory, lost on restart; for tests, demos
+/// and the emulator. Bounded: beyond <see cref="MaxCompleted"/> completed checkouts the oldest
+/// completed ones leave (unfinished checkouts are bounded by one per reader and never leave, nor
+/// do authorised ones waiting for a capture or void).
+/// Use a durable store (SQLite) for real payments.
+/// </summary>
 public sealed class InMemoryCheckoutStore : ICheckoutStore
 {
-    private readonly ConcurrentDictionary<string, CheckoutRecord> _records = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _readers = new(StringComparer.Ordinal);
+    /// <summary>Completed checkouts kept by default.</summary>
+    public const int DefaultMaxCompleted = 10_000;
+
+    // One lock: compare-and-set, claims and eviction stay consistent with each other; every
+    // operation is a dictionary update, far below any Stripe call's cost.
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, CheckoutRecord> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _readers = new(StringComparer.Ordinal);
+
+    // Completed checkouts in the order they completed, for eviction (a checkout saved again
+    // after completion — a capture or refund — moves to the back).
+    private readonly LinkedList<string> _completedOrder = [];
+    private readonly Dictionary<string, LinkedListNode<string>> _completedNodes = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a store keeping at most <see cref="DefaultMaxCompleted"/> completed checkouts.</summary>
+    public InMemoryCheckoutStore()
+        : this(DefaultMaxCompleted)
+    {
+    }
+
+    /// <summary>Creates a store keeping at most <paramref name="maxCompleted"/> completed checkouts.</summary>
+    /// <param name="maxCompleted">How many completed checkouts to keep (at least 1).</param>
+    public InMemoryCheckoutStore(int maxCompleted)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCompleted, 1);
+        MaxCompleted = maxCompleted;
+    }
+
+    /// <summary>How many completed checkouts are kept at most.</summary>
+    public int MaxCompleted { get; }
+
+    /// <summary>How many checkouts the store holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _records.Count;
+            }
+        }
+    }
 
     /// <inheritdoc />
-    public ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_records.TryGetValue(checkoutId, out var r) ? r : null);
+    public ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_records.GetValueOrDefault(checkoutId));
+        }
+    }
 
     /// <inheritdoc />
-    public ValueTask SaveAsync(CheckoutRecord record, CancellationToken cancellationToken = default)
+    public ValueTask SaveAsync(CheckoutRecord record, long replacesVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        _records[record.CheckoutId] = record;
+        lock (_lock)
+        {
+            var held = _records.GetValueOrDefault(record.CheckoutId)?.Version ?? 0;
+            if (held != replacesVersion)
+            {
+                throw CheckoutConcurrencyException.For(record.CheckoutId, replacesVersion, held);
+            }
+
+            _records[record.CheckoutId] = record;
+            if (_completedNodes.Remove(record.CheckoutId, out var node))
+            {
+                _completedOrder.Remove(node);
+            }
+
+            if (IsRetired(record))
+            {
+                _completedNodes[record.CheckoutId] = _completedOrder.AddLast(record.CheckoutId);
+                while (_completedOrder.Count > MaxCompleted)
+                {
+                    RemoveLocked(_completedOrder.First!.Value);
+                }
+            }
+        }
+
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var record in _records.Values)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!record.Completed)
-            {
-                yield return record;
-            }
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
+    public IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default) =>
+        ListAsync(static r => !r.Completed, cancellationToken);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var record in _records.Values)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (record.State == state)
-            {
-                yield return record;
-            }
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
+    public IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, CancellationToken cancellationToken = default) =>
+        ListAsync(r => r.State == state, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<bool> TryClaimReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default)
     {
-        var holder = _readers.GetOrAdd(readerId, checkoutId);
-        if (holder == checkoutId)
+        lock (_lock)
         {
-            return ValueTask.FromResult(true);
-        }
+            if (!_readers.TryGetValue(readerId, out var holder) || holder == checkoutId
+                // A holder that finished without releasing (a crash between the two) does not block the reader.
+                || (_records.TryGetValue(holder, out var held) && held.Completed))
+            {
+                _readers[readerId] = checkoutId;
+                return ValueTask.FromResult(true);
+            }
 
-        // A holder that finished without releasing (a crash between the two) does not block the reader.
-        if (_records.TryGetValue(holder, out var held) && held.Completed && _readers.TryUpdate(readerId, checkoutId, holder))
-        {
-            return ValueTask.FromResult(true);
+            return ValueTask.FromResult(false);
         }
-
-        return ValueTask.FromResult(false);
     }
 
     /// <inheritdoc />
     public ValueTask ReleaseReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default)
     {
-        _readers.TryRemove(new KeyValuePair<string, string>(readerId, checkoutId));
+        lock (_lock)
+        {
+            if (_readers.TryGetValue(readerId, out var holder) && holder == checkoutId)
+            {
+                _readers.Remove(readerId);
+            }
+        }
+
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_readers.TryGetValue(readerId, out var holder) ? holder : null);
+    public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_readers.GetValueOrDefault(readerId));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> PurgeCompletedAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)
+    {
+        var removed = 0;
+        lock (_lock)
+        {
+            foreach (var id in _completedOrder.ToArray())
+            {
+                if (_records[id].UpdatedAt < completedBefore)
+                {
+                    RemoveLocked(id);
+                    removed++;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(removed);
+    }
+
+    /// <summary>Completed and not holding an authorisation someone must still capture or void.</summary>
+    internal static bool IsRetired(CheckoutRecord record) => record.Completed && record.State != CheckoutState.Authorized;
+
+    private void RemoveLocked(string checkoutId)
+    {
+        if (_records.Remove(checkoutId, out var record) && _readers.TryGetValue(record.ReaderId, out var holder) && holder == checkoutId)
+        {
+            _readers.Remove(record.ReaderId);
+        }
+
+        if (_completedNodes.Remove(checkoutId, out var node))
+        {
+            _completedOrder.Remove(node);
+        }
+    }
+
+    private async IAsyncEnumerable<CheckoutRecord> ListAsync(Func<CheckoutRecord, bool> match, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        CheckoutRecord[] snapshot;
+        lock (_lock)
+        {
+            snapshot = _records.Values.Where(match).ToArray();
+        }
+
+        foreach (var record in snapshot)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return record;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
 }

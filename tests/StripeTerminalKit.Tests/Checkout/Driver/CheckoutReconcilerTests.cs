@@ -22,7 +22,7 @@ public sealed class CheckoutReconcilerTests
     private static CheckoutReconciler Reconciler(CheckoutHarness h, AuthorizationSettlement policy) =>
         Reconciler(h, new CheckoutReconcilerOptions { UncapturedAuthorizations = policy });
 
-    private static CheckoutReconciler Reconciler(CheckoutHarness h, CheckoutReconcilerOptions options) =>
+    private static CheckoutReconciler Reconciler(CheckoutHarness h, CheckoutReconcilerOptions options, TimeSpan? retention = null) =>
         new(
             h.Checkout,
             h.Store,
@@ -30,6 +30,7 @@ public sealed class CheckoutReconcilerTests
             h.Services.GetRequiredService<ITerminalPayments>(),
             h.Time,
             options,
+            retention ?? new StripeTerminalCheckoutOptions().CompletedRetention,
             NullLogger.Instance);
 
     [Fact]

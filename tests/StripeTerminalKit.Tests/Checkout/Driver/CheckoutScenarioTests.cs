@@ -770,7 +770,8 @@ public sealed class CheckoutScenarioTests
             var winner = Assert.Single(outcomes, o => o.Handle is not null).Handle!;
             var error = Assert.IsType<ReaderBusyException>(Assert.Single(outcomes, o => o.Error is not null).Error);
             Assert.Equal(h.ReaderId, error.ReaderId);
-            Assert.Contains(winner.CheckoutId, error.Message, StringComparison.Ordinal);
+            // The holder may be another till's sale: the refusal does not name it.
+            Assert.DoesNotContain(winner.CheckoutId, error.Message, StringComparison.Ordinal);
             await h.SettleAsync();
             if (other is not null)
             {

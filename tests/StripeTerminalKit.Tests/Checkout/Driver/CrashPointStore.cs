@@ -16,7 +16,7 @@ internal sealed class CrashPointStore(Func<CheckoutRecord, bool> crashAt) : IChe
     /// <summary>Whether the crash point was reached.</summary>
     public bool Crashed => Volatile.Read(ref _crashed) == 1;
 
-    public ValueTask SaveAsync(CheckoutRecord record, CancellationToken cancellationToken = default)
+    public ValueTask SaveAsync(CheckoutRecord record, long replacesVersion, CancellationToken cancellationToken = default)
     {
         if (!Crashed && crashAt(record) && Interlocked.CompareExchange(ref _crashed, 1, 0) == 0)
         {
@@ -24,7 +24,7 @@ internal sealed class CrashPointStore(Func<CheckoutRecord, bool> crashAt) : IChe
             return new ValueTask(new TaskCompletionSource().Task);
         }
 
-        return _inner.SaveAsync(record, cancellationToken);
+        return _inner.SaveAsync(record, replacesVersion, cancellationToken);
     }
 
     public ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default) =>
@@ -44,4 +44,7 @@ internal sealed class CrashPointStore(Func<CheckoutRecord, bool> crashAt) : IChe
 
     public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) =>
         _inner.GetReaderHolderAsync(readerId, cancellationToken);
+
+    public ValueTask<int> PurgeCompletedAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) =>
+        _inner.PurgeCompletedAsync(completedBefore, cancellationToken);
 }

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StripeTerminalKit.Checkout;
+
+/// <summary>
+/// The stored form of a checkout (<see cref="CheckoutRecord.StateJson"/>): the v2 document
+/// (<see cref="CheckoutDocument"/>) is written; v2 and v1 are read; a document from a later
+/// version of the library is refused with <see cref="CheckoutDocumentException"/>, never misread.
+/// </summary>
+internal static class CheckoutStateSerializer
+{
+    /// <summary>The document version this library writes.</summary>
+    public const int Version = 2;
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+
+        // The document's types default to the CLR default everywhere (see CheckoutDocument), so a
+        // field left out reads back as written; most fields are idle for most of a checkout.
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    public static string Serialize(in CheckoutMachineState state) =>
+        JsonSerializer.Serialize(CheckoutDocumentMapping.ToDocument(in state, Version), Options);
+
+    /// <exception cref="CheckoutDocumentException">The text is not a checkout document this version can read.</exception>
+    public static CheckoutMachineState Deserialize(string json)
+    {
+        int version;
+        JsonDocument parsed;
+        try
+        {
+            parsed = JsonDocument.Parse(json);
+        }
+        catch (JsonException exception)
+        {
+            throw new CheckoutDocumentException("The stored checkout is not JSON.", exception);
+        }
+
+        using (parsed)
+        {
+            var root = parsed.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("v", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out version))
+            {
+                throw new CheckoutDocumentException("The stored checkout has no document version (\"v\").");
+            }
+
+            if (version > Version)
+            {
+                throw new CheckoutDocumentException(
+                    $"The stored checkout is document version {version}, written by a later version of StripeTerminalKit; this one reads versions 1 to {Version}. Upgrade the library (never downgrade it past a version that wrote checkouts still in the store).")
+                {
+                    DocumentVersion = version,
+                };
+            }
+
+            try
+            {
+                return version switch
+                {
+                    1 => CheckoutDocumentV1.Read(root),
+                    2 => CheckoutDocumentMapping.ToState(root.Deserialize<CheckoutDocument>(Options) ?? throw new JsonException("null document")),
+                    _ => throw new CheckoutDocumentException($"The stored checkout has document version {version}, which no version of StripeTerminalKit wrote.") { DocumentVersion = version },
+                };
+            }
+            catch (Exception exception) when (exception is JsonException or FormatException or NotSupportedException or InvalidOperationException)
+            {
+                throw new CheckoutDocumentException($"The stored checkout (document version {version}) cannot be read: {exception.Message}", exception)
+                {
+                    DocumentVersion = version,
+                };
+            }
+        }
+    }
+}
