@@ -15,7 +15,7 @@ namespace StripeTerminalKit.AspNetCore.Tests;
 /// </summary>
 public sealed class PublicApiTests
 {
-    public static TheoryData<string> Packages => ["StripeTerminalKit", "StripeTerminalKit.Emulator", "StripeTerminalKit.AspNetCore"];
+    public static TheoryData<string> Packages => ["StripeTerminalKit", "StripeTerminalKit.Emulator", "StripeTerminalKit.AspNetCore", "StripeTerminalKit.Storage.Sqlite"];
 
     [Theory]
     [MemberData(nameof(Packages))]
@@ -25,6 +25,7 @@ public sealed class PublicApiTests
         {
             "StripeTerminalKit" => typeof(ITerminalPayments).Assembly,
             "StripeTerminalKit.Emulator" => typeof(StripeEmulator).Assembly,
+            "StripeTerminalKit.Storage.Sqlite" => typeof(SqliteCheckoutStoreServiceCollectionExtensions).Assembly,
             _ => typeof(ReaderHealthCheckExtensions).Assembly,
         };
         var api = Normalize(assembly.GeneratePublicApi(new ApiGeneratorOptions

@@ -59,6 +59,7 @@ public sealed class ReadmeTests
         Assert.Contains("src/StripeTerminalKit/README.md", shown);
         Assert.Contains("src/StripeTerminalKit.Emulator/README.md", shown);
         Assert.Contains("src/StripeTerminalKit.AspNetCore/README.md", shown);
+        Assert.Contains("src/StripeTerminalKit.Storage.Sqlite/README.md", shown);
     }
 
     /// <summary>
