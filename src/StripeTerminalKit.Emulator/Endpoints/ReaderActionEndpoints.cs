@@ -139,6 +139,18 @@ internal sealed partial class EmulatorEngine
         p.EnsureNoUnknown();
 
         var charge = ResolveRefundable(c, piId, chargeId);
+
+        // "In-person refunds are only available on Interac" (docs: terminal/features/refunds;
+        // stripe-terminal-facts.md corrections table). Every other card is refunded online. How
+        // Stripe words the refusal is not documented: a 400 invalid_request_error naming the
+        // parameter, before any action starts, is the emulator's choice (see the README).
+        if (charge.Card.Network != "interac")
+        {
+            throw ApiErrorException.InvalidRequest(
+                $"In-person refunds are only available for Interac payments; charge {charge.Id} was paid with {charge.Card.Info.Brand} ({charge.Card.PaymentMethodType}). Refund it online with POST /v1/refunds.",
+                piId is not null ? "payment_intent" : "charge");
+        }
+
         var refundable = charge.AmountCaptured - charge.AmountRefunded - PendingInPersonRefunds(charge.Id);
         var refundAmount = amount ?? refundable;
         if (refundAmount > refundable || refundable <= 0)

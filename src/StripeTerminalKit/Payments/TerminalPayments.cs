@@ -350,6 +350,7 @@ internal sealed class TerminalPayments : ITerminalPayments
         }
 
         Guard.Metadata(request.Metadata, "Metadata");
+        await EnsureInteracAsync(request, callOptions, cancellationToken).ConfigureAwait(false);
         var options = new ReaderRefundPaymentOptions
         {
             PaymentIntent = request.PaymentIntentId,
@@ -375,6 +376,64 @@ internal sealed class TerminalPayments : ITerminalPayments
             cancellationToken).ConfigureAwait(false);
         return ReaderMapping.Map(reader);
     }
+
+    /// <summary>
+    /// In-person refunds (<c>refund_payment</c>) exist for Interac only — "In-person refunds are
+    /// only available on Interac" (docs: terminal/features/refunds; facts corrections table).
+    /// Interac is Canadian: outside Canada the refusal needs no call at all; in Canada one read
+    /// of the payment tells Interac from Visa or Mastercard, before the reader is asked anything.
+    /// </summary>
+    private async Task EnsureInteracAsync(InPersonRefundRequest request, TerminalCallOptions? callOptions, CancellationToken cancellationToken)
+    {
+        var parameter = request.PaymentIntentId is not null ? "PaymentIntentId" : "ChargeId";
+        if (!string.Equals(Country, "CA", StringComparison.OrdinalIgnoreCase))
+        {
+            throw NotInterac(parameter, $"Interac exists only in Canada and this kit is configured for {Country}");
+        }
+
+        // A read only: the call options' account matters, their idempotency key belongs to the refund.
+        var readOptions = callOptions?.ConnectedAccount is { } account ? new TerminalCallOptions { ConnectedAccount = account } : null;
+        string? network;
+        string? type;
+        if (request.PaymentIntentId is { } intentId)
+        {
+            var payment = await GetAsync(intentId, readOptions, cancellationToken).ConfigureAwait(false);
+            network = payment.LatestCharge?.Network;
+            type = payment.LatestCharge?.PaymentMethodType;
+            if (payment.LatestCharge is null)
+            {
+                // Nothing was charged: let Stripe answer with its own error for the refund.
+                return;
+            }
+        }
+        else
+        {
+            var chargeId = request.ChargeId!;
+            var charge = await _executor.ExecuteAsync(
+                StripeOperation.ChargesGet,
+                readOptions,
+                new StripeCallContext(StripeOperation.ChargesGet.Name),
+                (client, requestOptions, ct) => client.V1.Charges.GetAsync(chargeId, null, requestOptions, ct),
+                cancellationToken).ConfigureAwait(false);
+            type = charge.PaymentMethodDetails?.Type;
+            network = type == "interac_present" ? charge.PaymentMethodDetails?.InteracPresent?.Network : charge.PaymentMethodDetails?.CardPresent?.Network;
+        }
+
+        if (type != "interac_present" && !string.Equals(network, "interac", StringComparison.Ordinal))
+        {
+            throw NotInterac(parameter, $"the payment was made with {type ?? "an unknown method"} on the {network ?? "unknown"} network");
+        }
+    }
+
+    private static TerminalValidationException NotInterac(string parameter, string why) =>
+        new($"{parameter}: in-person refunds on the reader are only available for Interac payments ({why}). Refund it online with RefundAsync instead.")
+        {
+            Parameter = parameter,
+            ErrorCode = InPersonRefundNotInteracCode,
+        };
+
+    /// <summary>The <see cref="StripeTerminalException.ErrorCode"/> of a reader refund refused because the payment is not Interac.</summary>
+    internal const string InPersonRefundNotInteracCode = "in_person_refund_requires_interac";
 
     public async Task<TerminalRefund> GetRefundAsync(string refundId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
     {

@@ -81,6 +81,39 @@ public sealed class InteracTests
         Assert.Equal(1500, (await s.Stripe.V1.Charges.GetAsync(pi.LatestChargeId)).AmountRefunded);
     }
 
+    /// <summary>
+    /// "In-person refunds are only available on Interac" (docs: terminal/features/refunds;
+    /// stripe-terminal-facts.md corrections table, row "In-person refunds"): a Visa, eftpos or an
+    /// Interac-less card_present payment is refused before the reader is given anything to do.
+    /// </summary>
+    [Theory]
+    [InlineData(TestCards.Visa, "aud")]
+    [InlineData(TestCards.EftposAuDebit, "aud")]
+    [InlineData(TestCards.Mastercard, "cad")]
+    public async Task A_payment_that_is_not_interac_cannot_be_refunded_on_the_reader(string card, string currency)
+    {
+        await using var s = await Scenario.StartAsync();
+        var (pi, _) = await s.PayAsync(1500, card, currency: currency);
+        var before = (await s.GetReaderAsync()).Action;
+
+        var byIntent = await Scenario.FailsAsync(() => RefundOnReaderAsync(s, pi.Id));
+        var byCharge = await Scenario.FailsAsync(() => s.Stripe.V1.Terminal.Readers.RefundPaymentAsync(s.ReaderId, new ReaderRefundPaymentOptions { Charge = pi.LatestChargeId }));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, byIntent.HttpStatusCode);
+        Assert.Equal("invalid_request_error", byIntent.StripeError.Type);
+        Assert.Equal("payment_intent", byIntent.StripeError.Param);
+        Assert.Contains("only available for Interac", byIntent.StripeError.Message, StringComparison.Ordinal);
+        Assert.Equal("charge", byCharge.StripeError.Param);
+        var after = (await s.GetReaderAsync()).Action;
+        Assert.Equal(before.Type, after.Type);
+        Assert.Equal("succeeded", after.Status);
+        Assert.Empty(s.Emulator.GetLedger().Refunds);
+
+        // The way Stripe documents instead: an online refund.
+        var online = await s.Stripe.V1.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = pi.Id });
+        Assert.Equal("succeeded", online.Status);
+    }
+
     [Theory]
     [InlineData(1001)]
     [InlineData(1005)]

@@ -250,7 +250,8 @@ public sealed class OpenApiConformanceTests
         await Assert.ThrowsAsync<StripeException>(() => stripe.V1.Refunds.CancelAsync(refund.Id));
         await stripe.V1.Charges.GetAsync(captured.LatestChargeId);
 
-        // The two-step flow, then an in-person refund of it.
+        // The two-step flow. In-person refunds are Interac only (docs: terminal/features/refunds,
+        // corrections table): refund_payment of a Mastercard payment is refused with an error body.
         var twoStep = await h.CreateIntentAsync(2000);
         await readers.CollectPaymentMethodAsync(reader.Id, new ReaderCollectPaymentMethodOptions
         {
@@ -259,14 +260,7 @@ public sealed class OpenApiConformanceTests
         });
         await helpers.PresentPaymentMethodAsync(reader.Id, new TestReaders.ReaderPresentPaymentMethodOptions { Type = "card_present", CardPresent = new TestReaders.ReaderCardPresentOptions { Number = TestCards.Mastercard } });
         await readers.ConfirmPaymentIntentAsync(reader.Id, new ReaderConfirmPaymentIntentOptions { PaymentIntent = twoStep.Id, Expand = ["action.confirm_payment_intent.payment_intent"] });
-        await readers.RefundPaymentAsync(reader.Id, new ReaderRefundPaymentOptions
-        {
-            PaymentIntent = twoStep.Id,
-            Amount = 500,
-            Metadata = new Dictionary<string, string> { ["r"] = "1" },
-            RefundPaymentConfig = new ReaderRefundPaymentConfigOptions { EnableCustomerCancellation = true },
-        });
-        await helpers.PresentPaymentMethodAsync(reader.Id, new TestReaders.ReaderPresentPaymentMethodOptions { Type = "card_present", CardPresent = new TestReaders.ReaderCardPresentOptions { Number = TestCards.Mastercard } });
+        await Assert.ThrowsAsync<StripeException>(() => readers.RefundPaymentAsync(reader.Id, new ReaderRefundPaymentOptions { PaymentIntent = twoStep.Id, Amount = 500 }));
 
         // Interac in Canada, refunded in person as Stripe requires.
         var interac = await stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = 1500, Currency = "cad", AllowedPaymentMethodTypes = ["card_present", "interac_present"] });
@@ -274,7 +268,13 @@ public sealed class OpenApiConformanceTests
         await helpers.PresentPaymentMethodAsync(reader.Id, new TestReaders.ReaderPresentPaymentMethodOptions { Type = "interac_present", InteracPresent = new TestReaders.ReaderInteracPresentOptions { Number = TestCards.Interac } });
         var interacPaid = await stripe.V1.PaymentIntents.GetAsync(interac.Id, new PaymentIntentGetOptions { Expand = ["latest_charge", "payment_method"] });
         Assert.Equal("interac_present", interacPaid.LatestCharge.PaymentMethodDetails.Type);
-        await readers.RefundPaymentAsync(reader.Id, new ReaderRefundPaymentOptions { PaymentIntent = interac.Id });
+        await readers.RefundPaymentAsync(reader.Id, new ReaderRefundPaymentOptions
+        {
+            PaymentIntent = interac.Id,
+            Amount = 500,
+            Metadata = new Dictionary<string, string> { ["r"] = "1" },
+            RefundPaymentConfig = new ReaderRefundPaymentConfigOptions { EnableCustomerCancellation = true },
+        });
         await helpers.PresentPaymentMethodAsync(reader.Id, new TestReaders.ReaderPresentPaymentMethodOptions { Type = "interac_present" });
 
         // A decline, then a cancel.
