@@ -202,10 +202,7 @@ internal sealed partial class EmulatorEngine
             throw ReaderErrors.Offline();
         }
 
-        if (reader.Action is { Status: "in_progress" } current && (current.Phase == ActionPhase.Authorizing || current.Type is "collect_inputs" or "refund_payment" or "process_setup_intent"))
-        {
-            throw ReaderErrors.Busy();
-        }
+        EnsureReaderIsFree(reader);
 
         StartAction(reader, new ReaderAction
         {
@@ -370,16 +367,7 @@ internal sealed partial class EmulatorEngine
             throw ReaderErrors.Offline();
         }
 
-        var current = reader.Action;
-        if (current is { Status: "in_progress" })
-        {
-            // A card being authorised, a form being filled in, or a refund waiting for its card
-            // cannot be replaced; an untouched payment prompt or a cart display can.
-            if (current.Phase == ActionPhase.Authorizing || current.Type is "collect_inputs" or "refund_payment" or "process_setup_intent")
-            {
-                throw ReaderErrors.Busy();
-            }
-        }
+        EnsureReaderIsFree(reader);
 
         if (paymentIntentId is not null)
         {
@@ -390,6 +378,22 @@ internal sealed partial class EmulatorEngine
                     throw ApiErrorException.State("intent_invalid_state", $"PaymentIntent {paymentIntentId} is already being processed on reader {other.Id}.");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// One action at a time: "a second action while one is in progress is refused with
+    /// <c>terminal_reader_busy</c>" (docs: terminal/payments/collect-card-payment, "Reader busy";
+    /// facts corrections table, row "One action at a time"). Requests run one by one under the
+    /// engine's lock, so two concurrent requests cannot both find the reader free. A cart shown
+    /// with <c>set_reader_display</c> stays in_progress until cleared and is documented as the
+    /// step before processing, so it is the one action another may take over (the emulator's choice).
+    /// </summary>
+    private static void EnsureReaderIsFree(Reader reader)
+    {
+        if (reader.Action is { Status: "in_progress" } current && current.Type != "set_reader_display")
+        {
+            throw ReaderErrors.Busy();
         }
     }
 
