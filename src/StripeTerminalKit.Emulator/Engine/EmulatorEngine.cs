@@ -56,10 +56,10 @@ internal sealed partial class EmulatorEngine : IDisposable
             return Finish(request, operation, Error(notFound, requestId), null);
         }
 
-        if (_rateLimiter is not null && !_rateLimiter.TryAcquire(operation, _time.GetUtcNow()))
+        if (_rateLimiter?.TryAcquire(operation, _time.GetUtcNow()) is { } limitedReason)
         {
             var limited = new ApiErrorException(429, "invalid_request_error", "rate_limit", "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.");
-            return Finish(request, operation, Error(limited, requestId), null);
+            return Finish(request, operation, Error(limited, requestId) with { RateLimitedReason = limitedReason }, null);
         }
 
         // Reader faults only apply to what the reader must acknowledge: its actions and test helpers.
@@ -73,7 +73,14 @@ internal sealed partial class EmulatorEngine : IDisposable
                 throw new EmulatedConnectionException("Emulated connection failure: the request never reached Stripe.");
             }
 
-            return Finish(request, operation, Error(faultError, requestId, fault.ShouldRetry ?? faultError.ShouldRetry), fault.Kind);
+            var faulted = Error(faultError, requestId, fault.ShouldRetry ?? faultError.ShouldRetry);
+            if (fault.Kind == FaultKind.RateLimited)
+            {
+                // An injected rate limit looks like the account's overall limit (docs: rate-limits).
+                faulted = faulted with { RateLimitedReason = RateLimiter.GlobalRate };
+            }
+
+            return Finish(request, operation, faulted, fault.Kind);
         }
 
         var idempotent = request.Method == "POST" && !string.IsNullOrEmpty(request.IdempotencyKey);

@@ -43,6 +43,11 @@ internal sealed class EmulatorHttpHandler(StripeEmulator emulator) : HttpMessage
             message.Headers.TryAddWithoutValidation("Stripe-Should-Retry", retry ? "true" : "false");
         }
 
+        if (response.RateLimitedReason is { } reason)
+        {
+            message.Headers.TryAddWithoutValidation("Stripe-Rate-Limited-Reason", reason);
+        }
+
         if (response.Replayed)
         {
             message.Headers.TryAddWithoutValidation("Idempotent-Replayed", "true");
