@@ -143,13 +143,20 @@ internal static class CardCatalog
 
     public static bool TryGet(string number, out CardInfo info) => Known.TryGetValue(number, out info!);
 
-    /// <summary>Decline codes of the documented test amounts (last two digits, tip included).</summary>
-    public static string? DeclineCodeForAmount(long totalAmount) => (totalAmount % 100) switch
+    /// <summary>
+    /// Decline codes of the documented test amounts (last two digits, tip included; docs:
+    /// terminal/references/testing, facts corrections table row "Test amounts"). <c>…60</c> declines
+    /// <c>online_or_offline_pin_required</c>. <c>…02</c>/<c>…03</c> ask for the PIN: a reader with a
+    /// customer screen prompts for it (the simulated customer enters 1234) and the payment
+    /// completes; only a screenless reader declines them.
+    /// </summary>
+    public static string? DeclineCodeForAmount(long totalAmount, bool customerScreen = true) => (totalAmount % 100) switch
     {
         1 => "call_issuer",
-        2 => "offline_pin_required",
-        3 => "online_or_offline_pin_required",
+        2 when !customerScreen => "offline_pin_required",
+        3 when !customerScreen => "online_or_offline_pin_required",
         5 => "generic_decline",
+        60 => "online_or_offline_pin_required",
         55 => "incorrect_pin",
         65 => "withdrawal_count_limit_exceeded",
         75 => "pin_try_exceeded",

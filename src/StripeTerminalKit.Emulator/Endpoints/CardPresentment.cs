@@ -284,7 +284,7 @@ internal sealed partial class EmulatorEngine
 
     private void AuthorizeNow(Reader reader, ReaderAction action, PaymentIntent pi, CardDetails card, RequestInfo? info)
     {
-        var (errorCode, declineCode) = DeclineFor(card, pi);
+        var (errorCode, declineCode) = DeclineFor(card, pi, reader);
         var singleMessage = card.Network is "eftpos_au" or "interac";
         var manual = pi.EffectiveCardPresentCapture is "manual" or "manual_preferred";
         var charge = new Charge
@@ -384,7 +384,7 @@ internal sealed partial class EmulatorEngine
         reader.DropAfterAuthorization = false;
     }
 
-    private static (string? ErrorCode, string? DeclineCode) DeclineFor(CardDetails card, PaymentIntent pi)
+    private static (string? ErrorCode, string? DeclineCode) DeclineFor(CardDetails card, PaymentIntent pi, Reader reader)
     {
         if (card.Info.ErrorCode is not null)
         {
@@ -397,6 +397,6 @@ internal sealed partial class EmulatorEngine
             return ("card_declined", "transaction_not_allowed");
         }
 
-        return CardCatalog.DeclineCodeForAmount(pi.Amount) is { } code ? ("card_declined", code) : (null, null);
+        return CardCatalog.DeclineCodeForAmount(pi.Amount, reader.HasCustomerScreen) is { } code ? ("card_declined", code) : (null, null);
     }
 }
