@@ -30,7 +30,8 @@ internal sealed partial class EmulatorEngine
             {
                 cardPresent = new CardPresentOptions
                 {
-                    CaptureMethod = cp.Enum("capture_method", false, "manual", "manual_preferred"),
+                    CaptureMethod = cp.Enum("capture_method", false, "manual", "manual_preferred", "automatic_delayed"),
+                    CaptureDelayDays = cp.Long("capture_delay_days", min: 1, max: 30),
                     RequestExtendedAuthorization = cp.Bool("request_extended_authorization"),
                     RequestIncrementalAuthorizationSupport = cp.Bool("request_incremental_authorization_support"),
                     RoutingPriority = cp.Object("routing")?.Enum("requested_priority", false, "domestic", "international"),
@@ -52,6 +53,7 @@ internal sealed partial class EmulatorEngine
 
         ValidatePaymentMethodTypes(types, currency);
         Currencies.ValidateAmount(amount, currency);
+        ValidateCaptureOptions(types, captureMethod, cardPresent, currency);
 
         var id = _state.NewId("pi_");
         var pi = new PaymentIntent
@@ -239,7 +241,8 @@ internal sealed partial class EmulatorEngine
             FailAction(onReader, waiting, "payment_intent_canceled", "The PaymentIntent was canceled while the reader was collecting a payment method.", null, c.Info);
         }
 
-        CancelIntent(pi, reason ?? "requested_by_customer", c.Info);
+        // "cancellation_reason stays null when none is given" (API reference, cancel a PaymentIntent; corrections table).
+        CancelIntent(pi, reason, c.Info);
         return pi;
     }
 
@@ -278,7 +281,7 @@ internal sealed partial class EmulatorEngine
     }
 
     /// <summary>Cancels a PaymentIntent, voiding an authorisation if there is one.</summary>
-    private void CancelIntent(PaymentIntent pi, string reason, RequestInfo? info)
+    private void CancelIntent(PaymentIntent pi, string? reason, RequestInfo? info)
     {
         var previous = pi.Status;
         if (previous == "requires_capture" && pi.LatestChargeId is not null && _state.Charges.TryGetValue(pi.LatestChargeId, out var charge))
@@ -363,6 +366,41 @@ internal sealed partial class EmulatorEngine
         if (types.Contains("interac_present") && currency != "cad")
         {
             throw ApiErrorException.InvalidRequest("interac_present is only supported for payments in CAD.", "allowed_payment_method_types");
+        }
+    }
+
+    /// <summary>
+    /// Interac no longer supports <c>capture_method=manual</c> (changelog basil 2025-03-31: create
+    /// refused). Australia also accepts <c>payment_method_options[card_present][capture_method]=automatic_delayed</c>
+    /// with <c>capture_delay_days</c> (docs: terminal/payments/regional?integration-country=AU).
+    /// Both rows of the facts corrections table. The wording, the 1–30 day range and telling
+    /// Australia by the currency (aud) are the emulator's choice.
+    /// </summary>
+    private static void ValidateCaptureOptions(IReadOnlyList<string> types, string captureMethod, CardPresentOptions? cardPresent, string currency)
+    {
+        if (captureMethod == "manual" && types.Contains("interac_present"))
+        {
+            throw ApiErrorException.InvalidRequest(
+                "interac_present does not support capture_method=manual: Interac payments are captured at once. Remove interac_present from allowed_payment_method_types or use capture_method=automatic.",
+                "capture_method");
+        }
+
+        const string Param = "payment_method_options[card_present][capture_method]";
+        if (cardPresent?.CaptureMethod == "automatic_delayed")
+        {
+            if (currency != "aud")
+            {
+                throw ApiErrorException.InvalidRequest("capture_method=automatic_delayed is only available for card_present payments in Australia (aud).", Param);
+            }
+
+            if (cardPresent.CaptureDelayDays is null)
+            {
+                throw ApiErrorException.Missing("payment_method_options[card_present][capture_delay_days]");
+            }
+        }
+        else if (cardPresent?.CaptureDelayDays is not null)
+        {
+            throw ApiErrorException.InvalidRequest("capture_delay_days can only be used with capture_method=automatic_delayed.", "payment_method_options[card_present][capture_delay_days]");
         }
     }
 

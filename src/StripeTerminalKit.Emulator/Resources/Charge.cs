@@ -17,6 +17,7 @@ internal sealed class Charge : Resource
     public required string Status { get; set; }
     public string? FailureCode { get; set; }
     public string? FailureMessage { get; set; }
+    public string? DeclineCode { get; set; }
     public string? PaymentMethodId { get; init; }
     public required CardDetails Card { get; init; }
     public string? Description { get; init; }
@@ -62,7 +63,8 @@ internal sealed class Charge : Resource
         w.WriteNull("on_behalf_of");
         w.WriteStartObject("outcome");
         w.WriteString("network_status", Status == "failed" ? "declined_by_network" : "approved_by_network");
-        w.Str("reason", FailureCode is null ? null : "generic_decline");
+        // A declined charge's outcome.reason carries its decline code (captured responses; facts corrections table, "Declines").
+        w.Str("reason", FailureCode is null ? null : DeclineCode ?? FailureCode);
         w.WriteString("risk_level", "normal");
         w.WriteString("seller_message", Status == "failed" ? "The bank did not return any further details with this decline." : "Payment complete.");
         w.WriteString("type", Status == "failed" ? "issuer_declined" : "authorized");

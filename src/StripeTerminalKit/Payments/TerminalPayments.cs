@@ -81,10 +81,18 @@ internal sealed class TerminalPayments : ITerminalPayments
                 "CaptureMethod", "extended and incremental authorisation need Manual or ManualPreferred capture.");
         }
 
-        var allowInterac = request.AllowInterac ?? currency == "cad";
+        // Interac no longer supports capture_method=manual (changelog basil 2025-03-31; facts
+        // corrections table, "Interac capture"): a manual-capture CAD payment leaves Interac out
+        // by default, and asking for both is refused before any call.
+        var allowInterac = request.AllowInterac ?? (currency == "cad" && capture != CaptureMethod.Manual);
         if (allowInterac && currency != "cad")
         {
             throw TerminalValidationException.For("AllowInterac", "Interac is only available for CAD payments.");
+        }
+
+        if (allowInterac && capture == CaptureMethod.Manual)
+        {
+            throw TerminalValidationException.For("AllowInterac", "Interac does not support manual capture; use automatic capture, or leave Interac out.");
         }
 
         var cardPresent = new PaymentIntentPaymentMethodOptionsCardPresentOptions

@@ -34,7 +34,7 @@ public sealed class InteracTests
 
     [Theory]
     [InlineData(null)]
-    [InlineData("manual")]
+    [InlineData("automatic")]
     public async Task An_interac_payment_is_captured_in_one_step(string? captureMethod)
     {
         await using var s = await Scenario.StartAsync();
@@ -46,6 +46,28 @@ public sealed class InteracTests
         Assert.Equal(1500, pi.AmountReceived);
         Assert.True(pi.LatestCharge.Captured);
         Assert.Equal("interac_present", pi.LatestCharge.PaymentMethodDetails.Type);
+    }
+
+    /// <summary>
+    /// "Interac no longer supports capture_method=manual (basil 2025-03-31): create refused"
+    /// (changelog basil 2025-03-31; facts corrections table, row "Interac capture").
+    /// </summary>
+    [Theory]
+    [InlineData("interac_present")]
+    [InlineData("card_present,interac_present")]
+    public async Task An_interac_payment_intent_with_manual_capture_is_refused(string typeList)
+    {
+        var types = typeList.Split(',');
+        await using var s = await Scenario.StartAsync();
+
+        var e = await Scenario.FailsAsync(() => s.CreatePaymentIntentAsync(1500, "cad", captureMethod: "manual", types: types));
+        var cardOnly = await s.CreatePaymentIntentAsync(1500, "cad", captureMethod: "manual", types: ["card_present"]);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, e.HttpStatusCode);
+        Assert.Equal("invalid_request_error", e.StripeError.Type);
+        Assert.Equal("capture_method", e.StripeError.Param);
+        Assert.Equal("manual", cardOnly.CaptureMethod);
+        Assert.Single(s.Emulator.GetLedger().PaymentIntents);
     }
 
     [Fact]

@@ -52,6 +52,24 @@ public sealed class PaymentsOnEmulatorTests
         Assert.Equal("automatic", raw.CaptureMethod);
     }
 
+    /// <summary>Interac refuses capture_method=manual (changelog basil 2025-03-31; facts corrections table, "Interac capture").</summary>
+    [Fact]
+    public async Task Canadian_manual_capture_leaves_interac_out_and_refuses_it_when_asked()
+    {
+        await using var kit = TestKit.OnEmulator("CA");
+
+        var manual = await kit.Payments.CreateAsync(new CreatePaymentRequest(1000) { CaptureMethod = CaptureMethod.Manual });
+        var raw = await Raw(kit).V1.PaymentIntents.GetAsync(manual.Id);
+        var calls = kit.Emulator!.RequestLog.Count;
+        var refused = await TestKit.ThrowsAsync<TerminalValidationException>(() =>
+            kit.Payments.CreateAsync(new CreatePaymentRequest(1000) { CaptureMethod = CaptureMethod.Manual, AllowInterac = true }));
+
+        Assert.Equal(["card_present"], raw.AllowedPaymentMethodTypes);
+        Assert.Equal("manual", raw.CaptureMethod);
+        Assert.Equal("AllowInterac", refused.Parameter);
+        Assert.Equal(calls, kit.Emulator.RequestLog.Count);
+    }
+
     [Fact]
     public async Task Routing_extended_and_incremental_flags_reach_stripe()
     {
