@@ -304,6 +304,8 @@ internal sealed partial class EmulatorEngine
             Metadata = new Dictionary<string, string>(pi.Metadata, StringComparer.Ordinal),
             ReceiptEmail = pi.ReceiptEmail,
             IncrementalAuthorizationSupported = pi.CardPresent?.RequestIncrementalAuthorizationSupport == true && !singleMessage,
+            ReaderId = reader.Id,
+            LocationId = reader.LocationId,
         };
         _state.Charges[charge.Id] = charge;
         pi.LatestChargeId = charge.Id;

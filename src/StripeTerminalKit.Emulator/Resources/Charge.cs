@@ -26,6 +26,11 @@ internal sealed class Charge : Resource
     public bool Voided { get; set; }
     public DateTimeOffset? CaptureBefore { get; set; }
     public bool IncrementalAuthorizationSupported { get; init; }
+    public string? ReaderId { get; init; }
+    public string? LocationId { get; init; }
+
+    /// <summary>Set once the charge is captured: captured charges have a balance transaction (OpenAPI; corrections table, "Search and lists").</summary>
+    public string? BalanceTransactionId { get; set; }
 
     public override void Write(Utf8JsonWriter w, EmulatorState state, ExpandSet expand)
     {
@@ -38,7 +43,7 @@ internal sealed class Charge : Resource
         w.WriteNull("application");
         w.WriteNull("application_fee");
         w.WriteNull("application_fee_amount");
-        w.WriteNull("balance_transaction");
+        w.Str("balance_transaction", Captured ? BalanceTransactionId ?? "txn_" + Id[3..] : null);
         w.WriteStartObject("billing_details");
         w.WriteNull("address");
         w.WriteNull("email");
@@ -74,7 +79,7 @@ internal sealed class Charge : Resource
         w.Str("payment_method", PaymentMethodId);
         w.WriteStartObject("payment_method_details");
         w.WritePropertyName(Card.PaymentMethodType);
-        Card.WriteChargeDetails(w, Amount, CaptureBefore, IncrementalAuthorizationSupported);
+        Card.WriteChargeDetails(w, new ChargeContext(Id, Amount, Status != "failed", CaptureBefore, IncrementalAuthorizationSupported, ReaderId, LocationId));
         w.WriteString("type", Card.PaymentMethodType);
         w.WriteEndObject();
         w.Str("receipt_email", ReceiptEmail);
