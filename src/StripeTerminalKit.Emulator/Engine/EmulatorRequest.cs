@@ -8,7 +8,8 @@ internal sealed record EmulatorRequest(
     string? Body,
     string? Authorization,
     string? IdempotencyKey,
-    string? StripeAccount);
+    string? StripeAccount,
+    string? StripeVersion = null);
 
 /// <summary>The engine's answer.</summary>
 /// <remarks>

@@ -18,7 +18,8 @@ internal sealed class EmulatorHttpHandler(StripeEmulator emulator) : HttpMessage
             body,
             Header(request.Headers, "Authorization"),
             Header(request.Headers, "Idempotency-Key"),
-            Header(request.Headers, "Stripe-Account"));
+            Header(request.Headers, "Stripe-Account"),
+            Header(request.Headers, "Stripe-Version"));
 
         EmulatorResponse response;
         try
