@@ -7,7 +7,8 @@ namespace StripeTerminalKit.Emulator.Engine;
 internal sealed partial class EmulatorEngine
 {
     private static readonly string[] ReaderExpandables =
-        ["location", "action.process_payment_intent.payment_intent", "action.collect_payment_method.payment_intent", "action.confirm_payment_intent.payment_intent"];
+        ["location", "action.process_payment_intent.payment_intent", "action.collect_payment_method.payment_intent", "action.confirm_payment_intent.payment_intent",
+         "action.refund_payment.refund", "action.process_setup_intent.setup_intent"];
 
     internal object ProcessPaymentIntent(RequestContext c) => StartPaymentAction(c, "process_payment_intent", "process_config", returnUrl: true);
 

@@ -81,3 +81,40 @@ public sealed class SearchAndChargeListTests
         Assert.Contains(all.Data, c => c.PaymentIntentId == other.Id);
     }
 }
+
+/// <summary>expand[] of action.refund_payment.refund and action.process_setup_intent.setup_intent (OpenAPI; facts corrections table, "Search and lists").</summary>
+public sealed class ReaderActionExpandTests
+{
+    [Fact]
+    public async Task The_refund_of_an_in_person_refund_can_be_expanded()
+    {
+        await using var s = await Scenario.StartAsync();
+        var (pi, _) = await s.PayAsync(1500, TestCards.Interac, currency: "cad", types: ["interac_present"]);
+        await s.Stripe.V1.Terminal.Readers.RefundPaymentAsync(s.ReaderId, new Stripe.Terminal.ReaderRefundPaymentOptions { PaymentIntent = pi.Id });
+        await s.PresentAsync(TestCards.Interac, type: "interac_present");
+
+        var reader = await s.Stripe.V1.Terminal.Readers.GetAsync(s.ReaderId, new Stripe.Terminal.ReaderGetOptions { Expand = ["action.refund_payment.refund"] });
+
+        Assert.NotNull(reader.Action.RefundPayment.Refund);
+        Assert.Equal(1500, reader.Action.RefundPayment.Refund.Amount);
+        Assert.Equal(reader.Action.RefundPayment.Refund.Id, reader.Action.RefundPayment.RefundId);
+    }
+
+    [Fact]
+    public async Task The_setup_intent_of_process_setup_intent_can_be_expanded()
+    {
+        await using var s = await Scenario.StartAsync();
+        var si = await s.Stripe.V1.SetupIntents.CreateAsync(new SetupIntentCreateOptions { AllowedPaymentMethodTypes = ["card_present"] });
+
+        var reader = await s.Stripe.V1.Terminal.Readers.ProcessSetupIntentAsync(s.ReaderId, new Stripe.Terminal.ReaderProcessSetupIntentOptions
+        {
+            SetupIntent = si.Id,
+            AllowRedisplay = "always",
+            Expand = ["action.process_setup_intent.setup_intent"],
+        });
+
+        Assert.NotNull(reader.Action.ProcessSetupIntent.SetupIntent);
+        Assert.Equal(si.Id, reader.Action.ProcessSetupIntent.SetupIntent.Id);
+        Assert.Equal("setup_intent", reader.Action.ProcessSetupIntent.SetupIntent.Object);
+    }
+}
