@@ -140,6 +140,20 @@ public static class StripeTerminalKitServiceCollectionExtensions
                 }
             }));
 
+        // The in-process emulator has no connection or DNS to recycle, so its handler is never
+        // rotated. Rotation runs on wall-clock timers of the factory's own: they would hold the
+        // handler (so the emulator, and whatever subscribes to its webhooks) for two real minutes
+        // after the container is gone, and for ever once the subscriber holds the kit, whose
+        // HttpClient keeps the expired handler "in use". A user's SetHandlerLifetime still wins.
+        services.AddOptions<HttpClientFactoryOptions>(httpClientName)
+            .Configure<IOptionsMonitor<StripeTerminalOptions>>((factoryOptions, monitor) =>
+            {
+                if (monitor.Get(name).UseEmulator)
+                {
+                    factoryOptions.HandlerLifetime = Timeout.InfiniteTimeSpan;
+                }
+            });
+
         services.PostConfigure<StripeTerminalOptions>(name, options =>
         {
             if (options.UseEmulator)
