@@ -72,6 +72,13 @@ public sealed class StripeTerminalKitBuilder
     {
         ArgumentNullException.ThrowIfNull(createHandler);
         Services.Configure<StripeTerminalKitHooks>(Name, hooks => hooks.InProcessHandler = createHandler);
+
+        // An in-process handler has no connection or DNS to recycle, so it is never rotated.
+        // Rotation runs on the factory's own wall-clock timers: they would hold the handler (the
+        // emulator, and whatever subscribes to its webhooks) for two real minutes after the
+        // container is gone, and for ever once a subscriber holds the kit, whose HttpClient keeps
+        // the expired handler "in use". A later SetHandlerLifetime of the caller's still wins.
+        HttpClient.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return this;
     }
 }

@@ -51,6 +51,7 @@ internal sealed class SimWorld : IAsyncDisposable
     private readonly List<SimCheckout> _checkouts = [];
     private readonly Queue<SimCheckout>[] _queues;
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
+    private readonly List<(string What, WeakReference Reference)> _watched = [];
     private readonly TraceHash _trace = new() { Entries = Environment.GetEnvironmentVariable("STK_SIM_TRACE_DIR") is null ? null : [] };
     private int _visibleWebhooks;
     private long _sequence;
@@ -100,6 +101,12 @@ internal sealed class SimWorld : IAsyncDisposable
     public KitProcess Kit { get; private set; } = null!;
 
     public IReadOnlyList<SimCheckout> Checkouts => _checkouts;
+
+    /// <summary>
+    /// Every process this world started (the crashed ones and the last) and its meter factory,
+    /// held weakly: once the world is dropped, none may outlive it (MemoryTests).
+    /// </summary>
+    public IReadOnlyList<(string What, WeakReference Reference)> Watched => _watched;
 
     private DateTimeOffset Now => Fake.GetUtcNow();
 
@@ -183,6 +190,7 @@ internal sealed class SimWorld : IAsyncDisposable
     private async Task SetUpAsync()
     {
         Kit = KitProcess.Start(this, _generation, ConfigureKit);
+        _watched.AddRange(Kit.Watch());
         Kit.Gate.Passthrough = true;
         var locations = Kit.Services.GetRequiredService<ITerminalLocations>();
         var readers = Kit.Services.GetRequiredService<ITerminalReaders>();
@@ -771,6 +779,7 @@ internal sealed class SimWorld : IAsyncDisposable
         // A crash is not a shutdown: the dead process is dropped, never disposed.
         _generation++;
         Kit = KitProcess.Start(this, _generation, ConfigureKit);
+        _watched.AddRange(Kit.Watch());
 
         // The POS resumes every sale it had not seen end, by its id.
         foreach (var c in _checkouts.Where(c => c.Started && !c.Lost && c.Result is null).OrderBy(c => c.Id, StringComparer.Ordinal))
