@@ -8,6 +8,7 @@ using StripeTerminalKit.Errors;
 using StripeTerminalKit.Locations;
 using StripeTerminalKit.Readers;
 using StripeTerminalKit.TestHygiene;
+using StripeTerminalKit.Storage.Sqlite;
 
 namespace StripeTerminalKit.Simulation.Tests.Simulation;
 
@@ -77,7 +78,19 @@ internal sealed class SimWorld : IAsyncDisposable
             WebhookSecret = "whsec_sim" + plan.Seed.ToString(CultureInfo.InvariantCulture),
             AuthorizationDelay = plan.AuthorizationDelay,
         });
-        DurableStore = new InMemoryCheckoutStore();
+        // One seed in ten keeps its checkouts in a real SQLite file (WAL, fsync'd saves) instead
+        // of memory: the same promises must hold on the store a single-machine POS ships with.
+        if (plan.Seed % 10 == 0)
+        {
+            _sqliteFile = Path.Combine(Path.GetTempPath(), "stk-sim-" + plan.Seed.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N") + ".db");
+            DurableStore = new SqliteCheckoutStore(new SqliteCheckoutStoreOptions { Path = _sqliteFile });
+            Report.Faults["store.sqlite"] = 1;
+        }
+        else
+        {
+            DurableStore = new InMemoryCheckoutStore();
+        }
+
         _queues = Enumerable.Range(0, plan.Readers).Select(_ => new Queue<SimCheckout>()).ToArray();
     }
 
@@ -94,7 +107,10 @@ internal sealed class SimWorld : IAsyncDisposable
 
     public StripeEmulator Emulator { get; }
 
-    public InMemoryCheckoutStore DurableStore { get; }
+    /// <summary>The store that outlives the kit's crashes: in memory, or an SQLite file for one seed in ten.</summary>
+    public ICheckoutStore DurableStore { get; }
+
+    private readonly string? _sqliteFile;
 
     public IReadOnlySet<string> LostCheckouts => _lost;
 
@@ -930,5 +946,13 @@ internal sealed class SimWorld : IAsyncDisposable
         await disposing;
         Stage = "disposing the emulator";
         await Emulator.DisposeAsync();
+        if (_sqliteFile is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
     }
 }
