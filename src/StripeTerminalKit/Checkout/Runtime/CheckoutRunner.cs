@@ -24,6 +24,9 @@ internal sealed class CheckoutRunner
     private bool _hintSinceSend;
     private bool _completedReported;
     private bool _stopped;
+
+    // Left the owner's tables (finished, nothing in flight); handed work again, it takes its place back.
+    private bool _retired;
     private volatile StateAt? _latest;
 
     public CheckoutRunner(TerminalCheckout owner, CheckoutMachineState state, long version)
@@ -116,6 +119,24 @@ internal sealed class CheckoutRunner
             return;
         }
 
+        if (_retired)
+        {
+            var current = _owner.Readopt(this);
+            if (current != this)
+            {
+                // A newer runner drives the checkout: the caller's operation goes there; anything
+                // else (an answer to one of this runner's own calls) meant nothing to it.
+                if (work.Operation is not null)
+                {
+                    current.Forward(work);
+                }
+
+                return;
+            }
+
+            _retired = false;
+        }
+
         if (work.Operation is not null)
         {
             _pendingOperations.Add(new Pending(work.Kind, work.Operation));
@@ -197,7 +218,19 @@ internal sealed class CheckoutRunner
             // Finished, nothing in flight: stop the timer (no stray ticks) and leave the tables.
             _wakeUp?.Dispose();
             _wakeUp = null;
+            _retired = true;
             _owner.Retire(this);
+        }
+    }
+
+    /// <summary>Takes work another runner of the same checkout was handed after it retired.</summary>
+    private void Forward(Work work)
+    {
+        _owner.WorkQueued();
+        if (!_inbox.Writer.TryWrite(work))
+        {
+            _owner.WorkDone();
+            work.Operation?.TrySetException(new ObjectDisposedException(nameof(TerminalCheckout)));
         }
     }
 

@@ -316,6 +316,23 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         }
     }
 
+    /// <summary>
+    /// A retired runner was handed work again (an operation that reached it after it left the
+    /// tables): it takes its place back, unless a newer runner was brought from the store
+    /// meanwhile; then that one is returned and the work goes there. Two runners of one checkout
+    /// would each save over the other.
+    /// </summary>
+    internal CheckoutRunner Readopt(CheckoutRunner runner)
+    {
+        var current = _runners.GetOrAdd(runner.CheckoutId, runner);
+        if (current == runner && runner.PaymentIntentId is { } paymentIntentId)
+        {
+            IndexPaymentIntent(runner, paymentIntentId);
+        }
+
+        return current;
+    }
+
     internal async ValueTask OnCompletedAsync(CheckoutRunner runner, CheckoutResult result)
     {
         Log.Completed(Logger, runner.CheckoutId, result.Outcome);
@@ -406,7 +423,15 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     private CheckoutRunner Add(CheckoutMachineState state, long version)
     {
         var runner = new CheckoutRunner(this, state, version);
-        _runners[state.Request.CheckoutId] = runner;
+        var current = _runners.GetOrAdd(state.Request.CheckoutId, runner);
+        if (current != runner)
+        {
+            // A retired runner took its place back meanwhile (an operation reached it): one runner
+            // per checkout, so this one never runs.
+            runner.Stop();
+            return current;
+        }
+
         if (state.PaymentIntentId is not null)
         {
             IndexPaymentIntent(runner, state.PaymentIntentId);
