@@ -7,6 +7,7 @@ using StripeTerminalKit.Benchmarks.Fleet;
 // add `--quick` for the short job (a few minutes) instead of the full one used for the README figures.
 // `... -- fleet` runs the fleet simulation instead (a simulated hour of 500 readers under three webhook conditions),
 // `... -- inflight` measures the memory held per checkout waiting for its customer (10,000 of them),
+// `... -- stores` puts the in-memory and SQLite checkout stores side by side (operation latency, checkouts per second),
 // `... -- probe` is a rough stopwatch version of the checkout overhead benchmark for quick checks.
 if (args.Length > 0 && args[0] == "fleet")
 {
@@ -16,6 +17,11 @@ if (args.Length > 0 && args[0] == "fleet")
 if (args.Length > 0 && args[0] == "inflight")
 {
     return await StripeTerminalKit.Benchmarks.Checkout.InFlightMemory.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "stores")
+{
+    return await StripeTerminalKit.Benchmarks.Storage.StoreFigures.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "probe")

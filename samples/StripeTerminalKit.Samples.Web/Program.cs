@@ -24,6 +24,8 @@ if (mode == HostMode.StripeTestMode && !apiKey!.StartsWith("sk_test_", StringCom
     throw new InvalidOperationException("Refused: the Stripe API key is not a test-mode key (sk_test_… or rk_test_…). The sample never moves real money.");
 }
 
+builder.Environment.RefuseEmulatorInProduction(mode);
+
 builder.Services.AddOptions<ShopOptions>().BindConfiguration(ShopOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.Configure<PosDeviceOptions>(o => builder.Configuration.GetSection(PosDeviceOptions.Section).Bind(o.Devices));
 builder.Services.AddSingleton(new Shop { Mode = mode });
@@ -82,6 +84,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
     o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
 });
+builder.AddSampleHardening();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<StripeErrorHandler>();
 builder.Services.AddAuthentication(DeviceTokenAuthenticationHandler.SchemeName)
@@ -93,17 +96,23 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 CheckoutStorage.LogStore(app.Logger, checkoutStore);
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestLimits();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapOpenApi();
+}
+
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = ReaderHealthCheck.WriteAsync });
 app.MapPosApi();
-if (mode == HostMode.Emulator)
+if (mode == HostMode.Emulator && !app.Environment.IsProduction())
 {
     app.MapEmulatorCustomer();
 }

@@ -113,6 +113,34 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         Assert.Single(_received);
     }
 
+    [Fact]
+    public async Task A_signed_body_with_invalid_UTF8_in_a_string_gets_400_not_500()
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("{\"id\":\"evt_"), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\",\"object\":\"event\",\"created\":1795000000,\"data\":{\"object\":{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"status\":\"succeeded\"}},\"type\":\"payment_intent.succeeded\"}")];
+        var t = Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), (byte[])[.. Encoding.UTF8.GetBytes(t + "."), .. body]);
+        var header = $"t={t},v1={Convert.ToHexStringLower(mac)}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/stripe/webhooks") { Content = new ByteArrayContent(body) };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", header);
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("MalformedBody", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(_received);
+    }
+
+    [Fact]
+    public async Task A_signed_event_id_with_an_escaped_lone_surrogate_gets_400_not_500()
+    {
+        var body = Event("evt_\\ud800");
+
+        var response = await PostAsync(body, EventUtility.GenerateSignatureHeader(body, Secret, Now.ToUnixTimeSeconds()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_received);
+    }
+
     private sealed class Recorder(List<TerminalWebhookEvent> sink) : ITerminalWebhookHandler
     {
         public ValueTask HandleAsync(TerminalWebhookEvent webhookEvent, CancellationToken cancellationToken)

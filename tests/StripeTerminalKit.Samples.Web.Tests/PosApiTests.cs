@@ -206,7 +206,8 @@ public sealed class PosApiTests(WebSampleFactory app) : IClassFixture<WebSampleF
         await till.WaitForAsync("api-busy-1", c => c.Completed);
 
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.Contains("api-busy-1", (await second.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail, StringComparison.Ordinal);
+        // The refusal never names the checkout holding the reader: it may be another till's sale.
+        Assert.DoesNotContain("api-busy-1", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -272,12 +273,14 @@ public sealed class PosApiTests(WebSampleFactory app) : IClassFixture<WebSampleF
         var reader = await till.ReaderAsync("Coffee window");
         using var anonymous = app.Device(token: null);
 
-        var healthy = await anonymous.GetFromJsonAsync<JsonElement>("/health");
+        var healthy = await till.GetFromJsonAsync<JsonElement>("/health");
         (await till.PostAsync($"/api/emulator/readers/{reader}/offline", null)).Dispose();
-        using var degradedResponse = await anonymous.GetAsync("/health");
-        var degraded = await degradedResponse.Content.ReadFromJsonAsync<JsonElement>();
         var listed = await till.ReadersAsync();
+        using var degradedResponse = await till.GetAsync("/health");
+        var degraded = await degradedResponse.Content.ReadFromJsonAsync<JsonElement>();
+        var degradedToStrangers = await anonymous.GetFromJsonAsync<JsonElement>("/health");
         (await till.PostAsync($"/api/emulator/readers/{reader}/online", null)).Dispose();
+        await till.ReadersAsync();
 
         Assert.Equal("healthy", healthy.GetProperty("status").GetString());
         Assert.Equal("emulator", healthy.GetProperty("mode").GetString());
@@ -285,20 +288,7 @@ public sealed class PosApiTests(WebSampleFactory app) : IClassFixture<WebSampleF
         Assert.Equal(HttpStatusCode.OK, degradedResponse.StatusCode);
         Assert.Equal("degraded", degraded.GetProperty("status").GetString());
         Assert.Contains(degraded.GetProperty("readers").EnumerateArray(), r => r.GetProperty("status").GetString() == "offline");
+        Assert.Equal("degraded", degradedToStrangers.GetProperty("status").GetString());
         Assert.Equal("offline", listed.Single(r => r.Id == reader).Status);
-    }
-
-    [Fact]
-    public async Task The_OpenAPI_document_describes_the_pos_api_but_not_the_webhook()
-    {
-        using var anonymous = app.Device(token: null);
-
-        var document = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
-
-        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToArray();
-        Assert.Contains("/api/checkouts", paths);
-        Assert.Contains("/api/checkouts/{checkoutId}/refund", paths);
-        Assert.Contains("/api/readers", paths);
-        Assert.DoesNotContain("/stripe/webhooks", paths);
     }
 }

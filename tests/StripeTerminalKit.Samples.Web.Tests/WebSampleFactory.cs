@@ -29,7 +29,24 @@ public sealed class WebSampleFactory : WebApplicationFactory<Program>
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public WebSampleFactory() => UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly string _environment;
+
+    public WebSampleFactory()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>The sample with extra configuration (limits, readers, devices) and another environment.</summary>
+    internal WebSampleFactory(IReadOnlyDictionary<string, string?> settings, string environment = "Testing")
+    {
+        _settings = settings;
+        _environment = environment;
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    }
+
+    /// <summary>Everything the sample logged (at every level), for the log tests.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>The address Kestrel listens on.</summary>
     public Uri BaseAddress
@@ -58,8 +75,8 @@ public sealed class WebSampleFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.ConfigureLogging(logging => logging.AddProvider(ScanningLoggerProvider.Instance).SetMinimumLevel(LogLevel.Trace));
+        builder.UseEnvironment(_environment);
+        builder.ConfigureLogging(logging => logging.AddProvider(ScanningLoggerProvider.Instance).AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.UseSetting("STRIPE_API_KEY", "");
         builder.UseSetting("StripeTerminal:ApiKey", "");
         builder.UseSetting("PosDevices:till-1:Name", "Front till");
@@ -67,6 +84,10 @@ public sealed class WebSampleFactory : WebApplicationFactory<Program>
         builder.UseSetting("PosDevices:till-2:Name", "Coffee window");
         builder.UseSetting("PosDevices:till-2:Token", Till2Token);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
 

@@ -5,6 +5,9 @@ namespace StripeTerminalKit.Samples.Web.Api;
 /// <summary>Checks a start request field by field, so the POS gets every problem at once as a ValidationProblem.</summary>
 internal static class StartCheckoutValidator
 {
+    /// <summary>The kit's checkout-id alphabet, as the POS is told it.</summary>
+    public static readonly string CheckoutIdRule = $"Must be 1 to {CheckoutRequest.MaxCheckoutIdLength} ASCII letters, digits, '-', '_' or '.', starting with a letter or digit.";
+
     public static Dictionary<string, string[]> Validate(StartCheckoutRequest? body)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -14,9 +17,11 @@ internal static class StartCheckoutValidator
             return errors;
         }
 
-        if (body.CheckoutId is { } id && (id.Length is 0 or > CheckoutRequest.MaxCheckoutIdLength || id.Any(char.IsControl)))
+        // The kit's alphabet: what Stripe's idempotency keys, metadata, log lines and a URL path
+        // segment all carry unchanged, so every id accepted here is addressable afterwards.
+        if (body.CheckoutId is { } id && !CheckoutRequest.IsValidId(id))
         {
-            errors["checkoutId"] = [$"Must be 1 to {CheckoutRequest.MaxCheckoutIdLength} printable characters."];
+            errors["checkoutId"] = [CheckoutIdRule];
         }
 
         if (string.IsNullOrWhiteSpace(body.ReaderId))

@@ -53,7 +53,7 @@ internal sealed partial class ShopSetup(
             new CreateLocationRequest(o.Name, new TerminalAddress(o.Country, Line1: o.Line1, City: o.City, State: o.State, PostalCode: o.PostalCode)),
             cancellationToken: cancellationToken);
         shop.SetLocation(ensured.Location);
-        LogLocation(logger, ensured.Location.Id, ensured.Created ? "created" : "found");
+        LogLocation(logger, new Untrusted(ensured.Location.Id), ensured.Created ? "created" : "found");
 
         var labels = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var reader in readers.ListAsync(new ReaderListFilter { LocationId = ensured.Location.Id }, cancellationToken: cancellationToken))
@@ -68,7 +68,9 @@ internal sealed partial class ShopSetup(
             {
                 var reader = await readers.RegisterAsync(new RegisterReaderRequest(wanted.RegistrationCode) { LocationId = ensured.Location.Id, Label = wanted.Label }, cancellationToken: cancellationToken);
                 shop.RememberReader(reader.Id, time.GetUtcNow());
-                LogReader(logger, reader.Id, reader.Label, reader.DeviceType);
+
+                // Labels and ids come from Stripe (and whoever edits the Dashboard): escaped in the log.
+                LogReader(logger, new Untrusted(reader.Id), new Untrusted(reader.Label), new Untrusted(reader.DeviceType));
             }
         }
     }
@@ -76,8 +78,8 @@ internal sealed partial class ShopSetup(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Terminal location {LocationId} {How}")]
-    private static partial void LogLocation(ILogger logger, string locationId, string how);
+    private static partial void LogLocation(ILogger logger, Untrusted locationId, string how);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered reader {ReaderId} '{Label}' ({DeviceType})")]
-    private static partial void LogReader(ILogger logger, string readerId, string label, string deviceType);
+    private static partial void LogReader(ILogger logger, Untrusted readerId, Untrusted label, Untrusted deviceType);
 }

@@ -1,51 +1,92 @@
-using System.Collections.Concurrent;
 using StripeTerminalKit.Checkout;
 
 namespace StripeTerminalKit.Samples.Web.Sales;
 
 /// <summary>
-/// The host's own record of the sales its POS devices started: which device owns which checkout,
-/// the cart, and the captures and refunds made afterwards. The kit's checkout store holds the
-/// payment's state; this holds what a shop's back office wants next to it. In memory, like the
-/// kit's default store: a real host keeps both in its database.
+/// The host's own record of the sales its POS devices started: the cart and the captures and
+/// refunds made afterwards, shown next to the kit's checkout. It decides nothing: who owns a
+/// checkout is read from the kit's stored checkout (<see cref="CheckoutSnapshot.Owner"/>) on every
+/// request, so a sale leaving the journal changes no one's access to it. In memory and bounded:
+/// at most <see cref="KeptPerDevice"/> sales per device and <see cref="KeptOverall"/> in all
+/// (when full, the busiest device gives up its oldest sale, so busy tills never push a quiet
+/// till's sales out). A real host keeps this in its database.
 /// </summary>
 public sealed class SalesJournal
 {
-    /// <summary>Sales kept per device. Per device, not overall: fifty busy tills must never push
-    /// another till's running sale out of the journal (its device would then get 404 for it).</summary>
-    private const int KeptPerDevice = 200;
-    private readonly ConcurrentDictionary<string, Sale> _sales = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _orderByDevice = new(StringComparer.Ordinal);
+    /// <summary>Sales kept per device.</summary>
+    public const int KeptPerDevice = 200;
+
+    /// <summary>Sales kept in all.</summary>
+    public const int KeptOverall = 5_000;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Sale> _sales = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<string>> _orderByDevice = new(StringComparer.Ordinal);
+
+    /// <summary>How many sales the journal holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sales.Count;
+            }
+        }
+    }
 
     /// <summary>Records a sale, or returns the one already recorded under its checkout id.</summary>
     public Sale Add(Sale sale)
     {
         ArgumentNullException.ThrowIfNull(sale);
-        var stored = _sales.GetOrAdd(sale.CheckoutId, sale);
-        if (ReferenceEquals(stored, sale))
+        lock (_gate)
         {
-            var order = _orderByDevice.GetOrAdd(sale.DeviceId, _ => new ConcurrentQueue<string>());
-            order.Enqueue(sale.CheckoutId);
-            while (order.Count > KeptPerDevice && order.TryDequeue(out var oldest))
+            if (_sales.TryGetValue(sale.CheckoutId, out var stored))
             {
-                _sales.TryRemove(oldest, out _);
+                return stored;
             }
-        }
 
-        return stored;
+            _sales[sale.CheckoutId] = sale;
+            if (!_orderByDevice.TryGetValue(sale.DeviceId, out var order))
+            {
+                _orderByDevice[sale.DeviceId] = order = new Queue<string>();
+            }
+
+            order.Enqueue(sale.CheckoutId);
+            if (order.Count > KeptPerDevice)
+            {
+                _sales.Remove(order.Dequeue());
+            }
+
+            while (_sales.Count > KeptOverall)
+            {
+                var busiest = _orderByDevice.MaxBy(d => d.Value.Count).Value;
+                _sales.Remove(busiest.Dequeue());
+            }
+
+            return sale;
+        }
     }
 
     /// <summary>The sale with this checkout id, when <paramref name="deviceId"/> started it.</summary>
-    public Sale? Find(string checkoutId, string deviceId) =>
-        _sales.TryGetValue(checkoutId, out var sale) && sale.DeviceId == deviceId ? sale : null;
+    public Sale? Find(string checkoutId, string deviceId)
+    {
+        lock (_gate)
+        {
+            return _sales.TryGetValue(checkoutId, out var sale) && sale.DeviceId == deviceId ? sale : null;
+        }
+    }
 
     /// <summary>The device's most recent sales, newest first.</summary>
-    public IReadOnlyList<Sale> Recent(string deviceId, int count) =>
-        [.. _sales.Values.Where(s => s.DeviceId == deviceId).OrderByDescending(s => s.CreatedAt).Take(count)];
-
-    /// <summary>Whether the checkout id is taken by another device.</summary>
-    public bool IsTakenByAnother(string checkoutId, string deviceId) =>
-        _sales.TryGetValue(checkoutId, out var sale) && sale.DeviceId != deviceId;
+    public IReadOnlyList<Sale> Recent(string deviceId, int count)
+    {
+        lock (_gate)
+        {
+            return _orderByDevice.TryGetValue(deviceId, out var order)
+                ? [.. order.Reverse().Take(count).Select(id => _sales[id])]
+                : [];
+        }
+    }
 }
 
 /// <summary>One sale started by a POS device.</summary>
@@ -53,6 +94,7 @@ public sealed class Sale
 {
     private readonly Lock _gate = new();
     private readonly List<CheckoutOperationResult> _operations = [];
+    private int _attempts;
 
     /// <summary>The checkout id (the POS's order reference).</summary>
     public required string CheckoutId { get; init; }
@@ -84,6 +126,21 @@ public sealed class Sale
             {
                 return [.. _operations];
             }
+        }
+    }
+
+    /// <summary>Counts an operation about to be tried; false once <paramref name="max"/> were (the sale takes no more).</summary>
+    public bool TryBeginOperation(int max)
+    {
+        lock (_gate)
+        {
+            if (_attempts >= max)
+            {
+                return false;
+            }
+
+            _attempts++;
+            return true;
         }
     }
 

@@ -168,7 +168,8 @@ el('clear-cart').addEventListener('click', () => { state.cart = []; renderCart()
 
 el('charge').addEventListener('click', async () => {
   setError('sale-error', '');
-  const device = (state.session?.device || 'till').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  // A checkout id is ASCII letters, digits, '-', '_' and '.', starting with a letter or digit.
+  const device = (state.session?.device || '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'till';
   const request = {
     checkoutId: `${device}-${Date.now()}`,
     readerId: el('reader-select').value,
@@ -357,7 +358,8 @@ async function refreshReaders() {
 
 async function refreshHealth() {
   try {
-    const response = await fetch('/health');
+    // Strangers get only the status; a paired till also gets the readers' summary.
+    const response = await fetch('/health', { headers: state.token ? { Authorization: `Bearer ${state.token}` } : {} });
     const body = await response.json();
     const node = el('health');
     node.dataset.status = body.status;

@@ -61,8 +61,8 @@ internal static class ExitCodes
 
 /// <summary>
 /// Parses <c>--port</c>, <c>--seed</c>, <c>--webhook-url</c> (repeatable), <c>--webhook-secret</c>,
-/// <c>--help</c> and <c>--version</c>, as <c>--name value</c> or <c>--name=value</c>.
-/// Six options do not justify a parsing library.
+/// <c>--rate-limits</c>, <c>--allow-remote-webhooks</c>, <c>--help</c> and <c>--version</c>, as
+/// <c>--name value</c> or <c>--name=value</c>. Eight options do not justify a parsing library.
 /// </summary>
 internal static class ServerArguments
 {
@@ -81,8 +81,12 @@ internal static class ServerArguments
 
         Options:
           --port <port>             Port on 127.0.0.1 (default {ServerSettings.DefaultPort}; 0 picks a free port).
-          --seed <integer>          Seed for the emulator's randomness, for reproducible runs.
-          --webhook-url <url>       Forward signed webhook events to this http(s) URL. Repeat for more.
+          --seed <integer>          Seed for the emulator's randomness, for reproducible runs
+                                    (default: a random seed, printed at start).
+          --webhook-url <url>       Forward signed webhook events to this http(s) URL on this machine
+                                    (localhost, 127.x.x.x, [::1]). Repeat for more (at most {Security.ServerLimits.MaxWebhookEndpoints}).
+          --allow-remote-webhooks   Also allow webhook URLs off this machine (signed events leave it).
+          --rate-limits <mode>      live (100/s, 25/s per endpoint), sandbox (25/s) or off (default).
           --webhook-secret <secret> Secret that signs webhooks (Stripe-Signature). Default: a fresh test
                                     secret (whsec_...) printed once at start. Also read from
                                     {WebhookSecretVariable}.
@@ -112,6 +116,9 @@ internal static class ServerArguments
 
         int? port = null;
         int? seed = null;
+        var allowRemoteWebhooks = false;
+        EmulatorRateLimits? rateLimits = null;
+        string? rateLimitsMode = null;
         string? secret = null;
         var webhookUrls = new List<Uri>();
 
@@ -128,8 +135,14 @@ internal static class ServerArguments
                 return CommandLineResult.Version();
             }
 
+            if (arg == "--allow-remote-webhooks")
+            {
+                allowRemoteWebhooks = true;
+                continue;
+            }
+
             var (name, inlineValue) = Split(arg);
-            if (name is not ("--port" or "--seed" or "--webhook-url" or "--webhook-secret"))
+            if (name is not ("--port" or "--seed" or "--webhook-url" or "--webhook-secret" or "--rate-limits"))
             {
                 return CommandLineResult.Failed(name.StartsWith('-')
                     ? $"unknown option '{Shorten(name)}'."
@@ -187,7 +200,42 @@ internal static class ServerArguments
                             $"--webhook-url must be an absolute http:// or https:// URL, not '{Shorten(value)}'.");
                     }
 
+                    if (url.UserInfo.Length > 0)
+                    {
+                        // The message does not repeat a URL that carries a password.
+                        return CommandLineResult.Failed("--webhook-url must not carry user info (user:password@).");
+                    }
+
+                    if (webhookUrls.Count == Security.ServerLimits.MaxWebhookEndpoints)
+                    {
+                        return CommandLineResult.Failed($"--webhook-url is given more than {Security.ServerLimits.MaxWebhookEndpoints} times (Stripe's limit of endpoints per account).");
+                    }
+
                     webhookUrls.Add(url);
+                    break;
+
+                case "--rate-limits":
+                    if (rateLimitsMode is not null)
+                    {
+                        return CommandLineResult.Failed("--rate-limits is given more than once.");
+                    }
+
+                    rateLimitsMode = value;
+                    switch (value)
+                    {
+                        case "live":
+                            rateLimits = EmulatorRateLimits.Live;
+                            break;
+                        case "sandbox":
+                            rateLimits = EmulatorRateLimits.Sandbox;
+                            break;
+                        case "off":
+                            rateLimits = null;
+                            break;
+                        default:
+                            return CommandLineResult.Failed($"--rate-limits must be live, sandbox or off, not '{Shorten(value)}'.");
+                    }
+
                     break;
 
                 default: // --webhook-secret
@@ -204,6 +252,15 @@ internal static class ServerArguments
 
                     secret = value;
                     break;
+            }
+        }
+
+        // Checked after the loop, so --allow-remote-webhooks may come before or after the URLs.
+        foreach (var url in webhookUrls)
+        {
+            if (Security.Loopback.WebhookUrlProblem(url, allowRemoteWebhooks) is { } problem)
+            {
+                return CommandLineResult.Failed($"--webhook-url {problem}, not '{Shorten(url.OriginalString)}'.");
             }
         }
 
@@ -227,6 +284,8 @@ internal static class ServerArguments
             Seed = seed,
             WebhookUrls = webhookUrls,
             WebhookSecret = secret,
+            AllowRemoteWebhooks = allowRemoteWebhooks,
+            RateLimits = rateLimits,
         });
     }
 

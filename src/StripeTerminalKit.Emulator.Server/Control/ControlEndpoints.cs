@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StripeTerminalKit.Emulator.Server.CommandLine;
 using StripeTerminalKit.Emulator.Server.Hosting;
+using StripeTerminalKit.Emulator.Server.Security;
 
 namespace StripeTerminalKit.Emulator.Server.Control;
 
@@ -41,7 +42,8 @@ internal static class ControlEndpoints
                 new WebhookEndpointList("list", Prefix + "/webhook_endpoints", false, [.. registry.List().Select(ToResponse)]),
                 ControlJsonContext.Default.WebhookEndpointList));
 
-        endpoints.MapPost(Prefix + "/webhook_endpoints", AddWebhookEndpointAsync);
+        endpoints.MapPost(Prefix + "/webhook_endpoints", (HttpContext context, WebhookEndpointRegistry registry) =>
+            AddWebhookEndpointAsync(context, registry, settings.AllowRemoteWebhooks));
 
         endpoints.MapDelete(Prefix + "/webhook_endpoints/{id}", (string id, WebhookEndpointRegistry registry) =>
             registry.Remove(id)
@@ -57,13 +59,24 @@ internal static class ControlEndpoints
                 null));
     }
 
-    private static async Task<IResult> AddWebhookEndpointAsync(HttpContext context, WebhookEndpointRegistry registry)
+    private static async Task<IResult> AddWebhookEndpointAsync(HttpContext context, WebhookEndpointRegistry registry, bool allowRemote)
     {
         string? url = null;
         if (context.Request.HasFormContentType)
         {
-            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-            url = form["url"].ToString();
+            try
+            {
+                var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+                url = form["url"].ToString();
+            }
+            catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return Error(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than the emulator's limit of {ServerLimits.MaxRequestBodyBytes} bytes.", null);
+            }
+            catch (InvalidDataException)
+            {
+                return Error(StatusCodes.Status400BadRequest, "parameter_invalid", "The form body could not be read.", null);
+            }
         }
 
         if (string.IsNullOrEmpty(url))
@@ -76,7 +89,18 @@ internal static class ControlEndpoints
             return Error(StatusCodes.Status400BadRequest, "url_invalid", "Invalid URL: url must be an absolute http:// or https:// URL.", "url");
         }
 
-        return Json(ToResponse(registry.Add(uri)));
+        if (Loopback.WebhookUrlProblem(uri, allowRemote) is { } problem)
+        {
+            return Error(StatusCodes.Status400BadRequest, "url_invalid", $"Invalid URL: url {problem}.", "url");
+        }
+
+        return registry.TryAdd(uri) is { } endpoint
+            ? Json(ToResponse(endpoint))
+            : Error(
+                StatusCodes.Status400BadRequest,
+                "webhook_endpoints_limit_reached",
+                $"The emulator forwards to at most {ServerLimits.MaxWebhookEndpoints} webhook endpoints (Stripe's limit per account). Delete one first.",
+                "url");
     }
 
     private static string ApiBase(HttpRequest request) => $"{request.Scheme}://{request.Host}";
@@ -87,7 +111,8 @@ internal static class ControlEndpoints
     private static JsonHttpResult<WebhookEndpointResponse> Json(WebhookEndpointResponse response) =>
         TypedResults.Json(response, ControlJsonContext.Default.WebhookEndpointResponse);
 
-    private static JsonHttpResult<ErrorResponse> Error(int statusCode, string code, string message, string? param) =>
+    /// <summary>A Stripe-shaped <c>invalid_request_error</c> body with this status.</summary>
+    internal static JsonHttpResult<ErrorResponse> Error(int statusCode, string code, string message, string? param) =>
         TypedResults.Json(
             new ErrorResponse(new ErrorDetail("invalid_request_error", message, code, param)),
             ControlJsonContext.Default.ErrorResponse,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using StripeTerminalKit.Emulator.Server.Diagnostics;
+using StripeTerminalKit.Emulator.Server.Security;
 
 namespace StripeTerminalKit.Emulator.Server.Control;
 
@@ -42,12 +43,23 @@ internal sealed class WebhookEndpointRegistry : IDisposable
     }
 
     /// <summary>Starts forwarding signed events to <paramref name="url"/>.</summary>
-    public WebhookEndpoint Add(Uri url)
+    /// <exception cref="InvalidOperationException"><see cref="ServerLimits.MaxWebhookEndpoints"/> endpoints are already registered.</exception>
+    public WebhookEndpoint Add(Uri url) =>
+        TryAdd(url) ?? throw new InvalidOperationException($"At most {ServerLimits.MaxWebhookEndpoints} webhook endpoints.");
+
+    /// <summary>Starts forwarding signed events to <paramref name="url"/>; null when
+    /// <see cref="ServerLimits.MaxWebhookEndpoints"/> endpoints are already registered.</summary>
+    public WebhookEndpoint? TryAdd(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_endpoints.Count >= ServerLimits.MaxWebhookEndpoints)
+            {
+                return null;
+            }
+
             var endpoint = new WebhookEndpoint(
                 "we_emu_" + (++_nextId).ToString(CultureInfo.InvariantCulture),
                 url);

@@ -29,6 +29,12 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Debug, "{Method} {Path}: the client went away before the response was sent")]
     public static partial void ClientAborted(ILogger logger, string method, string path);
 
+    [LoggerMessage(7, LogLevel.Information, "{Method} refused with 403 {Code} (Host or Origin not loopback)")]
+    public static partial void RequestRefused(ILogger logger, string method, string code);
+
+    [LoggerMessage(8, LogLevel.Warning, "The limit of {Limit} accepted writes is reached; further writes are refused until the server restarts")]
+    public static partial void WriteLimitReached(ILogger logger, int limit);
+
     /// <summary>A URL fit for a log line: scheme, host, port and path; never user info or query,
     /// which is where people put tokens.</summary>
     public static string Redact(Uri url) =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using StripeTerminalKit.Emulator.Server.Diagnostics;
+using StripeTerminalKit.Emulator.Server.Security;
 
 namespace StripeTerminalKit.Emulator.Server.Forwarding;
 
@@ -24,15 +25,19 @@ internal sealed class StripeRequestForwarder
     private readonly HttpMessageInvoker _invoker;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly WriteBudget _writes;
+    private int _limitLogged;
 
-    public StripeRequestForwarder(HttpMessageInvoker invoker, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    public StripeRequestForwarder(HttpMessageInvoker invoker, ILoggerFactory loggerFactory, TimeProvider timeProvider, WriteBudget writes)
     {
         ArgumentNullException.ThrowIfNull(invoker);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(writes);
         _invoker = invoker;
         _logger = loggerFactory.CreateLogger(Log.Category);
         _timeProvider = timeProvider;
+        _writes = writes;
     }
 
     /// <summary>Forwards one request; the terminal middleware of the pipeline.</summary>
@@ -44,6 +49,29 @@ internal sealed class StripeRequestForwarder
         var aborted = context.RequestAborted;
         var started = _timeProvider.GetTimestamp();
 
+        // A write may store objects: it needs a slot of the run's budget (kept when it succeeds).
+        var reserved = false;
+        if (HttpMethods.IsPost(method) || HttpMethods.IsDelete(method))
+        {
+            if (!_writes.TryReserve())
+            {
+                if (Interlocked.Exchange(ref _limitLogged, 1) == 0)
+                {
+                    Log.WriteLimitReached(_logger, _writes.Limit);
+                }
+
+                await Control.ControlEndpoints.Error(
+                    StatusCodes.Status400BadRequest,
+                    "emulator_limit_reached",
+                    $"This emulator run has accepted {_writes.Limit} writes, its limit (it keeps every object in memory). Restart the emulator server to start afresh.",
+                    null).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            reserved = true;
+        }
+
+        var kept = false;
         try
         {
             using var request = await CreateRequestAsync(context.Request, aborted).ConfigureAwait(false);
@@ -56,6 +84,7 @@ internal sealed class StripeRequestForwarder
             {
                 // The emulator applied the change and then "lost" the answer. The faithful way to
                 // lose a response over HTTP is to drop the connection without one.
+                kept = true;
                 Log.ResponseLost(_logger, method, path);
                 context.Abort();
                 return;
@@ -63,6 +92,7 @@ internal sealed class StripeRequestForwarder
 
             using (response)
             {
+                kept = response.IsSuccessStatusCode && !response.Headers.Contains("Idempotent-Replayed");
                 await CopyResponseAsync(response, context.Response, aborted).ConfigureAwait(false);
             }
 
@@ -78,12 +108,31 @@ internal sealed class StripeRequestForwarder
         {
             Log.ClientAborted(_logger, method, path);
         }
+        catch (BadHttpRequestException exception) when (!context.Response.HasStarted)
+        {
+            // The body broke Kestrel's limits (413 past MaxRequestBodyBytes) or framing: the
+            // client's fault, answered in Stripe's shape rather than as the emulator's 500.
+            await Control.ControlEndpoints.Error(
+                exception.StatusCode,
+                exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : "request_invalid",
+                exception.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? $"The request body is larger than the emulator's limit of {ServerLimits.MaxRequestBodyBytes} bytes."
+                    : "The request could not be read.",
+                null).ExecuteAsync(context).ConfigureAwait(false);
+        }
         catch (Exception exception) when (!context.Response.HasStarted && !aborted.IsCancellationRequested)
         {
             // A bug in the emulator must still look like Stripe to the client: a 500 with an
             // api_error body, which Stripe.net surfaces as StripeException (and retries).
             Log.EmulatorFailed(_logger, method, path, exception);
             await WriteInternalErrorAsync(context.Response, aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (reserved && !kept)
+            {
+                _writes.Release();
+            }
         }
     }
 

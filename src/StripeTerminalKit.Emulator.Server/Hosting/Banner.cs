@@ -23,13 +23,19 @@ internal static class Banner
         {
             $"Stripe Terminal emulator {ControlEndpoints.Version} listening on {apiBase} (loopback only, test mode)",
             $"  Stripe.net:      new StripeClient(\"sk_test_123\", apiBase: \"{apiBase}\")",
-            $"  Seed:            {seed}",
+            settings.Seed is null
+                ? $"  Seed:            {seed}  (random; --seed {seed} repeats this run)"
+                : $"  Seed:            {seed}",
+            $"  Rate limits:     {RateLimits(settings.RateLimits)}",
             generatedSecret is null
                 ? "  Webhook secret:  the one you supplied"
                 : $"  Webhook secret:  {generatedSecret}  (generated test secret for this run; signs emulator events only)",
         };
 
         lines.AddRange(settings.WebhookUrls.Select(url => $"  Webhooks to:     {Log.Redact(url)}"));
+        lines.Add(settings.AllowRemoteWebhooks
+            ? "  Webhook URLs:    any host (--allow-remote-webhooks): signed events may leave this machine"
+            : "  Webhook URLs:    this machine only (localhost, 127.x.x.x, [::1])");
         lines.Add($"  Health:          {apiBase}{ControlEndpoints.Prefix}/health");
         lines.Add("Press Ctrl+C to stop.");
 
@@ -40,4 +46,8 @@ internal static class Banner
 
         await output.FlushAsync().ConfigureAwait(false);
     }
+
+    private static string RateLimits(EmulatorRateLimits? limits) => limits is null
+        ? "off"
+        : $"{limits.GlobalPerSecond}/s overall, {limits.PerEndpointPerSecond}/s per endpoint (429 rate_limit beyond)";
 }

@@ -1,3 +1,5 @@
+using StripeTerminalKit.Emulator.Server.Security;
+
 namespace StripeTerminalKit.Emulator.Server.Hosting;
 
 /// <summary>
@@ -19,14 +21,29 @@ internal sealed class EmulatorBackend
 
     /// <summary>Serves <paramref name="emulator"/>.</summary>
     /// <param name="emulator">The emulator; the caller keeps ownership and disposes it after the server.</param>
-    public static EmulatorBackend For(StripeEmulator emulator)
+    /// <param name="allowRemoteWebhooks">Whether deliveries may connect off this machine.</param>
+    public static EmulatorBackend For(StripeEmulator emulator, bool allowRemoteWebhooks = false)
     {
         ArgumentNullException.ThrowIfNull(emulator);
         return new EmulatorBackend
         {
             Handler = emulator.CreateHttpMessageHandler(),
-            SubscribeWebhooks = url => emulator.Webhooks.AddEndpoint(url),
+            SubscribeWebhooks = url =>
+            {
+                var handler = WebhookDeliveryHandler.Create(allowRemoteWebhooks);
+                return new Both(emulator.Webhooks.AddEndpoint(url, handler), handler);
+            },
             Seed = emulator.Options.Seed,
         };
+    }
+
+    /// <summary>The subscription, then the handler it sent through (which it does not own).</summary>
+    private sealed class Both(IDisposable subscription, IDisposable handler) : IDisposable
+    {
+        public void Dispose()
+        {
+            subscription.Dispose();
+            handler.Dispose();
+        }
     }
 }

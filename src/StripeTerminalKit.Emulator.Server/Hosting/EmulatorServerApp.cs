@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using StripeTerminalKit.Emulator.Server.CommandLine;
 using StripeTerminalKit.Emulator.Server.Control;
 using StripeTerminalKit.Emulator.Server.Forwarding;
+using StripeTerminalKit.Emulator.Server.Security;
 
 namespace StripeTerminalKit.Emulator.Server.Hosting;
 
@@ -36,6 +37,7 @@ internal static class EmulatorServerApp
             // Loopback only: this is a test double holding fake payment data with a test secret.
             kestrel.Listen(IPAddress.Loopback, settings.Port);
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = ServerLimits.MaxRequestBodyBytes;
         });
 
         builder.Logging.ClearProviders();
@@ -61,6 +63,7 @@ internal static class EmulatorServerApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         // Built by a factory so the container disposes it (and the handler) with the application.
         builder.Services.AddSingleton(_ => new HttpMessageInvoker(backend.Handler, disposeHandler: true));
+        builder.Services.AddSingleton(new WriteBudget(settings.MaxAcceptedWrites));
         builder.Services.AddSingleton<StripeRequestForwarder>();
         builder.Services.AddSingleton(services => new WebhookEndpointRegistry(
             backend.SubscribeWebhooks,
@@ -68,7 +71,19 @@ internal static class EmulatorServerApp
 
         configure?.Invoke(builder);
 
+        // Kestrel binds every Kestrel:Endpoints entry of the configuration (Kestrel__Endpoints__…
+        // environment variables, an appsettings.json) beside our loopback listener. Refuse them:
+        // the server listens where --port says and nowhere else. (urls / ASPNETCORE_URLS and
+        // http_ports need nothing: Kestrel overrides them with the explicit Listen above.)
+        if (builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+        {
+            throw new ListenerConfigurationException(
+                "Kestrel endpoints are configured (Kestrel__Endpoints__… environment variables or an appsettings.json); " +
+                $"the emulator server listens only on 127.0.0.1 at the --port you give. Remove those settings.");
+        }
+
         var app = builder.Build();
+        app.UseLoopbackRequestGuard();
 
         var registry = app.Services.GetRequiredService<WebhookEndpointRegistry>();
         foreach (var url in settings.WebhookUrls)
@@ -82,6 +97,14 @@ internal static class EmulatorServerApp
         return app;
     }
 
+    /// <summary>Every address the started server listens on.</summary>
+    public static IReadOnlyList<Uri> ListeningAddresses(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        return [.. addresses.Select(a => new Uri(a))];
+    }
+
     /// <summary>The address the started server listens on (with the real port when 0 was asked).</summary>
     public static Uri ListeningAddress(this WebApplication app)
     {
@@ -92,3 +115,6 @@ internal static class EmulatorServerApp
         return new Uri(address);
     }
 }
+
+/// <summary>The configuration tries to move or add a listener; the server refuses to start.</summary>
+internal sealed class ListenerConfigurationException(string message) : Exception(message);

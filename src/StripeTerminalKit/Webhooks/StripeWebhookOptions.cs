@@ -15,8 +15,17 @@ public sealed class StripeWebhookOptions
     /// <summary>The largest body accepted, in bytes. Stripe's Terminal events are a few kilobytes.</summary>
     public int MaxBodyBytes { get; set; } = 512 * 1024;
 
-    /// <summary>How many recent event ids are remembered to drop duplicate deliveries.</summary>
-    public int DeduplicationCapacity { get; set; } = 10_000;
+    /// <summary>
+    /// The most event ids remembered to drop duplicate deliveries. Ids are remembered by time:
+    /// each for twice <see cref="Tolerance"/> after it was handled (a signed delivery is accepted
+    /// while its timestamp is within ±<see cref="Tolerance"/>, so a replay of the same bytes can
+    /// arrive up to that long after), then forgotten. This cap is only a backstop on memory
+    /// (about 200 bytes an id, so some 40 MB when full): with the default 5-minute tolerance it
+    /// is reached only above 330 events a second sustained for 10 minutes, more than an account
+    /// inside Stripe's default live-mode rate limits raises. Past it the oldest id is forgotten.
+    /// Read once, when the processor is built.
+    /// </summary>
+    public int DeduplicationCapacity { get; set; } = 200_000;
 
     /// <summary>Says how many secrets are set, never what they are.</summary>
     public override string ToString() =>

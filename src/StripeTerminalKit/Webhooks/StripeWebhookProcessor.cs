@@ -40,7 +40,7 @@ internal sealed class StripeWebhookProcessor : IStripeWebhookProcessor
         _options = options;
         _handlers = handlers;
         _time = time;
-        _recent = new RecentIds(Math.Max(16, options.CurrentValue.DeduplicationCapacity));
+        _recent = new RecentIds(time, Math.Max(16, options.CurrentValue.DeduplicationCapacity));
     }
 
     public async ValueTask<WebhookResult> ProcessAsync(ReadOnlyMemory<byte> body, string? signatureHeader, CancellationToken cancellationToken = default)
@@ -63,42 +63,80 @@ internal sealed class StripeWebhookProcessor : IStripeWebhookProcessor
             return new WebhookResult(WebhookRejection.MalformedBody, null, false);
         }
 
-        if (!_recent.TryAdd(evt!.Id))
+        // A signed delivery is accepted while its timestamp is within ±Tolerance of our clock, so
+        // the same signed bytes can come back up to 2 × Tolerance after we first accepted them.
+        if (!_recent.TryAdd(evt!.Id, 2 * options.Tolerance))
         {
             return new WebhookResult(null, evt, Duplicate: true);
         }
 
-        foreach (var handler in _handlers)
+        try
         {
-            await handler.HandleAsync(evt, cancellationToken).ConfigureAwait(false);
+            foreach (var handler in _handlers)
+            {
+                await handler.HandleAsync(evt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // Not handled: Stripe retries a failed delivery, and the retry must not be dropped as a duplicate.
+            _recent.Remove(evt.Id);
+            throw;
         }
 
         return new WebhookResult(null, evt, Duplicate: false);
     }
 
-    /// <summary>A bounded set of recently seen ids, oldest forgotten first.</summary>
-    private sealed class RecentIds(int capacity)
+    /// <summary>
+    /// The event ids seen within a time window (evicted by age on the monotonic clock of the
+    /// <see cref="TimeProvider"/>), with a cap as a last resort: past it, the oldest id is forgotten.
+    /// </summary>
+    private sealed class RecentIds(TimeProvider time, int capacity)
     {
         private readonly Lock _gate = new();
-        private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-        private readonly Queue<string> _order = new();
+        private readonly Dictionary<string, long> _seenAt = new(StringComparer.Ordinal);
+        private readonly Queue<(string Id, long At)> _order = new();
 
-        public bool TryAdd(string id)
+        public bool TryAdd(string id, TimeSpan window)
         {
             lock (_gate)
             {
-                if (!_set.Add(id))
+                var now = time.GetTimestamp();
+                while (_order.TryPeek(out var oldest) && time.GetElapsedTime(oldest.At, now) > window)
+                {
+                    Forget(_order.Dequeue());
+                }
+
+                if (_seenAt.ContainsKey(id))
                 {
                     return false;
                 }
 
-                _order.Enqueue(id);
-                if (_order.Count > capacity)
+                _seenAt.Add(id, now);
+                _order.Enqueue((id, now));
+                while (_seenAt.Count > capacity && _order.TryDequeue(out var oldest))
                 {
-                    _set.Remove(_order.Dequeue());
+                    Forget(oldest);
                 }
 
                 return true;
+            }
+        }
+
+        public void Remove(string id)
+        {
+            lock (_gate)
+            {
+                // Its queue entry stays and is skipped when it leaves (Forget checks the time).
+                _seenAt.Remove(id);
+            }
+        }
+
+        private void Forget((string Id, long At) entry)
+        {
+            if (_seenAt.TryGetValue(entry.Id, out var at) && at == entry.At)
+            {
+                _seenAt.Remove(entry.Id);
             }
         }
     }

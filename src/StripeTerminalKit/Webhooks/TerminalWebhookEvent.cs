@@ -63,9 +63,20 @@ public sealed record TerminalWebhookEvent
     /// <summary>The raw event body, for handlers that need more.</summary>
     public required ReadOnlyMemory<byte> Body { get; init; }
 
+    /// <summary>
+    /// Reads a verified body. False, never an exception, for anything that is not a Stripe event:
+    /// not JSON, not UTF-8 (RFC 8259 §8.1; Stripe sends UTF-8, so a signed body that is not is
+    /// refused whole, even when the bad bytes sit in a field the kit ignores), or a field the kit
+    /// reads whose escapes do not make a Unicode string (a lone surrogate such as <c>\ud800</c>).
+    /// </summary>
     internal static bool TryParse(ReadOnlyMemory<byte> body, out TerminalWebhookEvent? evt)
     {
         evt = null;
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return false;
+        }
+
         try
         {
             using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
@@ -155,6 +166,11 @@ public sealed record TerminalWebhookEvent
         }
         catch (JsonException)
         {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonElement.GetString on an escaped lone surrogate.
             return false;
         }
     }

@@ -22,7 +22,7 @@ public sealed class ServerArgumentsTests
     public void Every_option_is_read_in_both_spellings()
     {
         var result = ServerArguments.Parse(
-            ["--port", "8080", "--seed=-42", "--webhook-url", "http://127.0.0.1:5000/webhooks", "--webhook-url=https://example.test/hook", "--webhook-secret", "whsec_given"],
+            ["--port", "8080", "--seed=-42", "--webhook-url", "http://127.0.0.1:5000/webhooks", "--webhook-url=https://example.test/hook", "--webhook-secret", "whsec_given", "--allow-remote-webhooks", "--rate-limits=live"],
             NoEnvironment);
 
         Assert.Equal(CommandKind.Run, result.Kind);
@@ -30,6 +30,95 @@ public sealed class ServerArgumentsTests
         Assert.Equal(-42, result.Settings.Seed);
         Assert.Equal(["http://127.0.0.1:5000/webhooks", "https://example.test/hook"], result.Settings.WebhookUrls.Select(u => u.ToString()));
         Assert.Equal("whsec_given", result.Settings.WebhookSecret);
+        Assert.True(result.Settings.AllowRemoteWebhooks);
+        Assert.Equal(StripeTerminalKit.Emulator.EmulatorRateLimits.Live, result.Settings.RateLimits);
+    }
+
+    [Fact]
+    public void By_default_webhooks_stay_on_this_machine_rate_limits_are_off_and_no_seed_is_fixed()
+    {
+        var settings = ServerArguments.Parse([], NoEnvironment).Settings!;
+
+        Assert.False(settings.AllowRemoteWebhooks);
+        Assert.Null(settings.RateLimits);
+        Assert.Null(settings.Seed);
+    }
+
+    [Theory]
+    [InlineData("live", 100, 25)]
+    [InlineData("sandbox", 25, 25)]
+    public void Rate_limits_take_Stripe_s_live_or_sandbox_numbers(string mode, int global, int perEndpoint)
+    {
+        var limits = ServerArguments.Parse(["--rate-limits", mode], NoEnvironment).Settings!.RateLimits!;
+
+        Assert.Equal(global, limits.GlobalPerSecond);
+        Assert.Equal(perEndpoint, limits.PerEndpointPerSecond);
+        Assert.Null(ServerArguments.Parse(["--rate-limits", "off"], NoEnvironment).Settings!.RateLimits);
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data")]
+    [InlineData("http://10.0.0.5:5000/hook")]
+    [InlineData("https://example.test/hook")]
+    [InlineData("http://localhost.evil.example/hook")]
+    [InlineData("http://[::]/hook")]
+    [InlineData("http://0.0.0.0:5000/hook")]
+    public void A_webhook_url_off_this_machine_is_refused_without_the_explicit_flag(string url)
+    {
+        var refused = ServerArguments.Parse(["--webhook-url", url], NoEnvironment);
+        var allowedBefore = ServerArguments.Parse(["--allow-remote-webhooks", "--webhook-url", url], NoEnvironment);
+        var allowedAfter = ServerArguments.Parse(["--webhook-url", url, "--allow-remote-webhooks"], NoEnvironment);
+
+        Assert.Equal(CommandKind.Error, refused.Kind);
+        Assert.StartsWith("--webhook-url must point at this machine", refused.Error);
+        Assert.Contains("--allow-remote-webhooks", refused.Error);
+        Assert.Equal(CommandKind.Run, allowedBefore.Kind);
+        Assert.Equal(CommandKind.Run, allowedAfter.Kind);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000/hook")]
+    [InlineData("http://127.8.9.10/hook")]
+    [InlineData("http://localhost:5000/hook")]
+    [InlineData("https://LOCALHOST/hook")]
+    [InlineData("http://[::1]:5000/hook")]
+    public void A_loopback_webhook_url_is_accepted(string url)
+    {
+        Assert.Equal(CommandKind.Run, ServerArguments.Parse(["--webhook-url", url], NoEnvironment).Kind);
+    }
+
+    [Fact]
+    public void A_webhook_url_with_user_info_is_refused_even_when_remote_webhooks_are_allowed_and_the_password_is_not_repeated()
+    {
+        var result = ServerArguments.Parse(["--allow-remote-webhooks", "--webhook-url", "http://admin:hunter2@127.0.0.1/hook"], NoEnvironment);
+
+        Assert.Equal(CommandKind.Error, result.Kind);
+        Assert.DoesNotContain("hunter2", result.Error);
+    }
+
+    [Fact]
+    public void More_than_sixteen_webhook_urls_are_refused()
+    {
+        var args = Enumerable.Range(0, 17).SelectMany(i => new[] { "--webhook-url", $"http://127.0.0.1:{5000 + i}/hook" }).ToArray();
+
+        var sixteen = ServerArguments.Parse(args[..32], NoEnvironment);
+        var seventeen = ServerArguments.Parse(args, NoEnvironment);
+
+        Assert.Equal(16, sixteen.Settings!.WebhookUrls.Count);
+        Assert.Equal(CommandKind.Error, seventeen.Kind);
+        Assert.Contains("16", seventeen.Error);
+    }
+
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("")]
+    [InlineData("LIVE")]
+    public void Unknown_rate_limit_modes_are_refused(string mode)
+    {
+        var result = ServerArguments.Parse([$"--rate-limits={mode}"], NoEnvironment);
+
+        Assert.Equal(CommandKind.Error, result.Kind);
+        Assert.Equal($"--rate-limits must be live, sandbox or off, not '{mode}'.", result.Error);
     }
 
     [Fact]
@@ -103,7 +192,7 @@ public sealed class ServerArgumentsTests
     [Fact]
     public void Usage_text_documents_every_option_and_how_to_point_Stripe_net_at_the_server()
     {
-        foreach (var expected in new[] { "--port", "--seed", "--webhook-url", "--webhook-secret", "--help", "--version", "12111", "apiBase: \"http://127.0.0.1:12111\"", "/_emulator/health", ServerArguments.WebhookSecretVariable })
+        foreach (var expected in new[] { "--port", "--seed", "--webhook-url", "--webhook-secret", "--allow-remote-webhooks", "--rate-limits", "--help", "--version", "12111", "apiBase: \"http://127.0.0.1:12111\"", "/_emulator/health", ServerArguments.WebhookSecretVariable })
         {
             Assert.Contains(expected, ServerArguments.UsageText);
         }

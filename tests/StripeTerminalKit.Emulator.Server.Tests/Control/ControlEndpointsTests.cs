@@ -92,6 +92,68 @@ public sealed class ControlEndpointsTests
         Assert.Empty(_subscribed);
     }
 
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://10.1.2.3:8080/hook")]
+    [InlineData("https://hooks.example.test/stripe")]
+    [InlineData("http://0.0.0.0:5000/hook")]
+    [InlineData("http://user:secret@127.0.0.1:5000/hook")]
+    public async Task A_webhook_endpoint_off_this_machine_or_with_user_info_is_a_Stripe_style_400(string url)
+    {
+        await using var server = await StartAsync();
+        using var http = server.CreateHttpClient();
+
+        using var response = await http.PostAsync("/_emulator/webhook_endpoints", new FormUrlEncodedContent([new("url", url)]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = await response.Content.ReadAsStringAsync();
+        using var body = JsonDocument.Parse(json);
+        var error = body.RootElement.GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal("url_invalid", error.GetProperty("code").GetString());
+        Assert.Equal("url", error.GetProperty("param").GetString());
+        Assert.DoesNotContain("secret@", json);
+        Assert.Empty(_subscribed);
+    }
+
+    [Fact]
+    public async Task With_allow_remote_webhooks_an_endpoint_off_this_machine_is_accepted()
+    {
+        await using var server = await StartAsync(new ServerSettings { AllowRemoteWebhooks = true });
+        using var http = server.CreateHttpClient();
+
+        using var response = await http.PostAsync("/_emulator/webhook_endpoints", new FormUrlEncodedContent([new("url", "https://hooks.example.test/stripe")]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([new Uri("https://hooks.example.test/stripe")], _subscribed);
+    }
+
+    [Fact]
+    public async Task A_seventeenth_webhook_endpoint_is_a_Stripe_style_400_until_one_is_deleted()
+    {
+        await using var server = await StartAsync();
+        using var http = server.CreateHttpClient();
+        for (var i = 0; i < 16; i++)
+        {
+            using var ok = await http.PostAsync("/_emulator/webhook_endpoints", new FormUrlEncodedContent([new("url", $"http://127.0.0.1:{9000 + i}/hook")]));
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using var seventeenth = await http.PostAsync("/_emulator/webhook_endpoints", new FormUrlEncodedContent([new("url", "http://127.0.0.1:9100/hook")]));
+        using (await http.DeleteAsync("/_emulator/webhook_endpoints/we_emu_1"))
+        {
+        }
+
+        using var afterDelete = await http.PostAsync("/_emulator/webhook_endpoints", new FormUrlEncodedContent([new("url", "http://127.0.0.1:9100/hook")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, seventeenth.StatusCode);
+        using var body = JsonDocument.Parse(await seventeenth.Content.ReadAsStringAsync());
+        Assert.Equal("invalid_request_error", body.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal("webhook_endpoints_limit_reached", body.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, afterDelete.StatusCode);
+        Assert.Equal(17, _subscribed.Count);
+    }
+
     [Fact]
     public async Task Unknown_control_path_is_a_404_and_is_not_forwarded_to_the_emulator()
     {

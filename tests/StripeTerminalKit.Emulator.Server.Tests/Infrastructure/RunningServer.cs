@@ -41,7 +41,15 @@ internal sealed class RunningServer : IAsyncDisposable
     {
         settings ??= new ServerSettings();
         var app = EmulatorServerApp.Build(
-            new ServerSettings { Port = 0, Seed = settings.Seed, WebhookUrls = settings.WebhookUrls, WebhookSecret = settings.WebhookSecret },
+            new ServerSettings
+            {
+                Port = 0,
+                Seed = settings.Seed,
+                WebhookUrls = settings.WebhookUrls,
+                WebhookSecret = settings.WebhookSecret,
+                AllowRemoteWebhooks = settings.AllowRemoteWebhooks,
+                MaxAcceptedWrites = settings.MaxAcceptedWrites,
+            },
             backend,
             builder =>
             {

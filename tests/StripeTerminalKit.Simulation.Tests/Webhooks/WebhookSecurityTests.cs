@@ -226,6 +226,58 @@ public sealed class WebhookSecurityTests(ITestOutputHelper output)
         Assert.True(accepted > 0 && accepted < total / 2, "the generator should produce a few headers that still carry the valid signature");
     }
 
+    /// <summary>
+    /// Whoever holds the secret (or a Stripe bug) can sign anything: correctly signed bodies made
+    /// from a real event with bytes changed, inserted (invalid UTF-8 sequences, escaped lone
+    /// surrogates, quotes, braces) or cut. None makes the processor throw (the endpoint's 500);
+    /// each is accepted or refused as <see cref="WebhookRejection.MalformedBody"/>, and nothing
+    /// that is not UTF-8 is accepted.
+    /// </summary>
+    [Fact]
+    public async Task No_correctly_signed_body_makes_the_processor_throw()
+    {
+        var processor = Processor(Secret);
+        var valid = Encoding.UTF8.GetBytes(Event());
+        long accepted = 0, refused = 0;
+        byte[][] fragments =
+        [
+            [0xC3, 0x28], [0x80], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80],
+            "\\ud800"u8.ToArray(), "\\udfff\\ud800"u8.ToArray(), "\\u0000"u8.ToArray(), "\""u8.ToArray(), "{"u8.ToArray(), "}"u8.ToArray(), [0],
+        ];
+        var body = Gen.Select(Gen.Int[0, 3], Gen.Int[0, valid.Length - 1], Gen.Int[0, fragments.Length - 1], Gen.Byte, (kind, at, fragment, value) => kind switch
+        {
+            0 => [.. valid[..at], .. fragments[fragment], .. valid[at..]],
+            1 => [.. valid[..at], .. fragments[fragment], .. valid[(at + 1)..]],
+            2 => [.. valid[..at], value, .. valid[(at + 1)..]],
+            _ => valid[..at],
+        });
+
+        await body.SampleAsync(
+            async bytes =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+                var header = WebhookSignature.Sign(bytes, Secret, _time.GetUtcNow().ToUnixTimeSeconds());
+                var result = await processor.ProcessAsync(bytes, header);
+                Assert.True(result.Accepted || result.Rejection == WebhookRejection.MalformedBody, $"{result.Rejection}");
+                Assert.True(!result.Accepted || System.Text.Unicode.Utf8.IsValid(bytes), "a body that is not UTF-8 was accepted");
+                if (result.Accepted)
+                {
+                    accepted++;
+                }
+                else
+                {
+                    refused++;
+                }
+            },
+            seed: "0N0XIzNsQ0O2",
+            iter: 20_000,
+            threads: 1,
+            print: bytes => Convert.ToHexString(bytes));
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"signed body fuzz: {accepted:N0} accepted, {refused:N0} refused as malformed, no exception"));
+        Assert.True(accepted > 0 && refused > 0);
+    }
+
     private static Gen<string?> Headers(string valid)
     {
         const string alphabet = "tv01=,abcdef9 -\t\u00e9\0x";

@@ -212,6 +212,174 @@ public sealed class StripeWebhookProcessorTests
         Assert.Null(_handler.Events.First(x => x.Type == "terminal.reader.action_succeeded").Amount);
     }
 
+    /// <summary>Signs raw bytes the way Stripe does: HMAC-SHA256 of "{t}.{body}".</summary>
+    private static string SignBytes(byte[] body, string secret, DateTimeOffset at) =>
+        WebhookSignature.Sign(body, secret, at.ToUnixTimeSeconds());
+
+    public static TheoryData<string, byte[]> SignedBodiesWithBadText => new()
+    {
+        { "invalid UTF-8 inside the event id", Replace(ReaderEvent("evt_XX"), "XX", [0xC3, 0x28]) },
+        { "invalid UTF-8 inside the event type", Replace(ReaderEvent().Replace("terminal.reader.action_succeeded", "terminal.reader.XX", StringComparison.Ordinal), "XX", [0xFF, 0xFE]) },
+        { "a lone continuation byte in the reader's action status", Replace(ReaderEvent(status: "XX"), "XX", [0x80]) },
+        { "an overlong encoding in the PaymentIntent id", Replace(ReaderEvent().Replace("pi_42", "pi_XX", StringComparison.Ordinal), "XX", [0xC0, 0xAF]) },
+        { "a truncated sequence in an ignored field", Replace(ReaderEvent().Replace("\"livemode\":false", "\"note\":\"XX\",\"livemode\":false", StringComparison.Ordinal), "XX", [0xE2, 0x82]) },
+        { "an encoded surrogate in the object id", Replace(ReaderEvent().Replace("tmr_1", "tmr_XX", StringComparison.Ordinal), "XX", [0xED, 0xA0, 0x80]) },
+    };
+
+    private static byte[] Replace(string body, string marker, byte[] bytes)
+    {
+        var at = body.IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(at >= 0);
+        return [.. Encoding.UTF8.GetBytes(body[..at]), .. bytes, .. Encoding.UTF8.GetBytes(body[(at + marker.Length)..])];
+    }
+
+    [Theory]
+    [MemberData(nameof(SignedBodiesWithBadText))]
+    public async Task A_signed_body_that_is_not_valid_UTF8_is_refused_as_malformed_not_thrown(string why, byte[] body)
+    {
+        var processor = CreateProcessor();
+
+        var result = await processor.ProcessAsync(body, SignBytes(body, Secret, Now));
+
+        Assert.True(WebhookRejection.MalformedBody == result.Rejection, why);
+        Assert.Empty(_handler.Events);
+    }
+
+    [Theory]
+    [InlineData("\\ud800")]
+    [InlineData("\\udc00x")]
+    [InlineData("\\ud800\\ud800")]
+    public async Task A_signed_event_id_with_an_escaped_lone_surrogate_is_refused_as_malformed_not_thrown(string escaped)
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent("evt_" + escaped);
+        var bytes = Encoding.UTF8.GetBytes(body);
+
+        var result = await processor.ProcessAsync(bytes, SignBytes(bytes, Secret, Now));
+
+        Assert.Equal(WebhookRejection.MalformedBody, result.Rejection);
+        Assert.Empty(_handler.Events);
+    }
+
+    [Fact]
+    public async Task An_escaped_lone_surrogate_in_a_field_the_kit_does_not_read_is_accepted()
+    {
+        // Valid UTF-8 and valid JSON; the kit never decodes the field, and Body keeps it for handlers.
+        var processor = CreateProcessor();
+        var body = ReaderEvent().Replace("\"livemode\":false", "\"note\":\"\\ud800\",\"livemode\":false", StringComparison.Ordinal);
+        var bytes = Encoding.UTF8.GetBytes(body);
+
+        var result = await processor.ProcessAsync(bytes, SignBytes(bytes, Secret, Now));
+
+        Assert.True(result.Accepted);
+        Assert.Single(_handler.Events);
+    }
+
+    [Fact]
+    public async Task A_replay_inside_the_tolerance_is_a_duplicate_even_after_ten_thousand_other_events()
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent("evt_replayed");
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var header = Sign(body, Secret, Now);
+        var first = await processor.ProcessAsync(bytes, header);
+        for (var i = 0; i < 10_001; i++)
+        {
+            var other = Encoding.UTF8.GetBytes(ReaderEvent("evt_other_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.True((await processor.ProcessAsync(other, SignBytes(other, Secret, Now))).Accepted);
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(4));
+        var replay = await processor.ProcessAsync(bytes, header);
+
+        Assert.False(first.Duplicate);
+        Assert.True(replay.Accepted);
+        Assert.True(replay.Duplicate);
+        Assert.Equal(1, _handler.Events.Count(e => e.Id == "evt_replayed"));
+    }
+
+    [Fact]
+    public async Task A_delivery_signed_ahead_of_the_clock_is_still_a_duplicate_when_replayed_at_the_far_end_of_the_tolerance()
+    {
+        // Signed 5 minutes ahead of our clock, first accepted now, replayable until 10 minutes from now.
+        var processor = CreateProcessor();
+        var body = ReaderEvent("evt_ahead");
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var header = Sign(body, Secret, Now.AddMinutes(5));
+        var first = await processor.ProcessAsync(bytes, header);
+
+        _time.Advance(TimeSpan.FromMinutes(10));
+        var replay = await processor.ProcessAsync(bytes, header);
+
+        Assert.True(first.Accepted);
+        Assert.True(replay.Accepted);
+        Assert.True(replay.Duplicate);
+        Assert.Single(_handler.Events);
+    }
+
+    [Fact]
+    public async Task An_id_is_forgotten_once_no_signed_replay_of_it_can_be_accepted_any_more()
+    {
+        var processor = CreateProcessor();
+        var body = ReaderEvent("evt_old");
+        var bytes = Encoding.UTF8.GetBytes(body);
+        await processor.ProcessAsync(bytes, Sign(body, Secret, Now));
+
+        _time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        var oldReplay = await processor.ProcessAsync(bytes, Sign(body, Secret, Now));
+        var redelivery = await processor.ProcessAsync(bytes, Sign(body, Secret, _time.GetUtcNow()));
+
+        Assert.Equal(WebhookRejection.TimestampOutsideTolerance, oldReplay.Rejection);
+        Assert.True(redelivery.Accepted);
+        Assert.False(redelivery.Duplicate);
+        Assert.Equal(2, _handler.Events.Count);
+    }
+
+    [Fact]
+    public async Task Past_the_capacity_the_oldest_id_is_forgotten_first()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton<ITerminalWebhookHandler>(_handler);
+        services.AddStripeTerminalWebhooks(o =>
+        {
+            o.SigningSecrets.Add(Secret);
+            o.DeduplicationCapacity = 16;
+        });
+        var processor = services.BuildServiceProvider().GetRequiredService<IStripeWebhookProcessor>();
+        var bodies = Enumerable.Range(0, 17).Select(i => Encoding.UTF8.GetBytes(ReaderEvent("evt_cap_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToArray();
+        foreach (var body in bodies)
+        {
+            await processor.ProcessAsync(body, SignBytes(body, Secret, Now));
+        }
+
+        var newest = await processor.ProcessAsync(bodies[16], SignBytes(bodies[16], Secret, Now));
+        var oldest = await processor.ProcessAsync(bodies[0], SignBytes(bodies[0], Secret, Now));
+
+        Assert.True(newest.Duplicate);
+        Assert.False(oldest.Duplicate);
+    }
+
+    [Fact]
+    public async Task An_event_whose_handler_failed_is_handled_again_when_Stripe_retries_it()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        var flaky = new FlakyHandler();
+        services.AddSingleton<ITerminalWebhookHandler>(flaky);
+        services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(Secret));
+        var processor = services.BuildServiceProvider().GetRequiredService<IStripeWebhookProcessor>();
+        var body = ReaderEvent("evt_retry");
+        var bytes = Encoding.UTF8.GetBytes(body);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await processor.ProcessAsync(bytes, Sign(body, Secret, Now)));
+        var retry = await processor.ProcessAsync(bytes, Sign(body, Secret, Now.AddMinutes(1)));
+
+        Assert.True(retry.Accepted);
+        Assert.False(retry.Duplicate);
+        Assert.Equal(2, flaky.Calls);
+    }
+
     [Fact]
     public void The_options_never_print_their_secrets()
     {
@@ -237,6 +405,17 @@ public sealed class StripeWebhookProcessorTests
             var header = new string(chars);
             var rejection = WebhookSignature.Verify("{}"u8, header, [Encoding.UTF8.GetBytes(Secret)], Now, TimeSpan.FromMinutes(5));
             Assert.NotNull(rejection);
+        }
+    }
+
+    private sealed class FlakyHandler : ITerminalWebhookHandler
+    {
+        public int Calls { get; private set; }
+
+        public ValueTask HandleAsync(TerminalWebhookEvent webhookEvent, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return Calls == 1 ? ValueTask.FromException(new InvalidOperationException("the database was down")) : ValueTask.CompletedTask;
         }
     }
 

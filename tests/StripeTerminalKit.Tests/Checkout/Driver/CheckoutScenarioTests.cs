@@ -727,18 +727,28 @@ public sealed class CheckoutScenarioTests
         _ = before.Checkout.CancelAsync("crash-cancel");
         await before.RunUntilAsync(() => store.Crashed);
 
+        // Webhooks about the cancel went to the process that died (delivered on the emulator's own
+        // threads, they would otherwise race the restarted kit's resume and this test's cancel).
+        await before.Emulator.Webhooks.DrainAsync();
         await using var after = await before.CrashAndRestartAsync();
-        var resumed = await after.Checkout.StartAsync(after.Sale("crash-cancel", 1900));
-        // The point of sale never heard back, so it asks again; the customer taps meanwhile.
+        // The point of sale never heard back, so it asks again; the customer taps meanwhile. The
+        // cancel brings the checkout back from the store and is queued right behind its resume:
+        // asked after a separate start, a busy machine could finish the resumed cancellation first.
         var again = after.Checkout.CancelAsync("crash-cancel");
+        var resumed = await after.Checkout.StartAsync(after.Sale("crash-cancel", 1900));
         var tapped = after.Emulator.Customer.Tap(after.ReaderId, TestCards.Visa);
         var result = await after.CompleteAsync(resumed);
         await after.RunUntilAsync(() => again.IsCompleted);
 
         var canceled = Assert.IsType<CheckoutCanceled>(result);
         Assert.Equal(CheckoutCanceledBy.Merchant, canceled.CanceledBy);
-        // The completion was never saved either, so the checkout was still ending when asked again.
-        Assert.Equal(CheckoutOperationStatus.Accepted, (await again).Status);
+        // The completion was never saved either, so the checkout was still ending when asked again:
+        // the cancel is taken, or — when the resumed cancellation finished first (the runner handles
+        // an event on the poster's thread, and the in-process emulator can answer at once) — refused
+        // as no longer applicable. Either way the checkout ends cancelled by the merchant, once.
+        var answer = await again;
+        Assert.True(answer.Status == CheckoutOperationStatus.Accepted
+            || (answer.Status == CheckoutOperationStatus.Rejected && answer.Rejection == CheckoutOperationRejection.NotAllowedInState), answer.ToString());
         var ledger = after.Emulator.GetLedger();
         Assert.Equal("canceled", Assert.Single(ledger.PaymentIntents).Status);
         // A card that got through before the reader was stopped was voided, never captured.
