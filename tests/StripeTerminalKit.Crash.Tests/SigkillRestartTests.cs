@@ -45,7 +45,8 @@ public sealed class SigkillRestartTests(ITestOutputHelper output)
         var plan = CrashPlan.Create(seed, checkouts, kills, lanes);
 
         // The whole run has a deadline: nothing below can hang the suite.
-        using var run = new CancellationTokenSource(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(checkouts * 1.5));
+        // 270 s at the default size: inside CI's 5-minute hang timeout, so this test's own message wins.
+        using var run = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(270, (checkouts * 1.0) + (kills * 4.0))));
         var folder = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"stk-crash-{seed}-{Environment.ProcessId}-{DateTime.UtcNow:HHmmss}"));
         var passed = false;
         var system = await SystemUnderTest.StartAsync(folder, lanes, seed, run.Token);
@@ -66,7 +67,7 @@ public sealed class SigkillRestartTests(ITestOutputHelper output)
             var byMoment = string.Join(", ", driver.Kills.GroupBy(k => k).OrderBy(g => g.Key).Select(g => $"{g.Key.ToString().ToLowerInvariant()} {g.Count()}"));
             var summary = string.Create(CultureInfo.InvariantCulture, $"crash run: seed={seed}, {checkouts} checkouts on {lanes} readers, {driver.Kills.Count} SIGKILLs ({byMoment}), violations {findings.Violations.Count}, restart→settled p50 {Percentile(restartFigures, 0.50):0.00} s p99 {Percentile(restartFigures, 0.99):0.00} s (max {(restartFigures.Length == 0 ? 0 : restartFigures[^1]):0.00} s; {restartFigures.Length} restarts measured, {driver.Restarts.Count(r => r.CutByNextKill)} cut by the next kill), {drove.TotalSeconds:0} s driving + {settled.TotalSeconds:0.0} s settling, {total.TotalSeconds:0} s in all");
             output.WriteLine(summary);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Stripe: {findings.PaymentIntents} PaymentIntents for {checkouts} checkouts, {findings.Captured} captured, {findings.Refunds} refunds, {findings.Canceled} canceled; POS: {driver.Reattached} operations re-announced after a restart (start re-sent), {driver.PosRetries} POS requests re-sent after a kill"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Stripe: {findings.PaymentIntents} PaymentIntents for {checkouts} checkouts, {findings.Captured} captured, {findings.Refunds} refunds, {findings.Canceled} canceled; POS: {driver.Reattached} operations re-announced after a restart (start re-sent), {driver.PosRetries} POS requests that met a dead backend and were sent again"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  backend: {findings.StoreMatches} of {checkouts} stored checkouts final with Stripe's outcome; GET /api/checkouts/{{id}}: {findings.LookupMatches} answered with Stripe's outcome, {findings.LookupNotFound} answered 404"));
             foreach (var violation in findings.Violations.Take(30))
             {
@@ -84,10 +85,9 @@ public sealed class SigkillRestartTests(ITestOutputHelper output)
             Assert.True(driver.Kills.Count >= kills, $"only {driver.Kills.Count} of {kills} kills happened; {system.Logs}");
             Assert.Equal(kills + 1, system.SampleStarts);
 
-            // Lookups: the sample's POS API must know every checkout. Until its endpoints read the
-            // durable store (not the in-memory sales journal), a checkout started before the last
-            // restart answers 404 there; see the report printed above.
-            Assert.Equal(checkouts, findings.LookupMatches + findings.LookupNotFound);
+            // The sample's POS API knows every checkout, whichever process started it: its
+            // lookups read the durable store (a 404 is a violation above).
+            Assert.Equal(checkouts, findings.LookupMatches);
             passed = true;
         }
         catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
@@ -195,6 +195,7 @@ public sealed class SigkillRestartTests(ITestOutputHelper output)
                 if (response.StatusCode == HttpStatusCode.NotFound)
                 {
                     findings.LookupNotFound++;
+                    findings.Violations.Add($"{planned.CheckoutId}: GET /api/checkouts answers 404 to the device that started it");
                 }
                 else if (response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadFromJsonAsync<CheckoutAnswer>(Json, cancellationToken))?.State is { } seen)
                 {
