@@ -16,16 +16,25 @@ public static class StripeWebhookEndpointExtensions
     /// <see cref="StripeWebhookOptions.MaxBodyBytes"/>), verifies <c>Stripe-Signature</c>, and
     /// dispatches the event to every <see cref="ITerminalWebhookHandler"/>. Answers 200 for an
     /// accepted or duplicate delivery, 400 for a refused one, 413 for an oversized body.
-    /// Register the processor first with <c>services.AddStripeTerminalWebhooks(…)</c>.
+    /// Register the processor first with <c>services.AddStripeTerminalWebhooks(…)</c>; without it this
+    /// call throws at start-up (as <c>MapHealthChecks</c> does without <c>AddHealthChecks</c>) rather
+    /// than answering every delivery 500 until Stripe disables the endpoint.
     /// </summary>
     /// <example>
     /// <code>
     /// app.MapStripeTerminalWebhooks("/stripe/webhooks");
     /// </code>
     /// </example>
+    /// <exception cref="InvalidOperationException"><c>AddStripeTerminalWebhooks</c> was not called.</exception>
     public static RouteHandlerBuilder MapStripeTerminalWebhooks(this IEndpointRouteBuilder endpoints, string pattern = "/stripe/webhooks")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>() is { } registered && !registered.IsService(typeof(IStripeWebhookProcessor)))
+        {
+            throw new InvalidOperationException(
+                "MapStripeTerminalWebhooks needs the webhook processor, which is not registered. Call builder.Services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(\"whsec_…\")) before building the app.");
+        }
+
         return endpoints.MapPost(pattern, HandleAsync)
             .DisableAntiforgery()
             .WithName("StripeTerminalWebhooks")

@@ -54,8 +54,10 @@ public sealed class StripeTerminalOptions
     public Uri? ApiBase { get; set; }
 
     /// <summary>
-    /// Switches the whole configuration onto the in-process emulator: no network, no Stripe account.
-    /// The kit creates one emulator per configuration on the <see cref="TimeProvider"/> from DI.
+    /// Says the configuration runs on the in-process emulator: no network, no Stripe account. Set by
+    /// <c>UseEmulator()</c> from the <c>StripeTerminalKit.Emulator</c> package, which the kit does not
+    /// depend on; turned on without that call (in configuration, say), start-up fails with a message
+    /// naming the fix.
     /// </summary>
     public bool UseEmulator { get; set; }
 

@@ -154,3 +154,19 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class WebhookEndpointRegistrationTests
+{
+    [Fact]
+    public async Task Mapping_the_endpoint_without_AddStripeTerminalWebhooks_fails_at_start_up_naming_the_fix()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        await using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapStripeTerminalWebhooks("/stripe/webhooks"));
+        SuiteSecretScanner.Scan(error, "exception");
+
+        Assert.Contains("AddStripeTerminalWebhooks", error.Message, StringComparison.Ordinal);
+    }
+}

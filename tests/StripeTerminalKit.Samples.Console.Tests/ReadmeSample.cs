@@ -1,8 +1,10 @@
+#region readme-tour-usings
 using Microsoft.Extensions.DependencyInjection;
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Emulator;
 using StripeTerminalKit.Locations;
 using StripeTerminalKit.Readers;
+#endregion
 
 namespace StripeTerminalKit.Samples.Console.Tests;
 
@@ -19,7 +21,7 @@ internal static class ReadmeSample
         await using var emulator = new StripeEmulator();
         var services = new ServiceCollection();
         services.AddStripeTerminalKit(o => o.Country = "AU")   // for Stripe itself: o.ApiKey = "sk_test_…" and no UseEmulator
-            .UseEmulator(emulator)
+            .UseEmulator(emulator)                             // from the StripeTerminalKit.Emulator package
             .AddCheckout();
         await using var provider = services.BuildServiceProvider();
         var locations = provider.GetRequiredService<ITerminalLocations>();

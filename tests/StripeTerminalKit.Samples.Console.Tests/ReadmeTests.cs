@@ -5,16 +5,20 @@ namespace StripeTerminalKit.Samples.Console.Tests;
 public sealed class ReadmeTests
 {
     [Fact]
-    public void The_README_shows_exactly_the_tour_that_this_project_compiles()
+    public void The_repository_README_shows_the_tour_the_fake_checkout_and_the_emulator_as_compiled_snippets()
     {
-        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
-        var source = File.ReadAllText(Path.Combine(Repository.Root, "tests", "StripeTerminalKit.Samples.Console.Tests", "ReadmeSample.cs"));
+        var shown = PackageSnippets().Where(row => (string)row[0] == "README.md").Select(row => (string)row[1]).ToArray();
 
-        var shown = Lines(Between(readme, "<!-- snippet: readme-tour -->\n```csharp\n", "```"));
-        var compiled = Lines(Between(source, "#region readme-tour\n", "#endregion"));
+        Assert.Equal(["readme-tour", "readme-fake-checkout", "readme-emulator"], shown);
+    }
 
-        Assert.True(compiled.Length > 20, "the region is missing");
-        Assert.Equal(compiled, shown);
+    [Fact]
+    public async Task The_README_emulator_snippet_runs()
+    {
+        var (locationId, ledger) = await ReadmeEmulatorSample.RunAsync();
+
+        Assert.StartsWith("tml_", locationId, StringComparison.Ordinal);
+        Assert.Empty(ledger.PaymentIntents);
     }
 
     [Fact]
@@ -27,6 +31,61 @@ public sealed class ReadmeTests
         Assert.Equal("eftpos_au", paid.Network);
         Assert.Equal(CheckoutOperationStatus.Succeeded, refund.Status);
         Assert.Equal(500, refund.Amount);
+    }
+
+    /// <summary>The repository README and every package's README (its package page), with the snippets each one shows.</summary>
+    public static TheoryData<string, string> PackageSnippets()
+    {
+        var data = new TheoryData<string, string>();
+        var readmes = Directory.GetFiles(Path.Combine(Repository.Root, "src"), "README.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Prepend(Path.Combine(Repository.Root, "README.md"));
+        foreach (var readme in readmes)
+        {
+            var relative = Path.GetRelativePath(Repository.Root, readme).Replace('\\', '/');
+            var text = File.ReadAllText(readme).Replace("\r\n", "\n", StringComparison.Ordinal);
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, "<!-- snippet: ([a-z0-9-]+) -->"))
+            {
+                data.Add(relative, m.Groups[1].Value);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Every_library_package_README_shows_a_compiled_snippet()
+    {
+        var shown = PackageSnippets().Select(row => (string)row[0]).Distinct().ToArray();
+
+        Assert.Contains("src/StripeTerminalKit/README.md", shown);
+        Assert.Contains("src/StripeTerminalKit.Emulator/README.md", shown);
+        Assert.Contains("src/StripeTerminalKit.AspNetCore/README.md", shown);
+        Assert.Contains("src/StripeTerminalKit.Storage.Sqlite/README.md", shown);
+    }
+
+    /// <summary>
+    /// A README's <c>&lt;!-- snippet: name --&gt;</c> block is exactly the <c>#region name-usings</c>
+    /// lines then the <c>#region name</c> lines of a C# file compiled by a test project, so it compiles as pasted.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PackageSnippets))]
+    public void A_README_snippet_is_the_code_a_test_project_compiles_usings_included(string readme, string snippet)
+    {
+        var text = File.ReadAllText(Path.Combine(Repository.Root, readme));
+        var shown = Lines(Between(text, $"<!-- snippet: {snippet} -->\n```csharp\n", "```"));
+
+        var sources = Directory.GetFiles(Path.Combine(Repository.Root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => File.ReadAllText(f).Replace("\r\n", "\n", StringComparison.Ordinal))
+            .Where(t => t.Contains($"#region {snippet}\n", StringComparison.Ordinal))
+            .ToArray();
+        var source = Assert.Single(sources);
+        var usings = source.Contains($"#region {snippet}-usings\n", StringComparison.Ordinal)
+            ? Lines(Between(source, $"#region {snippet}-usings\n", "#endregion"))
+            : [];
+        var body = Lines(Between(source, $"#region {snippet}\n", "#endregion"));
+
+        Assert.True(body.Length > 3, $"the region {snippet} is missing or empty");
+        Assert.Equal([.. usings, .. body], shown);
     }
 
     private static string Between(string text, string start, string end)

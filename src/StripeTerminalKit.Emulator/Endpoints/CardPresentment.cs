@@ -256,7 +256,7 @@ internal sealed partial class EmulatorEngine
         var capture = pi.EffectiveCardPresentCapture;
         var eftpos = capture switch
         {
-            "manual" => false,
+            "manual" or "automatic_delayed" => false,
             "manual_preferred" => priority == "domestic",
             _ => priority != "international", // automatic: contactless defaults to eftpos
         };
@@ -284,9 +284,10 @@ internal sealed partial class EmulatorEngine
 
     private void AuthorizeNow(Reader reader, ReaderAction action, PaymentIntent pi, CardDetails card, RequestInfo? info)
     {
-        var (errorCode, declineCode) = DeclineFor(card, pi);
+        var (errorCode, declineCode) = DeclineFor(card, pi, reader);
         var singleMessage = card.Network is "eftpos_au" or "interac";
-        var manual = pi.EffectiveCardPresentCapture is "manual" or "manual_preferred";
+        var delayed = pi.EffectiveCardPresentCapture == "automatic_delayed";
+        var manual = pi.EffectiveCardPresentCapture is "manual" or "manual_preferred" || delayed;
         var charge = new Charge
         {
             Id = _state.NewId("ch_"),
@@ -303,6 +304,8 @@ internal sealed partial class EmulatorEngine
             Metadata = new Dictionary<string, string>(pi.Metadata, StringComparer.Ordinal),
             ReceiptEmail = pi.ReceiptEmail,
             IncrementalAuthorizationSupported = pi.CardPresent?.RequestIncrementalAuthorizationSupport == true && !singleMessage,
+            ReaderId = reader.Id,
+            LocationId = reader.LocationId,
         };
         _state.Charges[charge.Id] = charge;
         pi.LatestChargeId = charge.Id;
@@ -314,6 +317,7 @@ internal sealed partial class EmulatorEngine
             var message = CardCatalog.MessageFor(errorCode, declineCode);
             charge.FailureCode = errorCode;
             charge.FailureMessage = message;
+            charge.DeclineCode = declineCode;
             var error = new ApiErrorException(402, "card_error", errorCode, message) { DeclineCode = declineCode, ChargeId = charge.Id, PaymentMethodId = action.CollectedPaymentMethodId };
             pi.Status = "requires_payment_method";
             pi.PaymentMethodId = null;
@@ -341,8 +345,22 @@ internal sealed partial class EmulatorEngine
             charge.CaptureBefore = pi.CaptureBefore;
             pi.Status = "requires_capture";
             pi.AmountCapturable = pi.Amount;
-            _state.AuthorizationExpiries.Enqueue(pi.Id, pi.CaptureBefore.Value);
-            Schedule(validity, static () => { }); // wakes the engine when due: Mutate expires what is due first
+            if (delayed)
+            {
+                // automatic_delayed: Stripe captures by itself after capture_delay_days (docs:
+                // regional AU). Until then it can be captured or cancelled like a manual one; the
+                // authorisation lasts until the capture is due (the emulator's choice).
+                var delay = TimeSpan.FromDays(pi.CardPresent!.CaptureDelayDays ?? 1);
+                pi.CaptureBefore = _state.Now + delay + TimeSpan.FromHours(1);
+                charge.CaptureBefore = pi.CaptureBefore;
+                Schedule(delay, () => CaptureDelayed(pi));
+            }
+            else
+            {
+                _state.AuthorizationExpiries.Enqueue(pi.Id, pi.CaptureBefore.Value);
+                Schedule(validity, static () => { }); // wakes the engine when due: Mutate expires what is due first
+            }
+
             _state.Raise("charge.succeeded", charge, info);
             _state.Raise("payment_intent.amount_capturable_updated", pi, info, "requires_payment_method");
         }
@@ -365,6 +383,24 @@ internal sealed partial class EmulatorEngine
         SucceedAction(reader, action, info);
     }
 
+    /// <summary>The capture Stripe makes itself when an automatic_delayed payment's delay is over.</summary>
+    private void CaptureDelayed(PaymentIntent pi)
+    {
+        if (pi.Status != "requires_capture" || pi.LatestChargeId is null || !_state.Charges.TryGetValue(pi.LatestChargeId, out var charge))
+        {
+            return; // captured or cancelled meanwhile
+        }
+
+        charge.Captured = true;
+        charge.AmountCaptured = pi.AmountCapturable;
+        pi.AmountReceived = pi.AmountCapturable;
+        pi.AmountCapturable = 0;
+        pi.Status = "succeeded";
+        pi.CaptureBefore = null;
+        _state.Raise("charge.captured", charge, null);
+        _state.Raise("payment_intent.succeeded", pi, null, "requires_capture");
+    }
+
     /// <summary>
     /// A declined or abandoned attempt takes its tip with it: the next attempt starts from the
     /// amount the POS asked for, not that amount plus an earlier customer's tip.
@@ -384,19 +420,19 @@ internal sealed partial class EmulatorEngine
         reader.DropAfterAuthorization = false;
     }
 
-    private static (string? ErrorCode, string? DeclineCode) DeclineFor(CardDetails card, PaymentIntent pi)
+    private static (string? ErrorCode, string? DeclineCode) DeclineFor(CardDetails card, PaymentIntent pi, Reader reader)
     {
         if (card.Info.ErrorCode is not null)
         {
             return (card.Info.ErrorCode, card.Info.DeclineCode);
         }
 
-        if (card.Network == "eftpos_au" && pi.EffectiveCardPresentCapture == "manual")
+        if (card.Network == "eftpos_au" && pi.EffectiveCardPresentCapture is "manual" or "automatic_delayed")
         {
             // eftpos is single-message only: it cannot authorise now and capture later.
             return ("card_declined", "transaction_not_allowed");
         }
 
-        return CardCatalog.DeclineCodeForAmount(pi.Amount) is { } code ? ("card_declined", code) : (null, null);
+        return CardCatalog.DeclineCodeForAmount(pi.Amount, reader.HasCustomerScreen) is { } code ? ("card_declined", code) : (null, null);
     }
 }

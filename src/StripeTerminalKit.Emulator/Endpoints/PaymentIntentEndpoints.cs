@@ -30,7 +30,8 @@ internal sealed partial class EmulatorEngine
             {
                 cardPresent = new CardPresentOptions
                 {
-                    CaptureMethod = cp.Enum("capture_method", false, "manual", "manual_preferred"),
+                    CaptureMethod = cp.Enum("capture_method", false, "manual", "manual_preferred", "automatic_delayed"),
+                    CaptureDelayDays = cp.Long("capture_delay_days", min: 1, max: 30),
                     RequestExtendedAuthorization = cp.Bool("request_extended_authorization"),
                     RequestIncrementalAuthorizationSupport = cp.Bool("request_incremental_authorization_support"),
                     RoutingPriority = cp.Object("routing")?.Enum("requested_priority", false, "domestic", "international"),
@@ -52,6 +53,7 @@ internal sealed partial class EmulatorEngine
 
         ValidatePaymentMethodTypes(types, currency);
         Currencies.ValidateAmount(amount, currency);
+        ValidateCaptureOptions(types, captureMethod, cardPresent, currency);
 
         var id = _state.NewId("pi_");
         var pi = new PaymentIntent
@@ -92,6 +94,80 @@ internal sealed partial class EmulatorEngine
     {
         var created = ReadCreatedFilter(c.Params);
         return Page(c, "/v1/payment_intents", _state.PaymentIntents.Values.Where(pi => c.Visible(pi) && created(pi.Created)));
+    }
+
+    /// <summary>How long a new or changed PaymentIntent takes to show in search: Stripe's search is eventually consistent, about a minute (docs: search).</summary>
+    internal static readonly TimeSpan SearchDelay = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// <c>GET /v1/payment_intents/search?query=…</c> (OpenAPI; corrections table, "Search and
+    /// lists"): clauses <c>metadata['key']:'value'</c>, <c>status:'…'</c>, <c>currency:'…'</c>
+    /// joined by <c>AND</c>, newest first. A PaymentIntent shows up a minute after it was created,
+    /// as Stripe's eventually consistent search does; other query syntax is refused (the emulator's choice).
+    /// </summary>
+    internal object SearchPaymentIntents(RequestContext c)
+    {
+        var query = c.Params.String("query", required: true)!;
+        var limit = (int)(c.Params.Long("limit", min: 1, max: 100) ?? 10);
+        var page = c.Params.String("page", allowEmpty: false);
+        c.ReadExpand("data.latest_charge", "data.payment_method");
+        c.Params.EnsureNoUnknown();
+
+        var clauses = new List<Func<PaymentIntent, bool>>();
+        foreach (var raw in query.Split(" AND ", StringSplitOptions.TrimEntries))
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(raw, @"^(?:metadata\['(?<key>[^']+)'\]|(?<field>status|currency)):'(?<value>[^']*)'$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            if (!m.Success)
+            {
+                throw ApiErrorException.InvalidRequest($"The emulator cannot parse the search clause \"{raw}\": it understands metadata['key']:'value', status:'…' and currency:'…' joined by AND.", "query");
+            }
+
+            var value = m.Groups["value"].Value;
+            if (m.Groups["key"].Success)
+            {
+                var key = m.Groups["key"].Value;
+                clauses.Add(pi => pi.Metadata.TryGetValue(key, out var v) && v == value);
+            }
+            else if (m.Groups["field"].Value == "status")
+            {
+                clauses.Add(pi => pi.Status == value);
+            }
+            else
+            {
+                clauses.Add(pi => pi.Currency == value);
+            }
+        }
+
+        var offset = 0;
+        if (page is not null && (!page.StartsWith("page_", StringComparison.Ordinal) || !int.TryParse(page.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out offset)))
+        {
+            throw ApiErrorException.InvalidRequest("Invalid page token.", "page");
+        }
+
+        var indexedBefore = _state.NowUnix - (long)SearchDelay.TotalSeconds;
+        var matches = _state.PaymentIntents.Values
+            .Where(pi => c.Visible(pi) && pi.Created <= indexedBefore && clauses.TrueForAll(f => f(pi)))
+            .OrderByDescending(pi => pi.Sequence)
+            .ToList();
+        var data = matches.Skip(offset).Take(limit).ToArray();
+        var hasMore = offset + data.Length < matches.Count;
+        var expand = c.Expand.Under("data");
+        return (Action<System.Text.Json.Utf8JsonWriter>)(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("object", "search_result");
+            w.WriteStartArray("data");
+            foreach (var pi in data)
+            {
+                pi.Write(w, _state, expand);
+            }
+
+            w.WriteEndArray();
+            w.WriteBoolean("has_more", hasMore);
+            w.Str("next_page", hasMore ? "page_" + (offset + data.Length).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+            w.WriteString("url", "/v1/payment_intents/search");
+            w.WriteEndObject();
+        });
     }
 
     internal object UpdatePaymentIntent(RequestContext c)
@@ -239,7 +315,8 @@ internal sealed partial class EmulatorEngine
             FailAction(onReader, waiting, "payment_intent_canceled", "The PaymentIntent was canceled while the reader was collecting a payment method.", null, c.Info);
         }
 
-        CancelIntent(pi, reason ?? "requested_by_customer", c.Info);
+        // "cancellation_reason stays null when none is given" (API reference, cancel a PaymentIntent; corrections table).
+        CancelIntent(pi, reason, c.Info);
         return pi;
     }
 
@@ -278,7 +355,7 @@ internal sealed partial class EmulatorEngine
     }
 
     /// <summary>Cancels a PaymentIntent, voiding an authorisation if there is one.</summary>
-    private void CancelIntent(PaymentIntent pi, string reason, RequestInfo? info)
+    private void CancelIntent(PaymentIntent pi, string? reason, RequestInfo? info)
     {
         var previous = pi.Status;
         if (previous == "requires_capture" && pi.LatestChargeId is not null && _state.Charges.TryGetValue(pi.LatestChargeId, out var charge))
@@ -363,6 +440,41 @@ internal sealed partial class EmulatorEngine
         if (types.Contains("interac_present") && currency != "cad")
         {
             throw ApiErrorException.InvalidRequest("interac_present is only supported for payments in CAD.", "allowed_payment_method_types");
+        }
+    }
+
+    /// <summary>
+    /// Interac no longer supports <c>capture_method=manual</c> (changelog basil 2025-03-31: create
+    /// refused). Australia also accepts <c>payment_method_options[card_present][capture_method]=automatic_delayed</c>
+    /// with <c>capture_delay_days</c> (docs: terminal/payments/regional?integration-country=AU).
+    /// Both rows of the facts corrections table. The wording, the 1–30 day range and telling
+    /// Australia by the currency (aud) are the emulator's choice.
+    /// </summary>
+    private static void ValidateCaptureOptions(IReadOnlyList<string> types, string captureMethod, CardPresentOptions? cardPresent, string currency)
+    {
+        if (captureMethod == "manual" && types.Contains("interac_present"))
+        {
+            throw ApiErrorException.InvalidRequest(
+                "interac_present does not support capture_method=manual: Interac payments are captured at once. Remove interac_present from allowed_payment_method_types or use capture_method=automatic.",
+                "capture_method");
+        }
+
+        const string Param = "payment_method_options[card_present][capture_method]";
+        if (cardPresent?.CaptureMethod == "automatic_delayed")
+        {
+            if (currency != "aud")
+            {
+                throw ApiErrorException.InvalidRequest("capture_method=automatic_delayed is only available for card_present payments in Australia (aud).", Param);
+            }
+
+            if (cardPresent.CaptureDelayDays is null)
+            {
+                throw ApiErrorException.Missing("payment_method_options[card_present][capture_delay_days]");
+            }
+        }
+        else if (cardPresent?.CaptureDelayDays is not null)
+        {
+            throw ApiErrorException.InvalidRequest("capture_delay_days can only be used with capture_method=automatic_delayed.", "payment_method_options[card_present][capture_delay_days]");
         }
     }
 

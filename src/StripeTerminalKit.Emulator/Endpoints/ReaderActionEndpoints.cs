@@ -7,7 +7,8 @@ namespace StripeTerminalKit.Emulator.Engine;
 internal sealed partial class EmulatorEngine
 {
     private static readonly string[] ReaderExpandables =
-        ["location", "action.process_payment_intent.payment_intent", "action.collect_payment_method.payment_intent", "action.confirm_payment_intent.payment_intent"];
+        ["location", "action.process_payment_intent.payment_intent", "action.collect_payment_method.payment_intent", "action.confirm_payment_intent.payment_intent",
+         "action.refund_payment.refund", "action.process_setup_intent.setup_intent"];
 
     internal object ProcessPaymentIntent(RequestContext c) => StartPaymentAction(c, "process_payment_intent", "process_config", returnUrl: true);
 
@@ -139,6 +140,18 @@ internal sealed partial class EmulatorEngine
         p.EnsureNoUnknown();
 
         var charge = ResolveRefundable(c, piId, chargeId);
+
+        // "In-person refunds are only available on Interac" (docs: terminal/features/refunds;
+        // stripe-terminal-facts.md corrections table). Every other card is refunded online. How
+        // Stripe words the refusal is not documented: a 400 invalid_request_error naming the
+        // parameter, before any action starts, is the emulator's choice (see the README).
+        if (charge.Card.Network != "interac")
+        {
+            throw ApiErrorException.InvalidRequest(
+                $"In-person refunds are only available for Interac payments; charge {charge.Id} was paid with {charge.Card.Info.Brand} ({charge.Card.PaymentMethodType}). Refund it online with POST /v1/refunds.",
+                piId is not null ? "payment_intent" : "charge");
+        }
+
         var refundable = charge.AmountCaptured - charge.AmountRefunded - PendingInPersonRefunds(charge.Id);
         var refundAmount = amount ?? refundable;
         if (refundAmount > refundable || refundable <= 0)
@@ -190,10 +203,7 @@ internal sealed partial class EmulatorEngine
             throw ReaderErrors.Offline();
         }
 
-        if (reader.Action is { Status: "in_progress" } current && (current.Phase == ActionPhase.Authorizing || current.Type is "collect_inputs" or "refund_payment" or "process_setup_intent"))
-        {
-            throw ReaderErrors.Busy();
-        }
+        EnsureReaderIsFree(reader);
 
         StartAction(reader, new ReaderAction
         {
@@ -358,16 +368,7 @@ internal sealed partial class EmulatorEngine
             throw ReaderErrors.Offline();
         }
 
-        var current = reader.Action;
-        if (current is { Status: "in_progress" })
-        {
-            // A card being authorised, a form being filled in, or a refund waiting for its card
-            // cannot be replaced; an untouched payment prompt or a cart display can.
-            if (current.Phase == ActionPhase.Authorizing || current.Type is "collect_inputs" or "refund_payment" or "process_setup_intent")
-            {
-                throw ReaderErrors.Busy();
-            }
-        }
+        EnsureReaderIsFree(reader);
 
         if (paymentIntentId is not null)
         {
@@ -378,6 +379,22 @@ internal sealed partial class EmulatorEngine
                     throw ApiErrorException.State("intent_invalid_state", $"PaymentIntent {paymentIntentId} is already being processed on reader {other.Id}.");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// One action at a time: "a second action while one is in progress is refused with
+    /// <c>terminal_reader_busy</c>" (docs: terminal/payments/collect-card-payment, "Reader busy";
+    /// facts corrections table, row "One action at a time"). Requests run one by one under the
+    /// engine's lock, so two concurrent requests cannot both find the reader free. A cart shown
+    /// with <c>set_reader_display</c> stays in_progress until cleared and is documented as the
+    /// step before processing, so it is the one action another may take over (the emulator's choice).
+    /// </summary>
+    private static void EnsureReaderIsFree(Reader reader)
+    {
+        if (reader.Action is { Status: "in_progress" } current && current.Type != "set_reader_display")
+        {
+            throw ReaderErrors.Busy();
         }
     }
 

@@ -62,7 +62,7 @@ internal sealed partial class EmulatorEngine
 
     internal object GetReader(RequestContext c)
     {
-        c.ReadExpand("location", "action.process_payment_intent.payment_intent", "action.collect_payment_method.payment_intent", "action.confirm_payment_intent.payment_intent");
+        c.ReadExpand(ReaderExpandables);
         c.Params.EnsureNoUnknown();
         if (_state.Readers.TryGetValue(c.Id, out var deleted) && deleted.Deleted && deleted.Account == c.Account)
         {

@@ -88,6 +88,14 @@ internal sealed partial class EmulatorEngine
         return _state.Charges.TryGetValue(c.Id, out var charge) && c.Visible(charge) ? charge : throw ApiErrorException.NoSuch("charge", c.Id, "charge");
     }
 
+    /// <summary><c>GET /v1/charges</c>, with the <c>payment_intent</c> filter (OpenAPI; corrections table, "Search and lists").</summary>
+    internal object ListCharges(RequestContext c)
+    {
+        var piId = c.Params.String("payment_intent", allowEmpty: false);
+        var created = ReadCreatedFilter(c.Params);
+        return Page(c, "/v1/charges", _state.Charges.Values.Where(ch => c.Visible(ch) && created(ch.Created) && (piId is null || ch.PaymentIntentId == piId)));
+    }
+
     private Refund FindRefund(RequestContext c, string id) =>
         _state.Refunds.TryGetValue(id, out var refund) && c.Visible(refund) ? refund : throw ApiErrorException.NoSuch("refund", id, "refund");
 

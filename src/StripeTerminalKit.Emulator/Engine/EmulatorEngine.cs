@@ -50,16 +50,23 @@ internal sealed partial class EmulatorEngine : IDisposable
             return Finish(request, operation, Error(auth, requestId), null);
         }
 
+        if (request.StripeVersion is { } version && !IsKnownApiVersion(version))
+        {
+            // "An unknown Stripe-Version is refused with 400" (docs: api/versioning; corrections table).
+            var badVersion = ApiErrorException.InvalidRequest($"Invalid Stripe API version: {Truncate(version, 64)}. The emulator speaks {StripeEmulator.ApiVersion}; see https://docs.stripe.com/api/versioning.", "Stripe-Version");
+            return Finish(request, operation, Error(badVersion, requestId), null);
+        }
+
         if (route is null)
         {
             var notFound = new ApiErrorException(404, "invalid_request_error", null, $"Unrecognized request URL ({request.Method}: {request.Path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.");
             return Finish(request, operation, Error(notFound, requestId), null);
         }
 
-        if (_rateLimiter is not null && !_rateLimiter.TryAcquire(operation, _time.GetUtcNow()))
+        if (_rateLimiter?.TryAcquire(operation, _time.GetUtcNow()) is { } limitedReason)
         {
             var limited = new ApiErrorException(429, "invalid_request_error", "rate_limit", "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.");
-            return Finish(request, operation, Error(limited, requestId), null);
+            return Finish(request, operation, Error(limited, requestId) with { RateLimitedReason = limitedReason }, null);
         }
 
         // Reader faults only apply to what the reader must acknowledge: its actions and test helpers.
@@ -73,12 +80,19 @@ internal sealed partial class EmulatorEngine : IDisposable
                 throw new EmulatedConnectionException("Emulated connection failure: the request never reached Stripe.");
             }
 
-            return Finish(request, operation, Error(faultError, requestId, fault.ShouldRetry ?? faultError.ShouldRetry), fault.Kind);
+            var faulted = Error(faultError, requestId, fault.ShouldRetry ?? faultError.ShouldRetry);
+            if (fault.Kind == FaultKind.RateLimited)
+            {
+                // An injected rate limit looks like the account's overall limit (docs: rate-limits).
+                faulted = faulted with { RateLimitedReason = RateLimiter.GlobalRate };
+            }
+
+            return Finish(request, operation, faulted, fault.Kind);
         }
 
         var idempotent = request.Method == "POST" && !string.IsNullOrEmpty(request.IdempotencyKey);
         var scopeKey = idempotent ? (request.StripeAccount ?? "") + "\n" + request.IdempotencyKey : null;
-        var fingerprint = idempotent ? request.Method + " " + request.Path + "\n" + request.Body : null;
+        var fingerprint = idempotent ? request.Method + " " + request.Path + "\n" + FormParser.Canonical(request.Body) : null;
         if (idempotent)
         {
             if (request.IdempotencyKey!.Length > 255)
@@ -87,7 +101,7 @@ internal sealed partial class EmulatorEngine : IDisposable
                 return Finish(request, operation, Error(tooLong, requestId), null);
             }
 
-            switch (_idempotency.Begin(scopeKey!, fingerprint!, out var stored))
+            switch (_idempotency.Begin(scopeKey!, fingerprint!, _time.GetUtcNow(), out var stored))
             {
                 case IdempotencyStore.Outcome.Replay:
                     return Finish(request, operation, stored! with { Replayed = true }, null);
@@ -219,6 +233,29 @@ internal sealed partial class EmulatorEngine : IDisposable
 
         return new EmulatorResponse(e.Status, buffer.WrittenSpan.ToArray(), requestId, shouldRetry ?? e.ShouldRetry);
     }
+
+    private static readonly string[] ReleaseTrains = ["acacia", "basil", "clover", "dahlia", "endive"];
+
+    /// <summary>
+    /// A version Stripe could have issued: a date (<c>2023-10-16</c>) or, from 2024-09 on, a date
+    /// and release train (<c>2026-10-28.endive</c>), no later than the emulator's own. Every known
+    /// version is answered in the emulator's endive shape (the emulator's choice).
+    /// </summary>
+    private static bool IsKnownApiVersion(string version)
+    {
+        var dot = version.IndexOf('.', StringComparison.Ordinal);
+        var datePart = dot < 0 ? version : version[..dot];
+        if (!DateOnly.TryParseExact(datePart, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            || date < new DateOnly(2011, 1, 1)
+            || date > DateOnly.ParseExact(StripeEmulator.ApiVersion[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture))
+        {
+            return false;
+        }
+
+        return dot < 0 ? date < new DateOnly(2024, 9, 30) : Array.IndexOf(ReleaseTrains, version[(dot + 1)..]) >= 0;
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 
     private static ApiErrorException? CheckAuthorization(string? authorization)
     {

@@ -35,6 +35,7 @@ public static class EmulatorOperations
     public const string PaymentIntentsCancel = "payment_intents.cancel";
     public const string PaymentIntentsIncrementAuthorization = "payment_intents.increment_authorization";
     public const string PaymentIntentsList = "payment_intents.list";
+    public const string PaymentIntentsSearch = "payment_intents.search";
     public const string RefundsCreate = "refunds.create";
     public const string RefundsGet = "refunds.get";
     public const string RefundsUpdate = "refunds.update";
@@ -44,6 +45,7 @@ public static class EmulatorOperations
     public const string SetupIntentsGet = "setup_intents.get";
     public const string SetupIntentsCancel = "setup_intents.cancel";
     public const string ChargesGet = "charges.get";
+    public const string ChargesList = "charges.list";
     public const string EventsGet = "events.get";
     public const string EventsList = "events.list";
     public const string ConnectionTokensCreate = "terminal.connection_tokens.create";

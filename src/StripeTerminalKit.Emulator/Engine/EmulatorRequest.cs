@@ -8,10 +8,15 @@ internal sealed record EmulatorRequest(
     string? Body,
     string? Authorization,
     string? IdempotencyKey,
-    string? StripeAccount);
+    string? StripeAccount,
+    string? StripeVersion = null);
 
 /// <summary>The engine's answer.</summary>
-internal sealed record EmulatorResponse(int StatusCode, byte[] Body, string RequestId, bool? ShouldRetry = null, bool Replayed = false);
+/// <remarks>
+/// <paramref name="RateLimitedReason"/> is the <c>Stripe-Rate-Limited-Reason</c> header of a 429
+/// from a rate limiter (docs: rate-limits). No <c>Retry-After</c>: Stripe does not document one.
+/// </remarks>
+internal sealed record EmulatorResponse(int StatusCode, byte[] Body, string RequestId, bool? ShouldRetry = null, bool Replayed = false, string? RateLimitedReason = null);
 
 /// <summary>A fault that drops the connection: the in-process handler throws it as an HttpRequestException.</summary>
 internal sealed class EmulatedConnectionException(string message) : Exception(message);

@@ -8,7 +8,14 @@ internal sealed class RateLimiter(EmulatorRateLimits limits)
     private long _second = long.MinValue;
     private int _global;
 
-    public bool TryAcquire(string operation, DateTimeOffset now)
+    /// <summary>The <c>Stripe-Rate-Limited-Reason</c> Stripe sends when the account's overall rate is exceeded (docs: rate-limits).</summary>
+    public const string GlobalRate = "global-rate";
+
+    /// <summary>The <c>Stripe-Rate-Limited-Reason</c> when one endpoint's rate is exceeded (docs: rate-limits).</summary>
+    public const string EndpointRate = "endpoint-rate";
+
+    /// <summary>Counts the request, or returns the limit it exceeds (a <c>Stripe-Rate-Limited-Reason</c> value).</summary>
+    public string? TryAcquire(string operation, DateTimeOffset now)
     {
         var second = now.ToUnixTimeSeconds();
         lock (_gate)
@@ -21,14 +28,19 @@ internal sealed class RateLimiter(EmulatorRateLimits limits)
             }
 
             _perEndpoint.TryGetValue(operation, out var count);
-            if (_global >= limits.GlobalPerSecond || count >= limits.PerEndpointPerSecond)
+            if (_global >= limits.GlobalPerSecond)
             {
-                return false;
+                return GlobalRate;
+            }
+
+            if (count >= limits.PerEndpointPerSecond)
+            {
+                return EndpointRate;
             }
 
             _global++;
             _perEndpoint[operation] = count + 1;
-            return true;
+            return null;
         }
     }
 }

@@ -24,6 +24,7 @@ internal static class Router
         {
             ("POST", 2, "payment_intents") => R(EmulatorOperations.PaymentIntentsCreate, static (e, c) => e.CreatePaymentIntent(c)),
             ("GET", 2, "payment_intents") => R(EmulatorOperations.PaymentIntentsList, static (e, c) => e.ListPaymentIntents(c)),
+            ("GET", 3, "payment_intents") when s[2] == "search" => R(EmulatorOperations.PaymentIntentsSearch, static (e, c) => e.SearchPaymentIntents(c)),
             ("GET", 3, "payment_intents") => R(EmulatorOperations.PaymentIntentsGet, static (e, c) => e.GetPaymentIntent(c), s[2]),
             ("POST", 3, "payment_intents") => R(EmulatorOperations.PaymentIntentsUpdate, static (e, c) => e.UpdatePaymentIntent(c), s[2]),
             ("POST", 4, "payment_intents") => s[3] switch
@@ -41,6 +42,7 @@ internal static class Router
             ("POST", 2, "setup_intents") => R(EmulatorOperations.SetupIntentsCreate, static (e, c) => e.CreateSetupIntent(c)),
             ("GET", 3, "setup_intents") => R(EmulatorOperations.SetupIntentsGet, static (e, c) => e.GetSetupIntent(c), s[2]),
             ("POST", 4, "setup_intents") when s[3] == "cancel" => R(EmulatorOperations.SetupIntentsCancel, static (e, c) => e.CancelSetupIntent(c), s[2]),
+            ("GET", 2, "charges") => R(EmulatorOperations.ChargesList, static (e, c) => e.ListCharges(c)),
             ("GET", 3, "charges") => R(EmulatorOperations.ChargesGet, static (e, c) => e.GetCharge(c), s[2]),
             ("GET", 2, "events") => R(EmulatorOperations.EventsList, static (e, c) => e.ListEvents(c)),
             ("GET", 3, "events") => R(EmulatorOperations.EventsGet, static (e, c) => e.GetEvent(c), s[2]),

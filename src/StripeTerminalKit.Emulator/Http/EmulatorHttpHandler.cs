@@ -18,7 +18,8 @@ internal sealed class EmulatorHttpHandler(StripeEmulator emulator) : HttpMessage
             body,
             Header(request.Headers, "Authorization"),
             Header(request.Headers, "Idempotency-Key"),
-            Header(request.Headers, "Stripe-Account"));
+            Header(request.Headers, "Stripe-Account"),
+            Header(request.Headers, "Stripe-Version"));
 
         EmulatorResponse response;
         try
@@ -41,6 +42,11 @@ internal sealed class EmulatorHttpHandler(StripeEmulator emulator) : HttpMessage
         if (response.ShouldRetry is { } retry)
         {
             message.Headers.TryAddWithoutValidation("Stripe-Should-Retry", retry ? "true" : "false");
+        }
+
+        if (response.RateLimitedReason is { } reason)
+        {
+            message.Headers.TryAddWithoutValidation("Stripe-Rate-Limited-Reason", reason);
         }
 
         if (response.Replayed)

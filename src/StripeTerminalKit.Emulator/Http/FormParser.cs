@@ -68,6 +68,46 @@ internal static class FormParser
         return root;
     }
 
+    /// <summary>
+    /// The parameters of a form in one canonical spelling: names sorted, values decoded, list
+    /// items in their order. Two bodies with the same fields in another order (or another
+    /// percent-encoding) give the same text; a malformed body gives itself.
+    /// </summary>
+    public static string Canonical(string? form)
+    {
+        FormNode root;
+        try
+        {
+            root = Parse(form);
+        }
+        catch (ApiErrorException)
+        {
+            return "raw:" + form;
+        }
+
+        var sb = new System.Text.StringBuilder();
+        Write(sb, root);
+        return sb.ToString();
+
+        static void Write(System.Text.StringBuilder sb, FormNode node)
+        {
+            if (node.IsLeaf)
+            {
+                sb.Append('=').Append(node.Value?.Length ?? 0).Append(':').Append(node.Value);
+                return;
+            }
+
+            sb.Append('{');
+            foreach (var (key, child) in node.Children.OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                sb.Append(key.Length).Append(':').Append(key);
+                Write(sb, child);
+            }
+
+            sb.Append('}');
+        }
+    }
+
     private static void Insert(FormNode root, string key, string value, Dictionary<FormNode, int> listCounters)
     {
         var open = key.IndexOf('[', StringComparison.Ordinal);

@@ -17,6 +17,7 @@ internal sealed class Charge : Resource
     public required string Status { get; set; }
     public string? FailureCode { get; set; }
     public string? FailureMessage { get; set; }
+    public string? DeclineCode { get; set; }
     public string? PaymentMethodId { get; init; }
     public required CardDetails Card { get; init; }
     public string? Description { get; init; }
@@ -25,6 +26,11 @@ internal sealed class Charge : Resource
     public bool Voided { get; set; }
     public DateTimeOffset? CaptureBefore { get; set; }
     public bool IncrementalAuthorizationSupported { get; init; }
+    public string? ReaderId { get; init; }
+    public string? LocationId { get; init; }
+
+    /// <summary>Set once the charge is captured: captured charges have a balance transaction (OpenAPI; corrections table, "Search and lists").</summary>
+    public string? BalanceTransactionId { get; set; }
 
     public override void Write(Utf8JsonWriter w, EmulatorState state, ExpandSet expand)
     {
@@ -37,7 +43,7 @@ internal sealed class Charge : Resource
         w.WriteNull("application");
         w.WriteNull("application_fee");
         w.WriteNull("application_fee_amount");
-        w.WriteNull("balance_transaction");
+        w.Str("balance_transaction", Captured ? BalanceTransactionId ?? "txn_" + Id[3..] : null);
         w.WriteStartObject("billing_details");
         w.WriteNull("address");
         w.WriteNull("email");
@@ -62,7 +68,8 @@ internal sealed class Charge : Resource
         w.WriteNull("on_behalf_of");
         w.WriteStartObject("outcome");
         w.WriteString("network_status", Status == "failed" ? "declined_by_network" : "approved_by_network");
-        w.Str("reason", FailureCode is null ? null : "generic_decline");
+        // A declined charge's outcome.reason carries its decline code (captured responses; facts corrections table, "Declines").
+        w.Str("reason", FailureCode is null ? null : DeclineCode ?? FailureCode);
         w.WriteString("risk_level", "normal");
         w.WriteString("seller_message", Status == "failed" ? "The bank did not return any further details with this decline." : "Payment complete.");
         w.WriteString("type", Status == "failed" ? "issuer_declined" : "authorized");
@@ -72,7 +79,7 @@ internal sealed class Charge : Resource
         w.Str("payment_method", PaymentMethodId);
         w.WriteStartObject("payment_method_details");
         w.WritePropertyName(Card.PaymentMethodType);
-        Card.WriteChargeDetails(w, Amount, CaptureBefore, IncrementalAuthorizationSupported);
+        Card.WriteChargeDetails(w, new ChargeContext(Id, Amount, Status != "failed", CaptureBefore, IncrementalAuthorizationSupported, ReaderId, LocationId));
         w.WriteString("type", Card.PaymentMethodType);
         w.WriteEndObject();
         w.Str("receipt_email", ReceiptEmail);

@@ -9,6 +9,7 @@ internal sealed class CardPresentOptions
     public bool? RequestExtendedAuthorization { get; set; }
     public bool? RequestIncrementalAuthorizationSupport { get; set; }
     public string? RoutingPriority { get; set; }
+    public long? CaptureDelayDays { get; set; }
 }
 
 internal sealed class PaymentIntent : Resource
@@ -127,6 +128,11 @@ internal sealed class PaymentIntent : Resource
             if (CardPresent?.CaptureMethod is not null)
             {
                 w.WriteString("capture_method", CardPresent.CaptureMethod);
+            }
+
+            if (CardPresent?.CaptureDelayDays is not null)
+            {
+                w.WriteNumber("capture_delay_days", CardPresent.CaptureDelayDays.Value);
             }
 
             w.Bool("request_extended_authorization", CardPresent?.RequestExtendedAuthorization ?? false);

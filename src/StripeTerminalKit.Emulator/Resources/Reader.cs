@@ -22,6 +22,13 @@ internal sealed class Reader : Resource
 
     public bool IsSimulated => DeviceType.StartsWith("simulated_", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Whether the customer sees a screen to enter a PIN on. Stripe names the S700, WisePOS E and
+    /// V660p as readers with a customer screen (docs: terminal/references/testing); the
+    /// Bluetooth readers without one are listed here (the emulator's choice for the others).
+    /// </summary>
+    public bool HasCustomerScreen => DeviceType is not ("bbpos_chipper2x" or "bbpos_wisepad3" or "stripe_m2");
+
     public override void Write(Utf8JsonWriter w, EmulatorState state, ExpandSet expand)
     {
         w.WriteStartObject();

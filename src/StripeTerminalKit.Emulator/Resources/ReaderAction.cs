@@ -172,7 +172,16 @@ internal sealed class ReaderAction
                 }
 
                 Config?.Write(w, "process_config", tipping: false, returnUrl: false);
-                w.WriteString("setup_intent", SetupIntentId);
+                if (expand.Under(Type).Has("setup_intent") && SetupIntentId is not null && state.SetupIntents.TryGetValue(SetupIntentId, out var si))
+                {
+                    // expand[]=action.process_setup_intent.setup_intent (OpenAPI; corrections table, "Search and lists").
+                    w.WritePropertyName("setup_intent");
+                    si.Write(w, state, ExpandSet.None);
+                }
+                else
+                {
+                    w.WriteString("setup_intent", SetupIntentId);
+                }
                 w.WriteEndObject();
                 break;
             case "refund_payment":
@@ -183,7 +192,16 @@ internal sealed class ReaderAction
                 w.Map("metadata", RefundMetadata ?? []);
                 OptionalString(w, "payment_intent", PaymentIntentId);
                 OptionalString(w, "reason", RefundReason);
-                OptionalString(w, "refund", RefundId);
+                if (expand.Under(Type).Has("refund") && RefundId is not null && state.Refunds.TryGetValue(RefundId, out var refund))
+                {
+                    // expand[]=action.refund_payment.refund (OpenAPI; corrections table, "Search and lists").
+                    w.WritePropertyName("refund");
+                    refund.Write(w, state, ExpandSet.None);
+                }
+                else
+                {
+                    OptionalString(w, "refund", RefundId);
+                }
                 if (RefundApplicationFee is not null)
                 {
                     w.WriteBoolean("refund_application_fee", RefundApplicationFee.Value);

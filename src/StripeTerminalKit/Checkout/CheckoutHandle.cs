@@ -14,7 +14,43 @@ public sealed class CheckoutHandle
     private readonly TaskCompletionSource<CheckoutResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CheckoutUpdate _current;
 
+    private readonly bool _fake;
+
     internal CheckoutHandle(CheckoutUpdate initial) => _current = initial;
+
+    private CheckoutHandle(CheckoutUpdate initial, bool fake)
+        : this(initial) => _fake = fake;
+
+    /// <summary>
+    /// A handle that your own test drives, for faking <see cref="ITerminalCheckout"/> in tests of code
+    /// that takes payments: return it from your fake's <see cref="ITerminalCheckout.StartAsync"/> and
+    /// move it on with <see cref="PublishForTesting"/>. It behaves like a real handle (state,
+    /// <see cref="WatchAsync"/>, <see cref="WaitForCompletionAsync"/>).
+    /// </summary>
+    /// <param name="initial">The first update, such as <see cref="CheckoutState.Created"/>.</param>
+    /// <returns>A handle that only <see cref="PublishForTesting"/> moves.</returns>
+    public static CheckoutHandle ForTesting(CheckoutUpdate initial)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        return new CheckoutHandle(initial, fake: true);
+    }
+
+    /// <summary>
+    /// Moves a handle made by <see cref="ForTesting"/> on: a new state, or the final update carrying
+    /// the <see cref="CheckoutUpdate.Result"/>, which completes it.
+    /// </summary>
+    /// <param name="update">The update; one with a result completes the handle.</param>
+    /// <exception cref="InvalidOperationException">The handle belongs to a real checkout.</exception>
+    public void PublishForTesting(CheckoutUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (!_fake)
+        {
+            throw new InvalidOperationException("Only a handle made by CheckoutHandle.ForTesting can be moved by a test; a real checkout moves its own handle.");
+        }
+
+        Publish(update);
+    }
 
     /// <summary>The caller's checkout id.</summary>
     public string CheckoutId => _current.CheckoutId;
@@ -45,8 +81,10 @@ public sealed class CheckoutHandle
         _completion.Task.WaitAsync(cancellationToken);
 
     /// <summary>
-    /// The current state, then every change until the checkout completes (later changes, such
-    /// as a refund, are not part of the stream).
+    /// The current state, then every change until the checkout completes, each state once; the
+    /// last update carries the <see cref="CheckoutUpdate.Result"/> (later changes, such as a
+    /// refund, are not part of the stream). A completed state reached before its result is known
+    /// is reported with the result, or when the checkout moves on from it.
     /// </summary>
     public async IAsyncEnumerable<CheckoutUpdate> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -66,9 +104,36 @@ public sealed class CheckoutHandle
 
         try
         {
+            CheckoutUpdate? held = null;
+            CheckoutState? last = null;
             await foreach (var update in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (held is not null && held.State != update.State)
+                {
+                    yield return held;
+                    last = held.State;
+                }
+
+                held = null;
+                if (update.Result is null && update.State.IsCompleted())
+                {
+                    // Its result follows in a moment: report the state once, with it.
+                    held = update;
+                    continue;
+                }
+
+                if (update.Result is null && update.State == last)
+                {
+                    continue;
+                }
+
+                last = update.State;
                 yield return update;
+            }
+
+            if (held is not null)
+            {
+                yield return held;
             }
         }
         finally

@@ -52,8 +52,11 @@ public sealed record CheckoutRequest
     /// <summary>Amount to charge in minor units (cents), excluding any tip chosen on the reader.</summary>
     public required long Amount { get; init; }
 
-    /// <summary>Three-letter ISO 4217 currency code in lower case, e.g. <c>aud</c>.</summary>
-    public required string Currency { get; init; }
+    /// <summary>
+    /// Three-letter ISO 4217 currency code in lower case, e.g. <c>aud</c>. Optional: left empty, the
+    /// checkout uses <see cref="StripeTerminalOptions.DefaultCurrency"/>, else the account country's currency.
+    /// </summary>
+    public string Currency { get; init; } = "";
 
     /// <summary>The Stripe reader id (<c>tmr_…</c>) that takes the payment.</summary>
     public required string ReaderId { get; init; }
@@ -102,6 +105,18 @@ public sealed record CheckoutRequest
     /// </summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
+    /// <summary>This request with an empty <see cref="Currency"/> filled in: <paramref name="defaultCurrency"/>, else the country's currency.</summary>
+    internal CheckoutRequest WithDefaultCurrency(string? defaultCurrency, string? country)
+    {
+        if (!string.IsNullOrEmpty(Currency))
+        {
+            return this;
+        }
+
+        var currency = defaultCurrency ?? (country is null ? null : Validation.TerminalCountries.GetDefaultCurrency(country));
+        return currency is null ? this : this with { Currency = currency.ToLowerInvariant() };
+    }
+
     /// <summary>Checks the request and throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     /// <exception cref="ArgumentException">A field is missing or out of range.</exception>
     public void Validate()
@@ -123,7 +138,7 @@ public sealed record CheckoutRequest
 
         if (Currency is null || Currency.Length != 3 || !Currency.All(char.IsAsciiLetterLower))
         {
-            throw new ArgumentException("Currency must be a three-letter lower-case ISO 4217 code such as \"aud\".", nameof(Currency));
+            throw new ArgumentException("Currency must be a three-letter lower-case ISO 4217 code such as \"aud\" (or left empty when StripeTerminal:Country or DefaultCurrency gives one).", nameof(Currency));
         }
 
         if (string.IsNullOrWhiteSpace(ReaderId) || ReaderId.Length > 255)

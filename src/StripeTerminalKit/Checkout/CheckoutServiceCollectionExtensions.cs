@@ -1,8 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using StripeTerminalKit;
+using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Checkout.Runtime;
 using StripeTerminalKit.DependencyInjection;
 using StripeTerminalKit.Internal;
@@ -10,7 +11,7 @@ using StripeTerminalKit.Payments;
 using StripeTerminalKit.Readers;
 using StripeTerminalKit.Webhooks;
 
-namespace StripeTerminalKit.Checkout;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="ITerminalCheckout"/>.</summary>
 public static class CheckoutServiceCollectionExtensions
@@ -23,7 +24,7 @@ public static class CheckoutServiceCollectionExtensions
     /// </summary>
     /// <example>
     /// <code>
-    /// services.AddStripeTerminalKit(o => { o.Country = "AU"; o.UseEmulator = true; }).AddCheckout();
+    /// services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator().AddCheckout();
     /// </code>
     /// </example>
     public static StripeTerminalKitBuilder AddCheckout(this StripeTerminalKitBuilder builder, Action<StripeTerminalCheckoutOptions>? configure = null)
@@ -56,7 +57,8 @@ public static class CheckoutServiceCollectionExtensions
                 provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(name),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout") ?? NullLogger.Instance,
-                kitOptions.Country);
+                kitOptions.Country,
+                kitOptions.DefaultCurrency);
         });
         services.TryAddKeyedSingleton<ITerminalCheckout>(key, (provider, k) => provider.GetRequiredKeyedService<TerminalCheckout>(k));
         services.AddSingleton<ITerminalWebhookHandler>(provider => provider.GetRequiredKeyedService<TerminalCheckout>(key));

@@ -2,13 +2,12 @@ using Microsoft.Extensions.Options;
 using Polly;
 using StripeTerminalKit;
 using StripeTerminalKit.DependencyInjection;
-using StripeTerminalKit.Emulator;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Returned by <c>AddStripeTerminalKit</c> to refine one configuration: its options, its
-/// <see cref="HttpClient"/>, its resilience pipeline, or the in-process emulator.
+/// <see cref="HttpClient"/>, its resilience pipeline, or an in-process handler (the emulator package's <c>UseEmulator()</c>).
 /// </summary>
 public sealed class StripeTerminalKitBuilder
 {
@@ -60,29 +59,26 @@ public sealed class StripeTerminalKitBuilder
     }
 
     /// <summary>
-    /// Switches this configuration onto the given in-process emulator: every call is answered by
-    /// <paramref name="emulator"/>, with no network and no Stripe account. The API key defaults to
-    /// <see cref="StripeEmulator.TestApiKey"/>. The caller keeps ownership of the emulator.
+    /// Answers this configuration's calls in process instead of over the network: the handler
+    /// <paramref name="createHandler"/> makes becomes the primary handler of the configuration's
+    /// <see cref="System.Net.Http.HttpClient"/> (handlers added through <see cref="HttpClient"/> still run in front of it,
+    /// and a primary handler configured there later still wins). This is the hook the
+    /// <c>StripeTerminalKit.Emulator</c> package's <c>UseEmulator()</c> plugs into; it does not by
+    /// itself turn <see cref="StripeTerminalOptions.UseEmulator"/> on.
     /// </summary>
-    /// <param name="emulator">The emulator; tests keep it to drive the customer, faults and webhooks.</param>
+    /// <param name="createHandler">Makes a handler each time the factory builds the client's handler chain.</param>
     /// <returns>This builder.</returns>
-    public StripeTerminalKitBuilder UseEmulator(StripeEmulator emulator)
+    public StripeTerminalKitBuilder UseInProcessHandler(Func<IServiceProvider, HttpMessageHandler> createHandler)
     {
-        ArgumentNullException.ThrowIfNull(emulator);
-        Services.AddKeyedSingleton(StripeTerminalKitNames.ServiceKey(Name), emulator);
-        Services.Configure<StripeTerminalOptions>(Name, options => options.UseEmulator = true);
-        return this;
-    }
+        ArgumentNullException.ThrowIfNull(createHandler);
+        Services.Configure<StripeTerminalKitHooks>(Name, hooks => hooks.InProcessHandler = createHandler);
 
-    /// <summary>
-    /// Switches this configuration onto an emulator the kit creates on the <see cref="TimeProvider"/>
-    /// from DI (the same as setting <see cref="StripeTerminalOptions.UseEmulator"/>). Resolve it with
-    /// <c>GetRequiredKeyedService&lt;StripeEmulator&gt;(builder.Name)</c>.
-    /// </summary>
-    /// <returns>This builder.</returns>
-    public StripeTerminalKitBuilder UseEmulator()
-    {
-        Services.Configure<StripeTerminalOptions>(Name, options => options.UseEmulator = true);
+        // An in-process handler has no connection or DNS to recycle, so it is never rotated.
+        // Rotation runs on the factory's own wall-clock timers: they would hold the handler (the
+        // emulator, and whatever subscribes to its webhooks) for two real minutes after the
+        // container is gone, and for ever once a subscriber holds the kit, whose HttpClient keeps
+        // the expired handler "in use". A later SetHandlerLifetime of the caller's still wins.
+        HttpClient.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return this;
     }
 }

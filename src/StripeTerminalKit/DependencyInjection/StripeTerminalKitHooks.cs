@@ -6,4 +6,7 @@ namespace StripeTerminalKit.DependencyInjection;
 internal sealed class StripeTerminalKitHooks
 {
     public List<Action<ResiliencePipelineBuilder, IServiceProvider>> Resilience { get; } = [];
+
+    /// <summary>Set by <c>UseInProcessHandler</c> (the emulator package): answers calls instead of the network.</summary>
+    public Func<IServiceProvider, HttpMessageHandler>? InProcessHandler { get; set; }
 }

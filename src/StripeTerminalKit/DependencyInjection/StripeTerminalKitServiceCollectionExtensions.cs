@@ -10,7 +10,6 @@ using Polly.Registry;
 using StripeTerminalKit;
 using StripeTerminalKit.DependencyInjection;
 using StripeTerminalKit.Diagnostics;
-using StripeTerminalKit.Emulator;
 using StripeTerminalKit.Internal;
 using StripeTerminalKit.Locations;
 using StripeTerminalKit.Payments;
@@ -25,7 +24,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// // appsettings.json: "StripeTerminal": { "ApiKey": "sk_test_…", "Country": "AU" }
 /// builder.Services.AddStripeTerminalKit();
 ///
-/// // No Stripe account: the whole kit on the in-process emulator.
+/// // No Stripe account: the whole kit on the in-process emulator (StripeTerminalKit.Emulator package).
 /// builder.Services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator();
 ///
 /// // Two Stripe accounts side by side.
@@ -128,35 +127,17 @@ public static class StripeTerminalKitServiceCollectionExtensions
 
         services.AddKeyedSingleton<Marker>(key);
 
-        // Emulator on: its in-process handler replaces the network. Registered before any user
-        // handler configuration, which therefore still wins.
+        // An in-process handler (the emulator package's UseEmulator()) replaces the network.
+        // Registered before any user handler configuration, which therefore still wins.
         services.Configure<HttpClientFactoryOptions>(httpClientName, factoryOptions =>
             factoryOptions.HttpMessageHandlerBuilderActions.Add(handlerBuilder =>
             {
-                var options = handlerBuilder.Services.GetRequiredService<IOptionsMonitor<StripeTerminalOptions>>().Get(name);
-                if (options.UseEmulator)
+                var hooks = handlerBuilder.Services.GetRequiredService<IOptionsMonitor<StripeTerminalKitHooks>>().Get(name);
+                if (hooks.InProcessHandler is { } createHandler)
                 {
-                    handlerBuilder.PrimaryHandler = handlerBuilder.Services.GetRequiredKeyedService<StripeEmulator>(key).CreateHttpMessageHandler();
+                    handlerBuilder.PrimaryHandler = createHandler(handlerBuilder.Services);
                 }
             }));
-
-        services.PostConfigure<StripeTerminalOptions>(name, options =>
-        {
-            if (options.UseEmulator)
-            {
-                // An empty placeholder ("ApiKey": "" in appsettings) means no key, like a missing one.
-                if (string.IsNullOrWhiteSpace(options.ApiKey))
-                {
-                    options.ApiKey = StripeEmulator.TestApiKey;
-                }
-
-                options.ApiBase ??= new Uri(StripeEmulator.DefaultApiBase);
-            }
-        });
-
-        // Created only when the emulator is on and the caller did not supply one.
-        services.TryAddKeyedSingleton<StripeEmulator>(key, (provider, _) =>
-            new StripeEmulator(new StripeEmulatorOptions { TimeProvider = provider.GetRequiredService<TimeProvider>() }));
 
         // The kit's pipeline is also registered with Polly's registry, so a replacement can wrap it.
         services.AddResiliencePipeline(StripeTerminalResilience.GetDefaultPipelineKey(name), (pipeline, context) =>

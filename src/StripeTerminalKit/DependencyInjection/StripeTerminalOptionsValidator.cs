@@ -9,7 +9,7 @@ namespace StripeTerminalKit.DependencyInjection;
 /// its configuration path (<c>StripeTerminal:ApiKey</c>, <c>StripeTerminal:shop2:Country</c>) and
 /// never repeats the API key.
 /// </summary>
-internal sealed partial class StripeTerminalOptionsValidator : IValidateOptions<StripeTerminalOptions>
+internal sealed partial class StripeTerminalOptionsValidator(IOptionsMonitor<StripeTerminalKitHooks> hooks) : IValidateOptions<StripeTerminalOptions>
 {
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(24);
@@ -23,6 +23,13 @@ internal sealed partial class StripeTerminalOptionsValidator : IValidateOptions<
         var section = StripeTerminalKitNames.SectionPath(name);
         var failures = new List<string>();
         void Fail(string setting, string message) => failures.Add($"{section}:{setting} {message}");
+
+        // The kit does not carry the emulator: the switch alone (StripeTerminal:UseEmulator=true)
+        // would otherwise send "payments" nowhere, so it needs the emulator package's UseEmulator().
+        if (options.UseEmulator && hooks.Get(name ?? Options.DefaultName).InProcessHandler is null)
+        {
+            Fail("UseEmulator", "is on but no emulator is registered for this configuration: add the StripeTerminalKit.Emulator package and call UseEmulator() on the builder that AddStripeTerminalKit returns, or turn UseEmulator off and set ApiKey.");
+        }
 
         ValidateKey(options, Fail);
 
@@ -90,7 +97,7 @@ internal sealed partial class StripeTerminalOptionsValidator : IValidateOptions<
         var key = options.ApiKey;
         if (string.IsNullOrWhiteSpace(key))
         {
-            fail("ApiKey", "is required: a secret key (sk_test_…/sk_live_…) or restricted key (rk_test_…/rk_live_…). Set UseEmulator to run without one.");
+            fail("ApiKey", "is required: a secret key (sk_test_…/sk_live_…) or restricted key (rk_test_…/rk_live_…). To run without one, call UseEmulator() from the StripeTerminalKit.Emulator package.");
             return;
         }
 

@@ -21,6 +21,10 @@ internal static partial class Log
         Message = "Retrying Stripe call {Operation} (retry {Retry}) in {DelayMs} ms because of {Reason}")]
     public static partial void Retrying(ILogger logger, string operation, int retry, double delayMs, string reason);
 
+    [LoggerMessage(EventId = 1004, EventName = "StripeCallRateLimited", Level = LogLevel.Information,
+        Message = "Stripe rate-limited {Operation} (Stripe-Rate-Limited-Reason {RateLimitedReason}, Retry-After {RetryAfterMs} ms)")]
+    public static partial void RateLimited(ILogger logger, string operation, string rateLimitedReason, double? retryAfterMs);
+
     [LoggerMessage(EventId = 1003, EventName = "StripeCallRejectedLocally", Level = LogLevel.Debug,
         Message = "Stripe call {Operation} was rejected before sending: parameter {Parameter} is invalid")]
     public static partial void RejectedLocally(ILogger logger, string operation, string? parameter);

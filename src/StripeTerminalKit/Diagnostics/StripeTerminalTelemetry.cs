@@ -55,6 +55,27 @@ internal sealed class StripeTerminalTelemetry : IDisposable
         Duration.Record(elapsed.TotalSeconds, tags);
     }
 
+    /// <summary>The activity tag and event attribute that carry Stripe's <c>Stripe-Rate-Limited-Reason</c>.</summary>
+    public const string RateLimitedReasonTag = "stripe.rate_limited_reason";
+
+    /// <summary>The activity event recorded for each 429 a call met.</summary>
+    public const string RateLimitedEvent = "stripe_terminal_kit.rate_limited";
+
+    /// <summary>
+    /// Surfaces a 429 in telemetry: a log record (event 1004) and, on the call's activity, the
+    /// <see cref="RateLimitedReasonTag"/> tag (the latest reason) and one event per 429.
+    /// </summary>
+    public static void NoteRateLimited(Microsoft.Extensions.Logging.ILogger logger, string operation, Errors.RateLimitedException exception, Activity? activity)
+    {
+        var reason = exception.RateLimitedReason ?? "unknown";
+        Log.RateLimited(logger, operation, reason, exception.RetryAfter?.TotalMilliseconds);
+        if (activity is not null && activity.Source == ActivitySource)
+        {
+            activity.SetTag(RateLimitedReasonTag, reason);
+            activity.AddEvent(new ActivityEvent(RateLimitedEvent, tags: new ActivityTagsCollection { [RateLimitedReasonTag] = reason }));
+        }
+    }
+
     public void RecordRetry(string configuration, string operation, string reason)
     {
         Retries.Add(1, new TagList

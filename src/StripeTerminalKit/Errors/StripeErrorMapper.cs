@@ -71,7 +71,7 @@ internal static class StripeErrorMapper
                     $"The Stripe configuration does not allow {context.Operation} ({code}).{suffix}", SafeInner(exception)),
                 "rate_limit" => new RateLimitedException(
                     $"Stripe rate-limited {context.Operation}.{suffix}", SafeInner(exception))
-                { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry },
+                { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry, RateLimitedReason = ReadRateLimitedReason(headers) },
                 "lock_timeout" or "idempotency_key_in_use" => new StripeUnavailableException(
                     $"Stripe could not process {context.Operation} now ({code}).{suffix}", SafeInner(exception))
                 { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry },
@@ -125,7 +125,7 @@ internal static class StripeErrorMapper
                 $"The API key is not allowed to perform {context.Operation}.{suffix}", SafeInner(exception))
             { IsPermissionError = true },
             429 => new RateLimitedException($"Stripe rate-limited {context.Operation}.{suffix}", SafeInner(exception))
-            { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry },
+            { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry, RateLimitedReason = ReadRateLimitedReason(exception.StripeResponse?.Headers) },
             409 => new StripeUnavailableException($"Stripe reported a conflict for {context.Operation}.{suffix}", SafeInner(exception))
             { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry },
             >= 500 => new StripeUnavailableException(
@@ -166,6 +166,21 @@ internal static class StripeErrorMapper
         return string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) ? true
             : string.Equals(value, "false", StringComparison.OrdinalIgnoreCase) ? false
             : null;
+    }
+
+    /// <summary>
+    /// Stripe's <c>Stripe-Rate-Limited-Reason</c> (docs: rate-limits). Only a short token of
+    /// letters and dashes is kept: the value goes into logs and traces.
+    /// </summary>
+    internal static string? ReadRateLimitedReason(HttpResponseHeaders? headers)
+    {
+        if (headers is null || !headers.TryGetValues("Stripe-Rate-Limited-Reason", out var values))
+        {
+            return null;
+        }
+
+        var value = values.FirstOrDefault()?.Trim();
+        return value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? value : null;
     }
 
     internal static TimeSpan? ReadRetryAfter(HttpResponseHeaders? headers)

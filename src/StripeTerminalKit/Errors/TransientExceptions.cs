@@ -68,4 +68,11 @@ public sealed class RateLimitedException : StripeUnavailableException
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Which limit Stripe applied, from its <c>Stripe-Rate-Limited-Reason</c> header
+    /// (<c>global-rate</c>, <c>global-concurrency</c>, <c>endpoint-rate</c>,
+    /// <c>endpoint-concurrency</c>, <c>resource-specific</c>), when Stripe sent it.
+    /// </summary>
+    public string? RateLimitedReason { get; init; }
 }

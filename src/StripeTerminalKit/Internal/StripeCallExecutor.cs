@@ -132,6 +132,11 @@ internal sealed class StripeCallExecutor
             activity?.SetTag("stripe_terminal_kit.outcome", outcome);
             activity?.SetTag("stripe_terminal_kit.attempts", attempt.Count);
             activity?.SetTag("stripe.request_id", typed?.RequestId);
+            if (failure is RateLimitedException rateLimited)
+            {
+                StripeTerminalTelemetry.NoteRateLimited(_logger, operation.Name, rateLimited, activity);
+            }
+
             if (ReferenceEquals(failure, exception))
             {
                 throw;

@@ -32,6 +32,7 @@ internal sealed record StripeOperation(string Name, bool UsesIdempotencyKey)
     public static readonly StripeOperation PaymentIntentsCapture = new("payment_intents.capture", true);
     public static readonly StripeOperation PaymentIntentsCancel = new("payment_intents.cancel", true);
     public static readonly StripeOperation PaymentIntentsIncrementAuthorization = new("payment_intents.increment_authorization", true);
+    public static readonly StripeOperation ChargesGet = new("charges.get", false);
     public static readonly StripeOperation RefundsCreate = new("refunds.create", true);
     public static readonly StripeOperation RefundsGet = new("refunds.get", false);
     public static readonly StripeOperation RefundsList = new("refunds.list", false);

@@ -106,6 +106,14 @@ public interface ITerminalPayments
     Task<TerminalRefund> RefundAsync(CreateRefundRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default);
 
     /// <summary>Refunds in person with the card presented on the reader (<c>refund_payment</c>), as Interac requires.</summary>
+    /// <remarks>
+    /// Stripe offers in-person refunds for Interac payments only; every other card is refunded
+    /// online with <see cref="RefundAsync"/>. The kit refuses anything else before asking the
+    /// reader, with a <see cref="Errors.TerminalValidationException"/> whose
+    /// <see cref="Errors.StripeTerminalException.ErrorCode"/> is <c>in_person_refund_requires_interac</c>:
+    /// at once when the kit's country is not Canada (Interac is Canadian), after one read of the
+    /// payment otherwise.
+    /// </remarks>
     /// <param name="readerId">The reader id.</param>
     /// <param name="request">The PaymentIntent or charge, amount and options.</param>
     /// <param name="callOptions">Idempotency key or scope, connected account.</param>

@@ -112,7 +112,11 @@ public sealed record CreatePaymentRequest(long Amount)
     /// <summary>The network to prefer for co-badged debit cards.</summary>
     public RoutingPriority? RoutingPriority { get; init; }
 
-    /// <summary>Whether to accept Interac cards; defaults to on for <c>cad</c> (where it is required for debit) and off elsewhere.</summary>
+    /// <summary>
+    /// Whether to accept Interac cards; defaults to on for <c>cad</c> (where it is required for
+    /// debit) and off elsewhere. Interac does not support <see cref="Payments.CaptureMethod.Manual"/>
+    /// capture: with it the default is off, and turning it on is refused before any call.
+    /// </summary>
     public bool? AllowInterac { get; init; }
 
     /// <summary>Requests an extended authorisation window (needs manual or manual-preferred capture).</summary>

@@ -81,10 +81,18 @@ internal sealed class TerminalPayments : ITerminalPayments
                 "CaptureMethod", "extended and incremental authorisation need Manual or ManualPreferred capture.");
         }
 
-        var allowInterac = request.AllowInterac ?? currency == "cad";
+        // Interac no longer supports capture_method=manual (changelog basil 2025-03-31; facts
+        // corrections table, "Interac capture"): a manual-capture CAD payment leaves Interac out
+        // by default, and asking for both is refused before any call.
+        var allowInterac = request.AllowInterac ?? (currency == "cad" && capture != CaptureMethod.Manual);
         if (allowInterac && currency != "cad")
         {
             throw TerminalValidationException.For("AllowInterac", "Interac is only available for CAD payments.");
+        }
+
+        if (allowInterac && capture == CaptureMethod.Manual)
+        {
+            throw TerminalValidationException.For("AllowInterac", "Interac does not support manual capture; use automatic capture, or leave Interac out.");
         }
 
         var cardPresent = new PaymentIntentPaymentMethodOptionsCardPresentOptions
@@ -350,6 +358,7 @@ internal sealed class TerminalPayments : ITerminalPayments
         }
 
         Guard.Metadata(request.Metadata, "Metadata");
+        await EnsureInteracAsync(request, callOptions, cancellationToken).ConfigureAwait(false);
         var options = new ReaderRefundPaymentOptions
         {
             PaymentIntent = request.PaymentIntentId,
@@ -375,6 +384,64 @@ internal sealed class TerminalPayments : ITerminalPayments
             cancellationToken).ConfigureAwait(false);
         return ReaderMapping.Map(reader);
     }
+
+    /// <summary>
+    /// In-person refunds (<c>refund_payment</c>) exist for Interac only — "In-person refunds are
+    /// only available on Interac" (docs: terminal/features/refunds; facts corrections table).
+    /// Interac is Canadian: outside Canada the refusal needs no call at all; in Canada one read
+    /// of the payment tells Interac from Visa or Mastercard, before the reader is asked anything.
+    /// </summary>
+    private async Task EnsureInteracAsync(InPersonRefundRequest request, TerminalCallOptions? callOptions, CancellationToken cancellationToken)
+    {
+        var parameter = request.PaymentIntentId is not null ? "PaymentIntentId" : "ChargeId";
+        if (!string.Equals(Country, "CA", StringComparison.OrdinalIgnoreCase))
+        {
+            throw NotInterac(parameter, $"Interac exists only in Canada and this kit is configured for {Country}");
+        }
+
+        // A read only: the call options' account matters, their idempotency key belongs to the refund.
+        var readOptions = callOptions?.ConnectedAccount is { } account ? new TerminalCallOptions { ConnectedAccount = account } : null;
+        string? network;
+        string? type;
+        if (request.PaymentIntentId is { } intentId)
+        {
+            var payment = await GetAsync(intentId, readOptions, cancellationToken).ConfigureAwait(false);
+            network = payment.LatestCharge?.Network;
+            type = payment.LatestCharge?.PaymentMethodType;
+            if (payment.LatestCharge is null)
+            {
+                // Nothing was charged: let Stripe answer with its own error for the refund.
+                return;
+            }
+        }
+        else
+        {
+            var chargeId = request.ChargeId!;
+            var charge = await _executor.ExecuteAsync(
+                StripeOperation.ChargesGet,
+                readOptions,
+                new StripeCallContext(StripeOperation.ChargesGet.Name),
+                (client, requestOptions, ct) => client.V1.Charges.GetAsync(chargeId, null, requestOptions, ct),
+                cancellationToken).ConfigureAwait(false);
+            type = charge.PaymentMethodDetails?.Type;
+            network = type == "interac_present" ? charge.PaymentMethodDetails?.InteracPresent?.Network : charge.PaymentMethodDetails?.CardPresent?.Network;
+        }
+
+        if (type != "interac_present" && !string.Equals(network, "interac", StringComparison.Ordinal))
+        {
+            throw NotInterac(parameter, $"the payment was made with {type ?? "an unknown method"} on the {network ?? "unknown"} network");
+        }
+    }
+
+    private static TerminalValidationException NotInterac(string parameter, string why) =>
+        new($"{parameter}: in-person refunds on the reader are only available for Interac payments ({why}). Refund it online with RefundAsync instead.")
+        {
+            Parameter = parameter,
+            ErrorCode = InPersonRefundNotInteracCode,
+        };
+
+    /// <summary>The <see cref="StripeTerminalException.ErrorCode"/> of a reader refund refused because the payment is not Interac.</summary>
+    internal const string InPersonRefundNotInteracCode = "in_person_refund_requires_interac";
 
     public async Task<TerminalRefund> GetRefundAsync(string refundId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
     {

@@ -3,7 +3,8 @@ namespace StripeTerminalKit.Resilience;
 /// <summary>
 /// Jittered exponential backoff: <c>min(MaxDelay, BaseDelay × 2^retry) × (1 − JitterFactor × r)</c>
 /// rounded down to whole milliseconds, with <c>r</c> in [0, 1) from the configured randomizer, and never shorter than Stripe's
-/// <c>Retry-After</c>. Pure apart from the randomizer, so tests can predict every delay from a seed.
+/// <c>Retry-After</c> when one is present. Its absence changes nothing: Stripe does not document
+/// <c>Retry-After</c> on a 429 (docs: rate-limits), so the backoff stands on its own. Pure apart from the randomizer, so tests can predict every delay from a seed.
 /// </summary>
 internal sealed class RetryBackoff
 {

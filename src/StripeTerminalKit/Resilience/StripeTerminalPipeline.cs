@@ -31,6 +31,8 @@ internal static class StripeTerminalPipeline
                 ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome.Exception, retry)),
                 DelayGenerator = args =>
                 {
+                    // Jittered exponential backoff whether or not Stripe sent Retry-After (Stripe
+                    // does not document one on 429: docs rate-limits); a Retry-After only lengthens it.
                     var retryAfter = args.Outcome.Exception is { } exception ? StripeTerminalResilience.Classify(exception).RetryAfter : null;
                     return new ValueTask<TimeSpan?>(backoff.NextDelay(args.AttemptNumber, retryAfter));
                 },
@@ -38,6 +40,12 @@ internal static class StripeTerminalPipeline
                 {
                     var operation = args.Context.OperationKey ?? "unknown";
                     var reason = args.Outcome.Exception is { } exception ? StripeTerminalResilience.Classify(exception).Reason : "result";
+                    if (args.Outcome.Exception is Errors.RateLimitedException rateLimited)
+                    {
+                        // The call's activity is current here: the retry runs inside it.
+                        StripeTerminalTelemetry.NoteRateLimited(logger, operation, rateLimited, System.Diagnostics.Activity.Current);
+                    }
+
                     telemetry.RecordRetry(configuration, operation, reason);
                     Log.Retrying(logger, operation, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
                     return default;

@@ -28,7 +28,7 @@ namespace StripeTerminalKit.Resilience;
 /// <item><term><c>terminal_reader_timeout</c>, delivery unknown</term><description>no retry</description></item>
 /// <item><term>connection failure, attempt timeout, unreadable response</term><description>retry</description></item>
 /// <item><term>HTTP 409, <c>idempotency_key_in_use</c>, <c>lock_timeout</c></term><description>retry</description></item>
-/// <item><term>HTTP 429 <c>rate_limit</c></term><description>retry, waiting at least <c>Retry-After</c></description></item>
+/// <item><term>HTTP 429 <c>rate_limit</c></term><description>retry with jittered exponential backoff, whether or not Stripe sent <c>Retry-After</c> (it does not document one); a <c>Retry-After</c> that is present only lengthens the wait. The <c>Stripe-Rate-Limited-Reason</c> is logged (event 1004) and tagged on the call's activity (<c>stripe.rate_limited_reason</c>)</description></item>
 /// <item><term>HTTP 5xx</term><description>retry</description></item>
 /// <item><term><c>Stripe-Should-Retry: true</c></term><description>retry</description></item>
 /// <item><term>HTTP 400 / 401 / 402 / 403 / 404, declines, invalid state, configuration, validation</term><description>no retry</description></item>

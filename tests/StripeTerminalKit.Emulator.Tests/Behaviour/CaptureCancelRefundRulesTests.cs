@@ -241,4 +241,102 @@ public sealed class CaptureCancelRefundRulesTests
         Assert.Equal(state, (await s.GetPaymentIntentAsync(pi.Id)).Status);
         return pi.Id;
     }
+
+    /// <summary>"cancellation_reason stays null when none is given" (API reference, cancel a PaymentIntent; facts corrections table).</summary>
+    [Fact]
+    public async Task Cancelling_without_a_reason_leaves_cancellation_reason_null()
+    {
+        await using var s = await Scenario.StartAsync();
+        var plain = await s.CreatePaymentIntentAsync(1000);
+        var withReason = await s.CreatePaymentIntentAsync(1000);
+
+        var canceled = await s.Stripe.V1.PaymentIntents.CancelAsync(plain.Id);
+        var canceledWithReason = await s.Stripe.V1.PaymentIntents.CancelAsync(withReason.Id, new PaymentIntentCancelOptions { CancellationReason = "abandoned" });
+
+        Assert.Equal("canceled", canceled.Status);
+        Assert.Null(canceled.CancellationReason);
+        Assert.Contains("\"cancellation_reason\":null", canceled.StripeResponse.Content, StringComparison.Ordinal);
+        Assert.Equal("abandoned", canceledWithReason.CancellationReason);
+    }
+
+    /// <summary>A declined charge's outcome.reason carries its decline code (captured real responses; facts corrections table, "Declines").</summary>
+    [Theory]
+    [InlineData(TestCards.InsufficientFunds, 1000, "insufficient_funds")]
+    [InlineData(TestCards.LostCard, 1000, "lost_card")]
+    [InlineData(TestCards.Visa, 1005, "generic_decline")]
+    [InlineData(TestCards.Visa, 1055, "incorrect_pin")]
+    public async Task A_declined_charge_has_its_decline_code_as_outcome_reason(string card, long amount, string declineCode)
+    {
+        await using var s = await Scenario.StartAsync();
+        var (pi, _) = await s.PayAsync(amount, card);
+
+        var charge = await s.Stripe.V1.Charges.GetAsync(pi.LatestChargeId);
+
+        Assert.Equal("failed", charge.Status);
+        Assert.Equal(declineCode, charge.Outcome.Reason);
+        Assert.Equal("issuer_declined", charge.Outcome.Type);
+    }
+
+    /// <summary>
+    /// Australia: payment_method_options[card_present][capture_method]=automatic_delayed with
+    /// capture_delay_days (docs: terminal/payments/regional?integration-country=AU; facts
+    /// corrections table, "AU capture options"): authorised now, captured by Stripe after the delay.
+    /// </summary>
+    [Fact]
+    public async Task Australia_accepts_automatic_delayed_and_captures_after_the_delay()
+    {
+        await using var s = await Scenario.StartAsync();
+        var options = new PaymentIntentCreateOptions
+        {
+            Amount = 2000,
+            Currency = "aud",
+            AllowedPaymentMethodTypes = ["card_present"],
+            PaymentMethodOptions = new PaymentIntentPaymentMethodOptionsOptions
+            {
+                CardPresent = new PaymentIntentPaymentMethodOptionsCardPresentOptions { CaptureMethod = "automatic_delayed" },
+            },
+        };
+        options.AddExtraParam("payment_method_options[card_present][capture_delay_days]", "3");
+        var pi = await s.Stripe.V1.PaymentIntents.CreateAsync(options);
+        await s.ProcessAsync(pi.Id);
+        await s.PresentAsync(TestCards.Visa);
+
+        var authorised = await s.GetPaymentIntentAsync(pi.Id);
+        s.Time.Advance(TimeSpan.FromDays(3));
+        var captured = await s.GetPaymentIntentAsync(pi.Id);
+
+        Assert.Contains("\"capture_delay_days\":3", pi.StripeResponse.Content, StringComparison.Ordinal);
+        Assert.Equal("automatic_delayed", pi.PaymentMethodOptions.CardPresent.CaptureMethod);
+        Assert.Equal("requires_capture", authorised.Status);
+        Assert.Equal("succeeded", captured.Status);
+        Assert.Equal(2000, captured.AmountReceived);
+        Assert.True(captured.LatestCharge.Captured);
+    }
+
+    [Theory]
+    [InlineData("nzd", "3", "payment_method_options[card_present][capture_method]")]
+    [InlineData("aud", null, "payment_method_options[card_present][capture_delay_days]")]
+    public async Task Automatic_delayed_needs_australia_and_a_delay(string currency, string? days, string param)
+    {
+        await using var s = await Scenario.StartAsync();
+        var options = new PaymentIntentCreateOptions
+        {
+            Amount = 2000,
+            Currency = currency,
+            AllowedPaymentMethodTypes = ["card_present"],
+            PaymentMethodOptions = new PaymentIntentPaymentMethodOptionsOptions
+            {
+                CardPresent = new PaymentIntentPaymentMethodOptionsCardPresentOptions { CaptureMethod = "automatic_delayed" },
+            },
+        };
+        if (days is not null)
+        {
+            options.AddExtraParam("payment_method_options[card_present][capture_delay_days]", days);
+        }
+
+        var e = await Scenario.FailsAsync(() => s.Stripe.V1.PaymentIntents.CreateAsync(options));
+
+        Assert.Equal(param, e.StripeError.Param);
+        Assert.Empty(s.Emulator.GetLedger().PaymentIntents);
+    }
 }

@@ -139,11 +139,12 @@ public sealed class CustomerAutomationTests
 
         await s.ProcessAsync(first.Id);
         s.Time.Advance(TimeSpan.FromSeconds(2));
-        await s.ProcessAsync(second.Id); // replaces the first before its tap
+        await s.CancelActionAsync(); // one action at a time: the first must be cancelled before its tap
+        await s.ProcessAsync(second.Id);
         s.Time.Advance(TimeSpan.FromSeconds(3));
         var afterFirstTapDue = await s.GetPaymentIntentAsync(second.Id);
         s.Time.Advance(TimeSpan.FromSeconds(2));
-        await s.ProcessAsync(third.Id);
+        await s.ProcessAsync(third.Id); // the second has succeeded: the reader is free
         await s.CancelActionAsync();
         s.Time.Advance(TimeSpan.FromSeconds(10));
 

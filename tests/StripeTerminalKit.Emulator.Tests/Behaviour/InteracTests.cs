@@ -34,7 +34,7 @@ public sealed class InteracTests
 
     [Theory]
     [InlineData(null)]
-    [InlineData("manual")]
+    [InlineData("automatic")]
     public async Task An_interac_payment_is_captured_in_one_step(string? captureMethod)
     {
         await using var s = await Scenario.StartAsync();
@@ -46,6 +46,28 @@ public sealed class InteracTests
         Assert.Equal(1500, pi.AmountReceived);
         Assert.True(pi.LatestCharge.Captured);
         Assert.Equal("interac_present", pi.LatestCharge.PaymentMethodDetails.Type);
+    }
+
+    /// <summary>
+    /// "Interac no longer supports capture_method=manual (basil 2025-03-31): create refused"
+    /// (changelog basil 2025-03-31; facts corrections table, row "Interac capture").
+    /// </summary>
+    [Theory]
+    [InlineData("interac_present")]
+    [InlineData("card_present,interac_present")]
+    public async Task An_interac_payment_intent_with_manual_capture_is_refused(string typeList)
+    {
+        var types = typeList.Split(',');
+        await using var s = await Scenario.StartAsync();
+
+        var e = await Scenario.FailsAsync(() => s.CreatePaymentIntentAsync(1500, "cad", captureMethod: "manual", types: types));
+        var cardOnly = await s.CreatePaymentIntentAsync(1500, "cad", captureMethod: "manual", types: ["card_present"]);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, e.HttpStatusCode);
+        Assert.Equal("invalid_request_error", e.StripeError.Type);
+        Assert.Equal("capture_method", e.StripeError.Param);
+        Assert.Equal("manual", cardOnly.CaptureMethod);
+        Assert.Single(s.Emulator.GetLedger().PaymentIntents);
     }
 
     [Fact]
@@ -79,6 +101,39 @@ public sealed class InteracTests
         Assert.Equal(1500, refund.Amount);
         Assert.True(s.Emulator.GetLedger().Refunds.Single().InPerson);
         Assert.Equal(1500, (await s.Stripe.V1.Charges.GetAsync(pi.LatestChargeId)).AmountRefunded);
+    }
+
+    /// <summary>
+    /// "In-person refunds are only available on Interac" (docs: terminal/features/refunds;
+    /// stripe-terminal-facts.md corrections table, row "In-person refunds"): a Visa, eftpos or an
+    /// Interac-less card_present payment is refused before the reader is given anything to do.
+    /// </summary>
+    [Theory]
+    [InlineData(TestCards.Visa, "aud")]
+    [InlineData(TestCards.EftposAuDebit, "aud")]
+    [InlineData(TestCards.Mastercard, "cad")]
+    public async Task A_payment_that_is_not_interac_cannot_be_refunded_on_the_reader(string card, string currency)
+    {
+        await using var s = await Scenario.StartAsync();
+        var (pi, _) = await s.PayAsync(1500, card, currency: currency);
+        var before = (await s.GetReaderAsync()).Action;
+
+        var byIntent = await Scenario.FailsAsync(() => RefundOnReaderAsync(s, pi.Id));
+        var byCharge = await Scenario.FailsAsync(() => s.Stripe.V1.Terminal.Readers.RefundPaymentAsync(s.ReaderId, new ReaderRefundPaymentOptions { Charge = pi.LatestChargeId }));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, byIntent.HttpStatusCode);
+        Assert.Equal("invalid_request_error", byIntent.StripeError.Type);
+        Assert.Equal("payment_intent", byIntent.StripeError.Param);
+        Assert.Contains("only available for Interac", byIntent.StripeError.Message, StringComparison.Ordinal);
+        Assert.Equal("charge", byCharge.StripeError.Param);
+        var after = (await s.GetReaderAsync()).Action;
+        Assert.Equal(before.Type, after.Type);
+        Assert.Equal("succeeded", after.Status);
+        Assert.Empty(s.Emulator.GetLedger().Refunds);
+
+        // The way Stripe documents instead: an online refund.
+        var online = await s.Stripe.V1.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = pi.Id });
+        Assert.Equal("succeeded", online.Status);
     }
 
     [Theory]

@@ -96,6 +96,45 @@ public sealed class RateLimitTests
         Assert.False(s.Emulator.RequestLog[^1].Replayed);
     }
 
+    /// <summary>
+    /// "Over a limit Stripe answers 429 rate_limit with a Stripe-Rate-Limited-Reason header;
+    /// Retry-After is not documented" (docs: rate-limits; facts corrections table, row "Rate limits").
+    /// The reason tells the account's overall limit (global-rate) from one endpoint's (endpoint-rate).
+    /// </summary>
+    [Fact]
+    public async Task A_429_names_the_limit_in_Stripe_Rate_Limited_Reason_and_sends_no_Retry_After()
+    {
+        await using var s = await StartAsync(new EmulatorRateLimits(GlobalPerSecond: 5, PerEndpointPerSecond: 2));
+        var pi = await s.CreatePaymentIntentAsync(1000);
+        await s.GetReaderAsync();
+        await s.GetReaderAsync();
+
+        var endpoint = await Scenario.FailsAsync(() => s.GetReaderAsync());
+        await s.GetPaymentIntentAsync(pi.Id);
+        await s.Stripe.V1.Terminal.Locations.GetAsync(s.LocationId);
+        var global = await Scenario.FailsAsync(() => s.Stripe.V1.Terminal.Locations.ListAsync());
+
+        Assert.Equal(["endpoint-rate"], endpoint.StripeResponse.Headers.GetValues("Stripe-Rate-Limited-Reason"));
+        Assert.Equal(["global-rate"], global.StripeResponse.Headers.GetValues("Stripe-Rate-Limited-Reason"));
+        Assert.False(endpoint.StripeResponse.Headers.Contains("Retry-After"));
+        Assert.False(global.StripeResponse.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task An_injected_rate_limit_fault_carries_the_reason_too()
+    {
+        await using var s = await Scenario.StartAsync();
+        using var rule = s.Emulator.Faults.Add(new FaultRule(FaultKind.RateLimited) { MaxTimes = 1 });
+
+        var e = await Scenario.FailsAsync(() => s.GetReaderAsync());
+        var ok = await s.GetReaderAsync();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, e.HttpStatusCode);
+        Assert.Equal(["global-rate"], e.StripeResponse.Headers.GetValues("Stripe-Rate-Limited-Reason"));
+        Assert.False(e.StripeResponse.Headers.Contains("Retry-After"));
+        Assert.Equal(s.ReaderId, ok.Id);
+    }
+
     [Fact]
     public async Task Without_limits_nothing_is_limited()
     {

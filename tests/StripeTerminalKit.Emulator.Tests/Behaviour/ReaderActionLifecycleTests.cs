@@ -132,26 +132,71 @@ public sealed class ReaderActionLifecycleTests
         Assert.Equal("in_progress", (await s.ProcessAsync(pi.Id)).Action.Status);
     }
 
+    /// <summary>
+    /// "A second action while one is in progress is refused with terminal_reader_busy" (docs:
+    /// terminal/payments/collect-card-payment, "Reader busy"; facts corrections table, row "One
+    /// action at a time") — a double-clicked Charge or two tills on one reader never silently
+    /// replace the payment already on the screen. cancel_action frees the reader.
+    /// </summary>
     [Fact]
-    public async Task A_payment_waiting_for_a_card_can_be_replaced_by_another_payment()
+    public async Task A_second_payment_while_one_waits_for_a_card_is_terminal_reader_busy()
     {
         await using var s = await Scenario.StartAsync();
         var first = await s.CreatePaymentIntentAsync(1000);
         var second = await s.CreatePaymentIntentAsync(2000);
         await s.ProcessAsync(first.Id);
 
-        var replaced = await s.ProcessAsync(second.Id);
+        var busy = await Scenario.FailsAsync(() => s.ProcessAsync(second.Id));
+        var sameAgain = await Scenario.FailsAsync(() => s.ProcessAsync(first.Id));
+        var still = await s.GetReaderAsync();
+        await s.CancelActionAsync();
+        var afterCancel = await s.ProcessAsync(second.Id);
         await s.PresentAsync(TestCards.Visa);
 
-        Assert.Equal(second.Id, replaced.Action.ProcessPaymentIntent.PaymentIntentId);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, busy.HttpStatusCode);
+        Assert.Equal("terminal_reader_busy", busy.StripeError.Code);
+        Assert.Equal("terminal_reader_busy", sameAgain.StripeError.Code);
+        Assert.Equal(first.Id, still.Action.ProcessPaymentIntent.PaymentIntentId);
+        Assert.Equal("in_progress", still.Action.Status);
+        Assert.Equal(second.Id, afterCancel.Action.ProcessPaymentIntent.PaymentIntentId);
         Assert.Equal("requires_payment_method", (await s.GetPaymentIntentAsync(first.Id)).Status);
         Assert.Equal("succeeded", (await s.GetPaymentIntentAsync(second.Id)).Status);
-        var history = s.Emulator.GetLedger().ReaderActions;
-        Assert.Equal(["replaced", "succeeded"], history.Select(a => a.Status));
+        Assert.Equal(["canceled", "succeeded"], s.Emulator.GetLedger().ReaderActions.Select(a => a.Status));
     }
 
+    /// <summary>Two tills at once on one reader: exactly one wins, the other is terminal_reader_busy (corrections table, "One action at a time").</summary>
     [Fact]
-    public async Task A_cart_display_replaces_a_payment_not_yet_presented_and_a_payment_replaces_the_display()
+    public async Task Concurrent_actions_on_one_reader_leave_one_winner_and_the_rest_busy()
+    {
+        await using var s = await Scenario.StartAsync();
+        var intents = new List<PaymentIntent>();
+        for (var i = 0; i < 8; i++)
+        {
+            intents.Add(await s.CreatePaymentIntentAsync(1000 + i));
+        }
+
+        var attempts = intents.Select(pi => Task.Run(async () =>
+        {
+            try
+            {
+                return (pi.Id, Code: (string?)null, Reader: await s.ProcessAsync(pi.Id));
+            }
+            catch (StripeException e)
+            {
+                return (pi.Id, Code: e.StripeError?.Code, Reader: (Reader?)null);
+            }
+        })).ToArray();
+        var results = await Task.WhenAll(attempts);
+
+        var winner = Assert.Single(results, r => r.Code is null);
+        Assert.All(results.Where(r => r.Code is not null), r => Assert.Equal("terminal_reader_busy", r.Code));
+        Assert.Equal(winner.Id, (await s.GetReaderAsync()).Action.ProcessPaymentIntent.PaymentIntentId);
+        Assert.Single(s.Emulator.GetLedger().ReaderActions);
+    }
+
+    /// <summary>A cart on the screen does not get replaced by another cart while a payment waits: the payment is in progress.</summary>
+    [Fact]
+    public async Task A_cart_display_while_a_payment_waits_is_busy_and_a_payment_replaces_the_display()
     {
         await using var s = await Scenario.StartAsync();
         var pi = await s.CreatePaymentIntentAsync(1998);
@@ -168,11 +213,14 @@ public sealed class ReaderActionLifecycleTests
             },
         };
 
+        var busy = await Scenario.FailsAsync(() => s.Stripe.V1.Terminal.Readers.SetReaderDisplayAsync(s.ReaderId, cart));
+        await s.CancelActionAsync();
         var displaying = await s.Stripe.V1.Terminal.Readers.SetReaderDisplayAsync(s.ReaderId, cart);
         s.Time.Advance(TimeSpan.FromMinutes(10));
         var stillDisplaying = await s.GetReaderAsync();
         var paying = await s.ProcessAsync(pi.Id);
 
+        Assert.Equal("terminal_reader_busy", busy.StripeError.Code);
         Assert.Equal("set_reader_display", displaying.Action.Type);
         Assert.Equal("in_progress", displaying.Action.Status);
         Assert.Equal(2, displaying.Action.SetReaderDisplay.Cart.LineItems.Count);

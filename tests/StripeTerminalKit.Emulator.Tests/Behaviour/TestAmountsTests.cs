@@ -8,9 +8,9 @@ public sealed class TestAmountsTests
 {
     [Theory]
     [InlineData(1001, "call_issuer")]
-    [InlineData(1002, "offline_pin_required")]
-    [InlineData(1003, "online_or_offline_pin_required")]
     [InlineData(1005, "generic_decline")]
+    [InlineData(1060, "online_or_offline_pin_required")] // docs: terminal/references/testing; corrections table, "Test amounts"
+    [InlineData(260, "online_or_offline_pin_required")]
     [InlineData(1055, "incorrect_pin")]
     [InlineData(1065, "withdrawal_count_limit_exceeded")]
     [InlineData(1075, "pin_try_exceeded")]
@@ -25,6 +25,44 @@ public sealed class TestAmountsTests
         Assert.Equal(declineCode, reader.Action.ApiError.DeclineCode);
         Assert.Equal("requires_payment_method", pi.Status);
         Assert.Equal(declineCode, pi.LastPaymentError.DeclineCode);
+    }
+
+    /// <summary>
+    /// <c>…02</c>/<c>…03</c> require a PIN: "a reader with a customer screen (S700, WisePOS E, V660p)
+    /// prompts for the PIN (1234) and completes; only screenless readers decline" (docs:
+    /// terminal/references/testing; facts corrections table, row "Test amounts").
+    /// </summary>
+    [Theory]
+    [InlineData(1002, "simulated-s700")]
+    [InlineData(1003, "simulated-s700")]
+    [InlineData(1002, "simulated-wpe")]
+    [InlineData(1003, "simulated-wpe")]
+    [InlineData(1002, "simulated-v660p")]
+    [InlineData(1003, "simulated-v660p")]
+    [InlineData(1003, "simulated-s710")]
+    public async Task A_pin_amount_on_a_reader_with_a_customer_screen_completes(long amount, string registrationCode)
+    {
+        await using var s = await Scenario.StartAsync(registrationCode: registrationCode);
+
+        var (pi, reader) = await s.PayAsync(amount, TestCards.Visa);
+
+        Assert.Equal("succeeded", reader.Action.Status);
+        Assert.Null(reader.Action.FailureCode);
+        Assert.Equal(amount, pi.AmountReceived);
+        Assert.Null(pi.LastPaymentError);
+    }
+
+    /// <summary>The screenless readers (server-driven cannot register one, so the rule is checked directly) decline …02/…03.</summary>
+    [Theory]
+    [InlineData(1002, true, null)]
+    [InlineData(1003, true, null)]
+    [InlineData(1002, false, "offline_pin_required")]
+    [InlineData(1003, false, "online_or_offline_pin_required")]
+    [InlineData(1060, true, "online_or_offline_pin_required")]
+    [InlineData(1060, false, "online_or_offline_pin_required")]
+    public void Pin_amounts_decline_only_without_a_customer_screen(long amount, bool screen, string? expected)
+    {
+        Assert.Equal(expected, Cards.CardCatalog.DeclineCodeForAmount(amount, screen));
     }
 
     [Theory]

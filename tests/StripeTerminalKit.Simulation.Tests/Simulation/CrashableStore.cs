@@ -4,13 +4,13 @@ using StripeTerminalKit.Checkout;
 namespace StripeTerminalKit.Simulation.Tests.Simulation;
 
 /// <summary>
-/// One process's view of the shared <see cref="InMemoryCheckoutStore"/> (the durable store that
+/// One process's view of the shared durable store (in memory or SQLite: the store that
 /// outlives crashes). Once the process is killed nothing it still does reaches the store, as if
 /// it had died at once. Checkouts in <paramref name="lost"/> are records the durable store lost
 /// (a write that never reached the disk): they read as absent, which makes their PaymentIntents
 /// orphans for the reconciler.
 /// </summary>
-internal sealed class CrashableStore(InMemoryCheckoutStore durable, IReadOnlySet<string> lost) : ICheckoutStore
+internal sealed class CrashableStore(ICheckoutStore durable, IReadOnlySet<string> lost) : ICheckoutStore
 {
     private volatile bool _dead;
 

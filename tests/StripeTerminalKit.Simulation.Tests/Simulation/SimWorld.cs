@@ -8,6 +8,7 @@ using StripeTerminalKit.Errors;
 using StripeTerminalKit.Locations;
 using StripeTerminalKit.Readers;
 using StripeTerminalKit.TestHygiene;
+using StripeTerminalKit.Storage.Sqlite;
 
 namespace StripeTerminalKit.Simulation.Tests.Simulation;
 
@@ -51,6 +52,7 @@ internal sealed class SimWorld : IAsyncDisposable
     private readonly List<SimCheckout> _checkouts = [];
     private readonly Queue<SimCheckout>[] _queues;
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
+    private readonly List<(string What, WeakReference Reference)> _watched = [];
     private readonly TraceHash _trace = new() { Entries = Environment.GetEnvironmentVariable("STK_SIM_TRACE_DIR") is null ? null : [] };
     private int _visibleWebhooks;
     private long _sequence;
@@ -76,7 +78,19 @@ internal sealed class SimWorld : IAsyncDisposable
             WebhookSecret = "whsec_sim" + plan.Seed.ToString(CultureInfo.InvariantCulture),
             AuthorizationDelay = plan.AuthorizationDelay,
         });
-        DurableStore = new InMemoryCheckoutStore();
+        // One seed in ten keeps its checkouts in a real SQLite file (WAL, fsync'd saves) instead
+        // of memory: the same promises must hold on the store a single-machine POS ships with.
+        if (plan.Seed % 10 == 0)
+        {
+            _sqliteFile = Path.Combine(Path.GetTempPath(), "stk-sim-" + plan.Seed.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N") + ".db");
+            DurableStore = new SqliteCheckoutStore(new SqliteCheckoutStoreOptions { Path = _sqliteFile });
+            Report.Faults["store.sqlite"] = 1;
+        }
+        else
+        {
+            DurableStore = new InMemoryCheckoutStore();
+        }
+
         _queues = Enumerable.Range(0, plan.Readers).Select(_ => new Queue<SimCheckout>()).ToArray();
     }
 
@@ -93,13 +107,22 @@ internal sealed class SimWorld : IAsyncDisposable
 
     public StripeEmulator Emulator { get; }
 
-    public InMemoryCheckoutStore DurableStore { get; }
+    /// <summary>The store that outlives the kit's crashes: in memory, or an SQLite file for one seed in ten.</summary>
+    public ICheckoutStore DurableStore { get; }
+
+    private readonly string? _sqliteFile;
 
     public IReadOnlySet<string> LostCheckouts => _lost;
 
     public KitProcess Kit { get; private set; } = null!;
 
     public IReadOnlyList<SimCheckout> Checkouts => _checkouts;
+
+    /// <summary>
+    /// Every process this world started (the crashed ones and the last) and its meter factory,
+    /// held weakly: once the world is dropped, none may outlive it (MemoryTests).
+    /// </summary>
+    public IReadOnlyList<(string What, WeakReference Reference)> Watched => _watched;
 
     private DateTimeOffset Now => Fake.GetUtcNow();
 
@@ -183,6 +206,7 @@ internal sealed class SimWorld : IAsyncDisposable
     private async Task SetUpAsync()
     {
         Kit = KitProcess.Start(this, _generation, ConfigureKit);
+        _watched.AddRange(Kit.Watch());
         Kit.Gate.Passthrough = true;
         var locations = Kit.Services.GetRequiredService<ITerminalLocations>();
         var readers = Kit.Services.GetRequiredService<ITerminalReaders>();
@@ -771,6 +795,7 @@ internal sealed class SimWorld : IAsyncDisposable
         // A crash is not a shutdown: the dead process is dropped, never disposed.
         _generation++;
         Kit = KitProcess.Start(this, _generation, ConfigureKit);
+        _watched.AddRange(Kit.Watch());
 
         // The POS resumes every sale it had not seen end, by its id.
         foreach (var c in _checkouts.Where(c => c.Started && !c.Lost && c.Result is null).OrderBy(c => c.Id, StringComparer.Ordinal))
@@ -921,5 +946,13 @@ internal sealed class SimWorld : IAsyncDisposable
         await disposing;
         Stage = "disposing the emulator";
         await Emulator.DisposeAsync();
+        if (_sqliteFile is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
     }
 }

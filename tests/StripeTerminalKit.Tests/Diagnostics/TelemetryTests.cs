@@ -87,6 +87,61 @@ public sealed class TelemetryTests
         Assert.StartsWith("req_test", (string?)mine[1].GetTagItem("stripe.request_id"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A 429 carries Stripe-Rate-Limited-Reason (docs: rate-limits; facts corrections table, row
+    /// "Rate limits"): the kit logs it (event 1004) and tags the call's activity with it.
+    /// </summary>
+    [Fact]
+    public async Task The_rate_limited_reason_is_logged_and_tagged_on_the_activity()
+    {
+        var seen = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is StripeTerminalDiagnostics.ActivitySourceName or "StripeTerminalKit.Tests",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (seen)
+                {
+                    seen.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var handler = new ScriptedHandler()
+            .On(
+                "POST /v1/payment_intents",
+                Answer(() => Error(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit", "Too many", headers: ("Stripe-Rate-Limited-Reason", "endpoint-rate"))),
+                Answer(() => Json(HttpStatusCode.OK, PaymentIntent())))
+            .On("POST /v1/payment_intents/pi_123/cancel", Answer(() => Error(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit", "Too many", headers: ("Stripe-Rate-Limited-Reason", "global-rate"))));
+        await using var kit = TestKit.OnHandler(handler, configure: o => o.Retry.MaxRetries = 0);
+        await using var retrying = TestKit.OnHandler(handler);
+
+        RateLimitedException failed;
+        string? parentId;
+        using (var parent = TestSource.StartActivity("rate-limited"))
+        {
+            await retrying.Time.RunAdvancingAsync(() => retrying.Payments.CreateAsync(new CreatePaymentRequest(1000)));
+            failed = await TestKit.ThrowsAsync<RateLimitedException>(() => kit.Payments.CancelAsync("pi_123"));
+            parentId = parent?.Id;
+        }
+
+        Activity[] mine;
+        lock (seen)
+        {
+            mine = seen.Where(a => a.ParentId == parentId).ToArray();
+        }
+
+        var created = Assert.Single(mine, a => a.OperationName == "payment_intents.create");
+        var canceled = Assert.Single(mine, a => a.OperationName == "payment_intents.cancel");
+        Assert.Equal("endpoint-rate", created.GetTagItem("stripe.rate_limited_reason"));
+        Assert.Equal("endpoint-rate", Assert.Single(created.Events, e => e.Name == "stripe_terminal_kit.rate_limited").Tags.Single().Value);
+        Assert.Equal("global-rate", canceled.GetTagItem("stripe.rate_limited_reason"));
+        Assert.Equal("global-rate", failed.RateLimitedReason);
+        Assert.Contains(retrying.Logs.GetSnapshot(), r => r.Id.Id == 1004 && r.Message.Contains("Stripe-Rate-Limited-Reason endpoint-rate", StringComparison.Ordinal));
+        Assert.Contains(kit.Logs.GetSnapshot(), r => r.Id.Id == 1004 && r.Message.Contains("Stripe-Rate-Limited-Reason global-rate", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Logs_are_source_generated_with_stable_event_ids()
     {

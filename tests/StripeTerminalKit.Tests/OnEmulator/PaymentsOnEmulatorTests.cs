@@ -52,6 +52,24 @@ public sealed class PaymentsOnEmulatorTests
         Assert.Equal("automatic", raw.CaptureMethod);
     }
 
+    /// <summary>Interac refuses capture_method=manual (changelog basil 2025-03-31; facts corrections table, "Interac capture").</summary>
+    [Fact]
+    public async Task Canadian_manual_capture_leaves_interac_out_and_refuses_it_when_asked()
+    {
+        await using var kit = TestKit.OnEmulator("CA");
+
+        var manual = await kit.Payments.CreateAsync(new CreatePaymentRequest(1000) { CaptureMethod = CaptureMethod.Manual });
+        var raw = await Raw(kit).V1.PaymentIntents.GetAsync(manual.Id);
+        var calls = kit.Emulator!.RequestLog.Count;
+        var refused = await TestKit.ThrowsAsync<TerminalValidationException>(() =>
+            kit.Payments.CreateAsync(new CreatePaymentRequest(1000) { CaptureMethod = CaptureMethod.Manual, AllowInterac = true }));
+
+        Assert.Equal(["card_present"], raw.AllowedPaymentMethodTypes);
+        Assert.Equal("manual", raw.CaptureMethod);
+        Assert.Equal("AllowInterac", refused.Parameter);
+        Assert.Equal(calls, kit.Emulator.RequestLog.Count);
+    }
+
     [Fact]
     public async Task Routing_extended_and_incremental_flags_reach_stripe()
     {
@@ -252,6 +270,59 @@ public sealed class PaymentsOnEmulatorTests
         Assert.Equal(ReaderActionStatus.Succeeded, refunded.Status);
         Assert.Equal(500, refund.Amount);
         Assert.Equal(RefundStatus.Succeeded, refund.Status);
+    }
+
+    /// <summary>
+    /// "In-person refunds are only available on Interac" (docs: terminal/features/refunds; facts
+    /// corrections table, row "In-person refunds"). Outside Canada there is no Interac, so the
+    /// kit refuses before any call; the message says to refund online.
+    /// </summary>
+    [Fact]
+    public async Task A_reader_refund_outside_canada_is_refused_before_any_call()
+    {
+        await using var kit = TestKit.OnEmulator("AU");
+        var reader = await ReaderAsync(kit);
+        var payment = await kit.Payments.CreateAsync(new CreatePaymentRequest(2000));
+        await kit.Payments.ProcessOnReaderAsync(reader.Id, payment.Id);
+        kit.Emulator!.Customer.Tap(reader.Id, TestCards.Visa);
+        await kit.Readers.WaitForActionAsync(reader.Id, new ReaderActionWaitOptions { ExpectedIntentId = payment.Id });
+        var callsBefore = kit.Emulator.RequestLog.Count;
+
+        var e = await TestKit.ThrowsAsync<TerminalValidationException>(() =>
+            kit.Payments.RefundOnReaderAsync(reader.Id, new InPersonRefundRequest { PaymentIntentId = payment.Id }));
+
+        Assert.Equal("in_person_refund_requires_interac", e.ErrorCode);
+        Assert.Equal("PaymentIntentId", e.Parameter);
+        Assert.Contains("RefundAsync", e.Message, StringComparison.Ordinal);
+        Assert.Equal(callsBefore, kit.Emulator.RequestLog.Count);
+        Assert.Empty(kit.Emulator.GetLedger().Refunds);
+    }
+
+    /// <summary>
+    /// In Canada a payment may be Interac or Visa: the kit reads the payment once and refuses a
+    /// non-Interac one before <c>refund_payment</c> is sent (docs: terminal/features/refunds).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_reader_refund_of_a_canadian_visa_payment_is_refused_before_the_reader_is_asked(bool byCharge)
+    {
+        await using var kit = TestKit.OnEmulator("CA");
+        var reader = await ReaderAsync(kit, "CA");
+        var payment = await kit.Payments.CreateAsync(new CreatePaymentRequest(2000));
+        await kit.Payments.ProcessOnReaderAsync(reader.Id, payment.Id);
+        kit.Emulator!.Customer.Tap(reader.Id, TestCards.Visa);
+        await kit.Readers.WaitForActionAsync(reader.Id, new ReaderActionWaitOptions { ExpectedIntentId = payment.Id });
+        var paid = await kit.Payments.GetAsync(payment.Id);
+        var request = byCharge ? new InPersonRefundRequest { ChargeId = paid.LatestChargeId } : new InPersonRefundRequest { PaymentIntentId = payment.Id };
+
+        var e = await TestKit.ThrowsAsync<TerminalValidationException>(() => kit.Payments.RefundOnReaderAsync(reader.Id, request));
+
+        Assert.Equal("in_person_refund_requires_interac", e.ErrorCode);
+        Assert.Equal(byCharge ? "ChargeId" : "PaymentIntentId", e.Parameter);
+        Assert.DoesNotContain(kit.Emulator.RequestLog, r => r.Path.EndsWith("/refund_payment", StringComparison.Ordinal));
+        Assert.Equal("process_payment_intent", (await Raw(kit).V1.Terminal.Readers.GetAsync(reader.Id)).Action.Type);
+        Assert.Empty(kit.Emulator.GetLedger().Refunds);
     }
 
     [Fact]

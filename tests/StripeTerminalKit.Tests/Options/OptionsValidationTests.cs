@@ -33,6 +33,7 @@ public sealed class OptionsValidationTests
         { "key with a stray space", o => { o.Country = "AU"; o.ApiKey = TestSecrets.ApiKey + " "; }, "StripeTerminal:ApiKey contains whitespace" },
         { "key of the wrong shape", o => { o.Country = "AU"; o.ApiKey = "sk_prod_abc"; }, "StripeTerminal:ApiKey does not look like" },
         { "live key with the emulator", o => { o.Country = "AU"; o.ApiKey = "sk_live_abc123"; o.UseEmulator = true; }, "StripeTerminal:ApiKey is a live-mode key but UseEmulator is on" },
+        { "emulator switched on in configuration without the emulator package", o => { o.Country = "AU"; o.UseEmulator = true; }, "StripeTerminal:UseEmulator is on but no emulator is registered for this configuration: add the StripeTerminalKit.Emulator package and call UseEmulator()" },
         { "missing country", o => o.ApiKey = TestSecrets.ApiKey, "StripeTerminal:Country is required" },
         { "country without Terminal", o => { o.ApiKey = TestSecrets.ApiKey; o.Country = "BR"; }, "StripeTerminal:Country 'BR' is not a country where Stripe Terminal is available" },
         { "currency the country cannot charge", o => { o.ApiKey = TestSecrets.ApiKey; o.Country = "AU"; o.DefaultCurrency = "usd"; }, "StripeTerminal:DefaultCurrency 'usd' is not supported for Terminal in AU" },
@@ -88,7 +89,7 @@ public sealed class OptionsValidationTests
         }).Build();
         var services = TestKit.BaseServices(TimeProvider.System);
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddStripeTerminalKit();
+        services.AddStripeTerminalKit().UseEmulator();
         await using var provider = services.BuildServiceProvider();
 
         provider.GetRequiredService<IStartupValidator>().Validate();

@@ -149,6 +149,23 @@ public sealed class RetryTableTests
                 Script = [(Create, [E(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit"), Created])],
                 ExpectedPosts = 2, RetryAfter = [null],
             },
+            // Stripe documents no Retry-After on a 429 (docs: rate-limits; facts corrections table,
+            // row "Rate limits"): three bare 429s are backed off exactly as the exponential table says.
+            ["429 without Retry-After three times then success: jittered exponential backoff"] = new()
+            {
+                Script = [(Create, [
+                    E(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit", headers: ("Stripe-Rate-Limited-Reason", "global-rate")),
+                    E(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit", headers: ("Stripe-Rate-Limited-Reason", "endpoint-rate")),
+                    E(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit"),
+                    Created])],
+                ExpectedPosts = 4, RetryAfter = [null, null, null],
+            },
+            ["429 without Retry-After every time: fails with the reason after the retries"] = new()
+            {
+                Script = [(Create, [E(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit", headers: ("Stripe-Rate-Limited-Reason", "endpoint-rate"))])],
+                ExpectedPosts = 4, RetryAfter = [null, null, null], ExpectedError = typeof(RateLimitedException),
+                Check = e => Assert.Equal(("endpoint-rate", (TimeSpan?)null), (((RateLimitedException)e!).RateLimitedReason, ((RateLimitedException)e!).RetryAfter)),
+            },
             ["429 with Retry-After 7: waits 7 seconds"] = new()
             {
                 Script = [(Create, [E(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit", headers: ("Retry-After", "7")), Created])],

@@ -32,6 +32,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     private readonly StripeTerminalCheckoutOptions _options;
 
     private readonly string? _country;
+    private readonly string? _defaultCurrency;
 
     public TerminalCheckout(
         Payments.ITerminalPayments payments,
@@ -40,10 +41,12 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         StripeTerminalCheckoutOptions options,
         TimeProvider time,
         ILogger logger,
-        string? country)
+        string? country,
+        string? defaultCurrency = null)
     {
         _options = options;
         _country = country;
+        _defaultCurrency = defaultCurrency;
         Store = store;
         Time = time;
         Logger = logger;
@@ -86,6 +89,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     public async Task<CheckoutHandle> StartAsync(CheckoutRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        request = request.WithDefaultCurrency(_defaultCurrency, _country);
         Validate(request);
         return (await StartRunnerAsync(request, cancellationToken).ConfigureAwait(false)).Handle;
     }

@@ -170,7 +170,7 @@ public sealed class CheckoutReconcilerTests
     public void The_reconciler_and_its_background_service_are_registered_by_one_call()
     {
         var services = new ServiceCollection();
-        services.AddStripeTerminalKit(o => { o.Country = "AU"; o.UseEmulator = true; }).AddCheckout().AddCheckoutReconciler(o => o.UncapturedAuthorizations = AuthorizationSettlement.Void);
+        services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator().AddCheckout().AddCheckoutReconciler(o => o.UncapturedAuthorizations = AuthorizationSettlement.Void);
         using var provider = services.BuildServiceProvider();
 
         Assert.NotNull(provider.GetRequiredService<ICheckoutReconciler>());
