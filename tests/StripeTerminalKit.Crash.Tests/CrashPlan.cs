@@ -61,6 +61,8 @@ internal sealed record PlannedCheckout(
 /// <summary>The whole run, drawn from <see cref="Random"/>(seed) before anything starts.</summary>
 internal static class CrashPlan
 {
+    private static readonly int[] SafeCents = [0, 10, 20, 30, 40, 50, 70, 80, 90];
+
     public static IReadOnlyList<PlannedCheckout> Create(int seed, int checkouts, int kills, int lanes)
     {
         if (checkouts < kills)
@@ -76,8 +78,8 @@ internal static class CrashPlan
         {
             var roll = random.NextDouble();
             kinds[i] = roll < 0.40 ? SaleKind.Automatic : roll < 0.65 ? SaleKind.ManualCapture : roll < 0.85 ? SaleKind.Refunded : SaleKind.Canceled;
-            // Whole tens of cents: never one of Stripe's documented decline amounts (…01, 02, 03, 05, 55, 65, 75).
-            amounts[i] = (random.Next(1, 200) * 100) + (random.Next(0, 10) * 10);
+            // Never one of Stripe's documented test amounts that decline (…01, 05, 55, 60, 65, 75) or ask for a PIN (…02, 03).
+            amounts[i] = (random.Next(1, 200) * 100) + SafeCents[random.Next(0, SafeCents.Length)];
             taps[i] = random.Next(50, 600);
         }
 
