@@ -126,6 +126,14 @@ internal sealed partial class CheckoutMachine
             // not a repeated failure, so the first re-read goes out at once.
             _s.RetryCount = 0;
             LoseInFlight();
+
+            // Webhooks sent while the process was down are lost, and a webhook-paced wait polls only
+            // as a safety net: a checkout waiting between polls looks at once, so a tap made during
+            // the outage is seen now rather than at the next safety-net poll.
+            if (_s.Pending == PendingKind.None && _s.Next == NextAction.Poll)
+            {
+                _s.NextAt = _now;
+            }
         }
 
         private void LoseInFlight()

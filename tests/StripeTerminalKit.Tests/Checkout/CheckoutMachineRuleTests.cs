@@ -610,6 +610,26 @@ public sealed class CheckoutMachineRuleTests
     }
 
     [Fact]
+    public void Resuming_between_webhook_paced_polls_reads_the_reader_at_once()
+    {
+        // With webhooks the wait polls only as a safety net (every 30 s). Webhooks sent while the
+        // process was down are lost: a tap made during the outage must be looked for at restart,
+        // not at the next safety-net poll. (Found by the SIGKILL crash run: a resumed checkout sat
+        // up to 30 s after the restart before reading the reader.)
+        var webhookPaced = CheckoutMachineOptions.Default with { PollInterval = TimeSpan.FromSeconds(30), PollSlowInterval = TimeSpan.FromSeconds(30) };
+        var before = new MachineHarness(options: webhookPaced);
+        before.ToWaiting();
+
+        var h = new MachineHarness(options: webhookPaced) { State = before.State, Now = before.Now + TimeSpan.FromSeconds(3) };
+        h.Fire(CheckoutEvent.Resume(h.Now));
+
+        Assert.Equal([K.RetrieveReader], h.Calls.Select(c => c.Kind));
+        h.AnswerReads(MachineHarness.Reader(A.Succeeded), null);
+        h.AnswerReads(null, MachineHarness.Authorized());
+        Assert.Equal(K.CapturePaymentIntent, h.Calls.Last().Kind);
+    }
+
+    [Fact]
     public void Resuming_with_a_capture_in_flight_reads_the_intent_before_capturing_again()
     {
         var before = H();

@@ -127,8 +127,26 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
                 };
             }
 
+            // Stored before the caller hears "started": a process killed right after this returns
+            // resumes the checkout at its next start (from the store, with no request from the
+            // caller) instead of forgetting a sale the caller was told had begun, with its reader
+            // left claimed by a checkout the store does not hold.
             var initial = CheckoutMachineState.Create(request);
-            var runner = Add(initial, 0);
+            var first = new CheckoutRecord(request.CheckoutId, request.ReaderId, initial.PublicState, false, CheckoutStateSerializer.Serialize(in initial), 1, Time.GetUtcNow())
+            {
+                Owner = request.Owner,
+            };
+            try
+            {
+                await Store.SaveAsync(first, 0, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await Store.ReleaseReaderAsync(request.ReaderId, request.CheckoutId, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
+            var runner = Add(initial, 1);
             runner.Post(CheckoutEvent.Start(Time.GetUtcNow()));
             return runner;
         }
