@@ -141,7 +141,7 @@ public sealed class SqliteCheckoutStore : ICheckoutStore
         command.Parameters.AddWithValue("$owner", (object?)record.Owner ?? DBNull.Value);
         command.Parameters.AddWithValue("$state", StateName(record.State));
         command.Parameters.AddWithValue("$completed", record.Completed ? 1 : 0);
-        command.Parameters.AddWithValue("$retired", record.Completed && record.State != CheckoutState.Authorized ? 1 : 0);
+        command.Parameters.AddWithValue("$retired", record.IsRetired ? 1 : 0);
         command.Parameters.AddWithValue("$version", record.Version);
         command.Parameters.AddWithValue("$updated", record.UpdatedAt.UtcTicks);
         command.Parameters.AddWithValue("$document", record.StateJson);

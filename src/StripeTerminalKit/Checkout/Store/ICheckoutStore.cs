@@ -16,6 +16,12 @@ public sealed record CheckoutRecord(string CheckoutId, string ReaderId, Checkout
     /// <summary>The checkout's owner (<see cref="CheckoutRequest.Owner"/>), kept beside the document so a store can filter by it.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>
+    /// Completed and holding no authorisation someone must still capture or void: retention
+    /// (<see cref="ICheckoutStore.PurgeCompletedAsync"/>) and a bounded store may remove it.
+    /// </summary>
+    public bool IsRetired => Completed && State != CheckoutState.Authorized;
+
     /// <summary>Leaves the document out: it holds card and payment details that have no place in a log line.</summary>
     public override string ToString() =>
         $"CheckoutRecord {{ CheckoutId = {CheckoutId}, ReaderId = {ReaderId}, State = {State}, Completed = {Completed}, Version = {Version}, UpdatedAt = {UpdatedAt:O} }}";

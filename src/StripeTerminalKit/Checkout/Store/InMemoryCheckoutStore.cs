@@ -81,7 +81,7 @@ public sealed class InMemoryCheckoutStore : ICheckoutStore
                 _completedOrder.Remove(node);
             }
 
-            if (IsRetired(record))
+            if (record.IsRetired)
             {
                 _completedNodes[record.CheckoutId] = _completedOrder.AddLast(record.CheckoutId);
                 while (_completedOrder.Count > MaxCompleted)
@@ -160,9 +160,6 @@ public sealed class InMemoryCheckoutStore : ICheckoutStore
 
         return ValueTask.FromResult(removed);
     }
-
-    /// <summary>Completed and not holding an authorisation someone must still capture or void.</summary>
-    internal static bool IsRetired(CheckoutRecord record) => record.Completed && record.State != CheckoutState.Authorized;
 
     private void RemoveLocked(string checkoutId)
     {
