@@ -22,7 +22,9 @@ internal static class Banner
         var lines = new List<string>
         {
             $"Stripe Terminal emulator {ControlEndpoints.Version} listening on {apiBase} (loopback only, test mode)",
-            $"  Stripe.net:      new StripeClient(\"sk_test_123\", apiBase: \"{apiBase}\")",
+            // No key-shaped text in the output, not even a placeholder: logs that carry the banner
+            // are scanned for keys, and a made-up one would teach readers to paste keys into logs.
+            $"  Stripe.net:      new StripeClient(<any sk_test_ key>, apiBase: \"{apiBase}\")",
             settings.Seed is null
                 ? $"  Seed:            {seed}  (random; --seed {seed} repeats this run)"
                 : $"  Seed:            {seed}",
