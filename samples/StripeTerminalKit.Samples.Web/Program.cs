@@ -69,7 +69,7 @@ else
 }
 
 kit.AddCheckout(o => o.WebhooksEnabled = !string.IsNullOrEmpty(webhookSecret));
-var checkoutStore = kit.Describe(builder.Configuration, builder.Environment, mode);
+var checkoutStore = kit.UseSampleCheckoutStore(builder.Configuration, builder.Environment, mode);
 
 // At start-up and every few minutes: resume what a crash interrupted (no POS request needed),
 // settle ageing authorisations, void orphans, and drop completed checkouts past retention.

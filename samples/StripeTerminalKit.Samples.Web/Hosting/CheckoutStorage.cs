@@ -17,8 +17,9 @@ internal static partial class CheckoutStorage
     /// <c>memory</c> (default with the in-process emulator, whose PaymentIntents die with the
     /// process, so a stored checkout would point at nothing after a restart); the file from
     /// <c>ConnectionStrings:Checkouts</c> or <c>Checkouts:Path</c>, relative to the content root.
+    /// Returns where the checkouts are kept, for the start-up log line.
     /// </summary>
-    public static string Describe(this StripeTerminalKitBuilder kit, IConfiguration configuration, IHostEnvironment environment, HostMode mode)
+    public static string UseSampleCheckoutStore(this StripeTerminalKitBuilder kit, IConfiguration configuration, IHostEnvironment environment, HostMode mode)
     {
         var store = configuration["Checkouts:Store"] ?? (mode == HostMode.Emulator ? "memory" : "sqlite");
         switch (store)
