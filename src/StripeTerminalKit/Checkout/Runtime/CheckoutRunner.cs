@@ -61,26 +61,24 @@ internal sealed class CheckoutRunner
     /// </summary>
     public StateAt Latest => _latest ?? new StateAt(Handle.Current.State, Handle.Current.At);
 
-    public void Post(in CheckoutEvent e)
-    {
-        _owner.WorkQueued();
-        if (!_inbox.Writer.TryWrite(new Work(e, null, default)))
-        {
-            _owner.WorkDone();
-        }
-    }
+    public void Post(in CheckoutEvent e) => Enqueue(new Work(e, null, default));
 
     public Task<CheckoutOperationResult> RequestAsync(in CheckoutEvent e, CheckoutOperation operation)
     {
         var tcs = new TaskCompletionSource<CheckoutOperationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(new Work(e, tcs, operation));
+        return tcs.Task;
+    }
+
+    /// <summary>Queues work for the loop; work that cannot be queued (stopped) fails its operation.</summary>
+    private void Enqueue(Work work)
+    {
         _owner.WorkQueued();
-        if (!_inbox.Writer.TryWrite(new Work(e, tcs, operation)))
+        if (!_inbox.Writer.TryWrite(work))
         {
             _owner.WorkDone();
-            tcs.TrySetException(new ObjectDisposedException(nameof(TerminalCheckout)));
+            work.Operation?.TrySetException(new ObjectDisposedException(nameof(TerminalCheckout)));
         }
-
-        return tcs.Task;
     }
 
     public void Stop()
@@ -128,7 +126,7 @@ internal sealed class CheckoutRunner
                 // else (an answer to one of this runner's own calls) meant nothing to it.
                 if (work.Operation is not null)
                 {
-                    current.Forward(work);
+                    current.Enqueue(work);
                 }
 
                 return;
@@ -223,17 +221,6 @@ internal sealed class CheckoutRunner
         }
     }
 
-    /// <summary>Takes work another runner of the same checkout was handed after it retired.</summary>
-    private void Forward(Work work)
-    {
-        _owner.WorkQueued();
-        if (!_inbox.Writer.TryWrite(work))
-        {
-            _owner.WorkDone();
-            work.Operation?.TrySetException(new ObjectDisposedException(nameof(TerminalCheckout)));
-        }
-    }
-
     private CheckoutResult? FindResult(int count)
     {
         for (var i = 0; i < count; i++)
@@ -250,10 +237,7 @@ internal sealed class CheckoutRunner
     private async Task SaveAsync(CheckoutResult? completedResult)
     {
         var completed = completedResult is not null || _state.PublicState.IsCompleted();
-        var record = new CheckoutRecord(CheckoutId, Request.ReaderId, _state.PublicState, completed, CheckoutStateSerializer.Serialize(in _state), _version + 1, _owner.Time.GetUtcNow())
-        {
-            Owner = Request.Owner,
-        };
+        var record = CheckoutStateSerializer.Record(in _state, completed, _version + 1, _owner.Time.GetUtcNow());
         await _owner.Store.SaveAsync(record, _version).ConfigureAwait(false);
         _version = record.Version;
     }

@@ -132,10 +132,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
             // caller) instead of forgetting a sale the caller was told had begun, with its reader
             // left claimed by a checkout the store does not hold.
             var initial = CheckoutMachineState.Create(request);
-            var first = new CheckoutRecord(request.CheckoutId, request.ReaderId, initial.PublicState, false, CheckoutStateSerializer.Serialize(in initial), 1, Time.GetUtcNow())
-            {
-                Owner = request.Owner,
-            };
+            var first = CheckoutStateSerializer.Record(in initial, completed: false, version: 1, Time.GetUtcNow());
             try
             {
                 await Store.SaveAsync(first, 0, cancellationToken).ConfigureAwait(false);

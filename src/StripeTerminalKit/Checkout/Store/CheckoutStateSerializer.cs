@@ -28,6 +28,13 @@ internal static class CheckoutStateSerializer
     public static string Serialize(in CheckoutMachineState state) =>
         JsonSerializer.Serialize(CheckoutDocumentMapping.ToDocument(in state, Version), Options);
 
+    /// <summary>The store's record of <paramref name="state"/>: the document and the columns a store filters on.</summary>
+    public static CheckoutRecord Record(in CheckoutMachineState state, bool completed, long version, DateTimeOffset at) =>
+        new(state.Request.CheckoutId, state.Request.ReaderId, state.PublicState, completed, Serialize(in state), version, at)
+        {
+            Owner = state.Request.Owner,
+        };
+
     /// <exception cref="CheckoutDocumentException">The text is not a checkout document this version can read.</exception>
     public static CheckoutMachineState Deserialize(string json)
     {
