@@ -17,6 +17,11 @@ internal sealed class CheckoutRunner
     private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly CheckoutCommandBuffer _buffer = new();
     private readonly List<Pending> _pendingOperations = [];
+
+    // The caller's operation whose request this runner is handling right now: the machine answers
+    // a request it refuses in the same transition, so that answer is this caller's, never the one
+    // of an earlier request of the same kind still in flight.
+    private TaskCompletionSource<CheckoutOperationResult>? _asking;
     private CheckoutCommand[] _commands = new CheckoutCommand[4];
     private CheckoutMachineState _state;
     private ITimer? _wakeUp;
@@ -203,9 +208,17 @@ internal sealed class CheckoutRunner
             Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, null));
         }
 
-        for (var i = 0; i < count; i++)
+        _asking = work.Operation;
+        try
         {
-            Execute(in _commands[i]);
+            for (var i = 0; i < count; i++)
+            {
+                Execute(in _commands[i]);
+            }
+        }
+        finally
+        {
+            _asking = null;
         }
 
         // Commands hold results and ids: a checkout waiting for hours should not keep them.
@@ -312,16 +325,23 @@ internal sealed class CheckoutRunner
 
     private void Report(CheckoutOperationResult result)
     {
-        for (var i = 0; i < _pendingOperations.Count; i++)
+        // The request being handled first (see _asking), then the oldest request of that kind.
+        var index = _asking is null ? -1 : _pendingOperations.FindIndex(p => p.Completion == _asking && Answers(p.Kind, result.Operation));
+        if (index < 0)
         {
-            var p = _pendingOperations[i];
-            if (p.Kind == result.Operation || (p.Kind == CheckoutOperation.Cancel && result.Operation == CheckoutOperation.Void))
-            {
-                _pendingOperations.RemoveAt(i);
-                p.Completion.TrySetResult(result);
-                return;
-            }
+            index = _pendingOperations.FindIndex(p => Answers(p.Kind, result.Operation));
         }
+
+        if (index >= 0)
+        {
+            var pending = _pendingOperations[index];
+            _pendingOperations.RemoveAt(index);
+            pending.Completion.TrySetResult(result);
+        }
+
+        // A cancel asked of an authorised checkout is answered as the void it became.
+        static bool Answers(CheckoutOperation asked, CheckoutOperation answered) =>
+            asked == answered || (asked == CheckoutOperation.Cancel && answered == CheckoutOperation.Void);
     }
 
     private void ScheduleWakeUp(DateTimeOffset at)

@@ -226,6 +226,26 @@ public sealed class TerminalCheckoutTests
     }
 
     [Fact]
+    public async Task A_second_refund_asked_while_the_first_is_in_flight_is_refused_and_each_caller_gets_its_own_answer()
+    {
+        // Seeds 9511/16013/23618 of the simulation: answers were matched to requests by kind only, so
+        // the first caller got the second one's refusal and the second caller the first one's refund.
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-two-refunds", 3000)));
+
+        var first = h.Checkout.RefundAsync("order-two-refunds", 1000);
+        var second = h.Checkout.RefundAsync("order-two-refunds", 700);
+        await h.RunUntilAsync(() => first.IsCompleted && second.IsCompleted);
+
+        Assert.Equal(CheckoutOperationStatus.Succeeded, (await first).Status);
+        Assert.Equal(1000, (await first).Amount);
+        Assert.Equal(CheckoutOperationStatus.Rejected, (await second).Status);
+        Assert.Equal(CheckoutOperationRejection.OperationInProgress, (await second).Rejection);
+        Assert.Equal(1000, Assert.Single(h.Emulator.GetLedger().Refunds).Amount);
+    }
+
+    [Fact]
     public async Task A_finished_checkout_is_not_kept_in_memory_and_comes_back_from_the_store_with_its_result()
     {
         await using var h = await CheckoutHarness.StartAsync();
