@@ -291,7 +291,7 @@ public sealed class SigkillRestartTests(ITestOutputHelper output)
     }
 
     /// <summary>Feeds the children's logs to the suite's secret scanner, which fails CI on any key, secret or bearer header.</summary>
-    private static void ScanChildLogsForSecrets(SystemUnderTest system)
+    internal static void ScanChildLogsForSecrets(SystemUnderTest system)
     {
         foreach (var path in new[] { system.SampleLog, system.EmulatorLog })
         {

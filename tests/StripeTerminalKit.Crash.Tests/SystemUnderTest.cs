@@ -66,6 +66,12 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
     /// <summary>How many times the sample was started.</summary>
     public int SampleStarts => _sampleStarts;
 
+    /// <summary>The running sample's process id (0 when it is not running).</summary>
+    public int SamplePid => _sample?.Id ?? 0;
+
+    /// <summary>More environment for the sample's next start (e.g. GC settings of a memory run).</summary>
+    public Dictionary<string, string?> SampleEnvironment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether the sample process is running.</summary>
     public bool SampleRunning => _sample is { HasExited: false };
 
@@ -76,10 +82,15 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
 
     public static string LaneLabel(int lane) => "Lane " + lane.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<SystemUnderTest> StartAsync(string folder, int lanes, int seed, CancellationToken cancellationToken)
+    public static async Task<SystemUnderTest> StartAsync(string folder, int lanes, int seed, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? sampleEnvironment = null)
     {
         Directory.CreateDirectory(folder);
         var system = new SystemUnderTest(folder, lanes, seed);
+        foreach (var (name, value) in sampleEnvironment ?? new Dictionary<string, string?>())
+        {
+            system.SampleEnvironment[name] = value;
+        }
+
         try
         {
             var samplePort = FreePort();
@@ -145,6 +156,11 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
             environment[$"PosDevices__lane-{n}__Token"] = LaneToken(lane);
             environment[$"Shop__SimulatedReaders__{n}__RegistrationCode"] = "simulated-s700";
             environment[$"Shop__SimulatedReaders__{n}__Label"] = LaneLabel(lane);
+        }
+
+        foreach (var (name, value) in SampleEnvironment)
+        {
+            environment[name] = value;
         }
 
         var start = ++_sampleStarts;

@@ -57,10 +57,13 @@ internal sealed class CheckoutCommandExecutor(
         runner.Post(in answer);
     }
 
+    // The machine retries its own calls (reads first, then the key it chooses): the pipeline only times them.
+    private static readonly TerminalCallOptions MachineRead = new() { RetriedByCaller = true };
+
     private async Task<CheckoutEvent> CallAsync(CheckoutRunner runner, CheckoutCommand c)
     {
         var request = runner.Request;
-        var options = c.Key.IsEmpty ? null : new TerminalCallOptions { IdempotencyKey = new KitKey(c.Key.ToString()) };
+        var options = c.Key.IsEmpty ? MachineRead : new TerminalCallOptions { IdempotencyKey = new KitKey(c.Key.ToString()), RetriedByCaller = true };
         var piId = c.PaymentIntentId ?? runner.PaymentIntentId;
         switch (c.Kind)
         {
@@ -81,7 +84,7 @@ internal sealed class CheckoutCommandExecutor(
                 return ReaderAnswer(c, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RetrieveReader:
                 await readerBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
-                var reader = await readers.GetAsync(request.ReaderId, null, stopping).ConfigureAwait(false);
+                var reader = await readers.GetAsync(request.ReaderId, MachineRead, stopping).ConfigureAwait(false);
                 if (reader.Action?.PaymentIntentId == piId && reader.Action?.Status is Readers.ReaderActionStatus.Succeeded or Readers.ReaderActionStatus.Failed)
                 {
                     runner.NoteFinalReaderSeenByPolling();
@@ -90,7 +93,7 @@ internal sealed class CheckoutCommandExecutor(
                 return ReaderAnswer(c, reader);
             case CheckoutCommandKind.RetrievePaymentIntent:
                 await intentBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
-                return IntentAnswer(c, request, await payments.GetAsync(piId!, null, stopping).ConfigureAwait(false));
+                return IntentAnswer(c, request, await payments.GetAsync(piId!, MachineRead, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CapturePaymentIntent:
                 return IntentAnswer(c, request, await payments.CaptureAsync(piId!, c.Amount > 0 ? c.Amount : null, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CancelPaymentIntent:
