@@ -1,10 +1,12 @@
 // Validates the packed packages (called by .ci/pack-check): `dotnet run --file .ci/PackCheck.cs -- <folder> <version>`.
 // Each library package must carry its README, icon, XML docs, release notes, repository commit, a
-// .snupkg whose PDB has SourceLink and embedded sources, and the right dependencies. Prints the package table.
+// .snupkg whose PDB has SourceLink, deterministic paths and embedded untracked sources, a receipt that
+// package validation ran, an assembly marked trimmable, and the right dependencies. Prints the package table.
 #:property TreatWarningsAsErrors=false
 #:property AnalysisLevel=none
 #:property ManagePackageVersionsCentrally=false
 using System.IO.Compression;
+using System.Reflection.Metadata;
 using System.Xml.Linq;
 
 var folder = args[0];
@@ -82,27 +84,36 @@ foreach (var id in all)
         var pdb = sym.Entries.FirstOrDefault(e => e.FullName.EndsWith($"/{id}.pdb", StringComparison.Ordinal));
         if (pdb is not null)
         {
-            using var memory = new MemoryStream();
-            using (var stream = pdb.Open())
-            {
-                stream.CopyTo(memory);
-            }
-
-            var text = System.Text.Encoding.UTF8.GetString(memory.ToArray());
+            var bytes = ReadBytes(pdb);
+            var text = System.Text.Encoding.UTF8.GetString(bytes);
             var sourceLink = text.Contains("https://raw.githubusercontent.com/stripeterminalkit/stripeterminalkit/", StringComparison.Ordinal);
-            symbols = ".snupkg" + (sourceLink ? " + SourceLink" : "");
+            var (documents, deterministic, embedded) = ReadPdb(bytes);
+            symbols = ".snupkg" + (sourceLink ? " + SourceLink" : "") + (embedded > 0 ? $" + {embedded} embedded" : "");
             Require(sourceLink, "the PDB has no SourceLink map");
+            Require(deterministic == documents, $"{documents - deterministic} of {documents} PDB paths are not deterministic (/_/…)");
+            Require(embedded > 0, "the PDB embeds no untracked source (EmbedUntrackedSources)");
         }
     }
 
+    // IsTrimmable (implied by IsAotCompatible) puts [assembly: AssemblyMetadata("IsTrimmable", "True")] in the DLL.
+    var trimmable = "-";
+    if (library && zip.GetEntry($"lib/net10.0/{id}.dll") is { } dll)
+    {
+        var marker = "\u000bIsTrimmable\u0004True"u8.ToArray();
+        trimmable = ReadBytes(dll).AsSpan().IndexOf(marker) >= 0 ? "IsAotCompatible" : "no";
+        Require(trimmable != "no", "the assembly is not marked trimmable (IsAotCompatible)");
+    }
+
+    var validated = File.Exists(Path.Combine(folder, $"{id}.{version}.validated"));
+    Require(!library || validated, "no package validation receipt: EnablePackageValidation did not run");
     Require(!library || symbols != "none", "no .snupkg with a PDB");
     var apiFile = File.Exists(Path.Combine("src", id, "PublicApi.approved.txt")) ? $"src/{id}/PublicApi.approved.txt" : "(tool: none)";
     Require(!library || apiFile.EndsWith(".txt", StringComparison.Ordinal), "no approved public API file");
-    rows.Add($"| {id} | {(dependencies.Count == 0 ? "(none)" : string.Join(", ", dependencies.Where(d => !d.StartsWith("Microsoft.Extensions", StringComparison.Ordinal) && !d.StartsWith("Polly", StringComparison.Ordinal)).DefaultIfEmpty("(framework only)")))}{(dependencies.Any(d => d.StartsWith("Microsoft.Extensions", StringComparison.Ordinal) || d.StartsWith("Polly", StringComparison.Ordinal)) ? " + Microsoft.Extensions.*/Polly" : "")} | {symbols} | {apiFile} | {(library ? "EnablePackageValidation passed" : "tool package")} |");
+    rows.Add($"| {id} | {(dependencies.Count == 0 ? "(none)" : string.Join(", ", dependencies.Where(d => !d.StartsWith("Microsoft.Extensions", StringComparison.Ordinal) && !d.StartsWith("Polly", StringComparison.Ordinal)).DefaultIfEmpty("(framework only)")))}{(dependencies.Any(d => d.StartsWith("Microsoft.Extensions", StringComparison.Ordinal) || d.StartsWith("Polly", StringComparison.Ordinal)) ? " + Microsoft.Extensions.*/Polly" : "")} | {symbols} | {apiFile} | {(library ? (validated ? "EnablePackageValidation passed" : "NOT validated") : "tool package")} | {trimmable} |");
 }
 
-Console.WriteLine("| package | dependencies | symbols | API file | validation |");
-Console.WriteLine("|---|---|---|---|---|");
+Console.WriteLine("| package | dependencies | symbols | API file | validation | trimming |");
+Console.WriteLine("|---|---|---|---|---|---|");
 rows.ForEach(Console.WriteLine);
 foreach (var failure in failures)
 {
@@ -121,4 +132,37 @@ static string ReadText(ZipArchive zip, string name)
 
     using var reader = new StreamReader(entry.Open());
     return reader.ReadToEnd();
+}
+
+static byte[] ReadBytes(ZipArchiveEntry entry)
+{
+    using var memory = new MemoryStream();
+    using (var stream = entry.Open())
+    {
+        stream.CopyTo(memory);
+    }
+
+    return memory.ToArray();
+}
+
+// Documents in the portable PDB: how many, how many under the deterministic root /_/, how many embedded.
+static (int Documents, int Deterministic, int Embedded) ReadPdb(byte[] bytes)
+{
+    var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+    using var provider = MetadataReaderProvider.FromPortablePdbStream(new MemoryStream(bytes));
+    var reader = provider.GetMetadataReader();
+    int documents = 0, deterministic = 0;
+    foreach (var handle in reader.Documents)
+    {
+        documents++;
+        if (reader.GetString(reader.GetDocument(handle).Name).StartsWith("/_/", StringComparison.Ordinal))
+        {
+            deterministic++;
+        }
+    }
+
+    var embedded = reader.CustomDebugInformation
+        .Select(reader.GetCustomDebugInformation)
+        .Count(info => info.Parent.Kind == HandleKind.Document && reader.GetGuid(info.Kind) == embeddedSource);
+    return (documents, deterministic, embedded);
 }

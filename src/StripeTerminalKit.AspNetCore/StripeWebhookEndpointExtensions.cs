@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using StripeTerminalKit.AspNetCore;
 using StripeTerminalKit.Webhooks;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -35,14 +36,27 @@ public static class StripeWebhookEndpointExtensions
                 "MapStripeTerminalWebhooks needs the webhook processor, which is not registered. Call builder.Services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(\"whsec_…\")) before building the app.");
         }
 
-        return endpoints.MapPost(pattern, HandleAsync)
+        // A RequestDelegate, not a handler delegate: minimal APIs would build the handler by
+        // reflection, which trimmed and AOT apps lose. Map returns a RouteHandlerBuilder today; the
+        // wrapper only covers a framework that stops doing so.
+        var endpoint = endpoints.MapPost(pattern, HandleAsync);
+        var builder = endpoint as RouteHandlerBuilder ?? new RouteHandlerBuilder([endpoint]);
+        return builder
             .DisableAntiforgery()
             .WithName("StripeTerminalWebhooks")
             .ExcludeFromDescription();
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext context, IStripeWebhookProcessor processor, IOptionsMonitor<StripeWebhookOptions> options)
+    private static async Task HandleAsync(HttpContext context)
     {
+        var result = await ProcessAsync(context).ConfigureAwait(false);
+        await result.ExecuteAsync(context).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> ProcessAsync(HttpContext context)
+    {
+        var processor = context.RequestServices.GetRequiredService<IStripeWebhookProcessor>();
+        var options = context.RequestServices.GetRequiredService<IOptionsMonitor<StripeWebhookOptions>>();
         var max = options.CurrentValue.MaxBodyBytes;
         if (context.Request.ContentLength > max)
         {
@@ -58,7 +72,7 @@ public static class StripeWebhookEndpointExtensions
         var result = await processor.ProcessAsync(body, context.Request.Headers["Stripe-Signature"].ToString(), context.RequestAborted).ConfigureAwait(false);
         return result.Rejection switch
         {
-            null => Results.Ok(new { received = true, duplicate = result.Duplicate }),
+            null => Results.Json(new WebhookAcknowledgement(Received: true, result.Duplicate), WebhookEndpointJsonContext.Default.WebhookAcknowledgement),
             WebhookRejection.BodyTooLarge => Results.StatusCode(StatusCodes.Status413PayloadTooLarge),
             WebhookRejection.NotConfigured => Results.Problem("The webhook endpoint has no signing secret configured.", statusCode: StatusCodes.Status500InternalServerError),
             var r => Results.Problem(title: "Webhook refused", detail: r.ToString(), statusCode: StatusCodes.Status400BadRequest),

@@ -15,9 +15,9 @@ internal static class ReadmeSnippet
     {
         #region aspnetcore-readme
         var builder = WebApplication.CreateBuilder(args);
-        // "StripeTerminal": { "ApiKey": "sk_test_…", "Country": "AU" } and "StripeWebhooks:SigningSecret" in configuration.
+        // Configuration: "StripeTerminal": { "ApiKey": "sk_test_…", "Country": "AU" }, "StripeWebhooks": { "SigningSecret": "whsec_…" }
         builder.Services.AddStripeTerminalKit().AddCheckout();
-        builder.Services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(builder.Configuration["StripeWebhooks:SigningSecret"]!));
+        builder.Services.AddStripeTerminalWebhooks();              // binds and validates the StripeWebhooks section at start-up
         builder.Services.AddHealthChecks().AddStripeTerminalReaders();
 
         var app = builder.Build();

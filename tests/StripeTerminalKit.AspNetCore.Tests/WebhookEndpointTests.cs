@@ -111,6 +111,11 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Single(_received);
+
+        // The answer (source-generated JSON since the endpoint became trim-safe) keeps its shape.
+        Assert.Equal("application/json; charset=utf-8", first.Content.Headers.ContentType?.ToString());
+        Assert.Equal("{\"received\":true,\"duplicate\":false}", await first.Content.ReadAsStringAsync());
+        Assert.Equal("{\"received\":true,\"duplicate\":true}", await second.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -1,8 +1,22 @@
 namespace StripeTerminalKit.Webhooks;
 
-/// <summary>How incoming Stripe webhooks are verified and deduplicated.</summary>
+/// <summary>
+/// How incoming Stripe webhooks are verified and deduplicated. Bound from the
+/// <c>StripeWebhooks</c> configuration section by <c>AddStripeTerminalWebhooks</c> and validated at start-up.
+/// </summary>
+/// <example>
+/// <code>
+/// "StripeWebhooks": {
+///   "SigningSecrets": [ "whsec_…new", "whsec_…old" ],
+///   "Tolerance": "00:05:00"
+/// }
+/// </code>
+/// </example>
 public sealed class StripeWebhookOptions
 {
+    /// <summary>The configuration section bound by default: <c>StripeWebhooks</c>.</summary>
+    public const string ConfigurationSectionName = "StripeWebhooks";
+
     /// <summary>
     /// The endpoint signing secrets (<c>whsec_…</c>). During a secret rotation Stripe signs with
     /// both the old and the new secret: list both and a request signed by either is accepted.
@@ -26,6 +40,9 @@ public sealed class StripeWebhookOptions
     /// Read once, when the processor is built.
     /// </summary>
     public int DeduplicationCapacity { get; set; } = 200_000;
+
+    /// <summary>The configuration path the options were bound from, for start-up messages.</summary>
+    internal string? SectionPath { get; set; }
 
     /// <summary>Says how many secrets are set, never what they are.</summary>
     public override string ToString() =>

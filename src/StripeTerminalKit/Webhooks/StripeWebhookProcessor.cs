@@ -51,7 +51,7 @@ internal sealed class StripeWebhookProcessor : IStripeWebhookProcessor
             return new WebhookResult(WebhookRejection.BodyTooLarge, null, false);
         }
 
-        var secrets = options.SigningSecrets.Where(s => !string.IsNullOrEmpty(s)).Select(Encoding.UTF8.GetBytes).ToArray();
+        var secrets = options.SigningSecrets.Where(s => !string.IsNullOrEmpty(s)).Distinct(StringComparer.Ordinal).Select(Encoding.UTF8.GetBytes).ToArray();
         var rejection = WebhookSignature.Verify(body.Span, signatureHeader, secrets, _time.GetUtcNow(), options.Tolerance);
         if (rejection is not null)
         {

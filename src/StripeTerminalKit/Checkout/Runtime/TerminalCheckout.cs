@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Polling;
@@ -507,6 +506,4 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         var state = CheckoutStateSerializer.Deserialize(record.StateJson);
         return new CheckoutSnapshot(record.CheckoutId, record.ReaderId, state.Request.Amount, state.Request.Currency, record.State, state.PaymentIntentId, state.Result, record.UpdatedAt) { Owner = state.Request.Owner };
     }
-
-    internal static string Describe(CheckoutResult result) => JsonSerializer.Serialize(result);
 }

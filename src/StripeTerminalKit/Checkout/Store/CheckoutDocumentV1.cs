@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -9,17 +8,11 @@ namespace StripeTerminalKit.Checkout;
 /// is what the library wrote up to 0.1; it is never written again. A checkout stored by v1 is
 /// rewritten as v2 at its next save.
 /// </summary>
-internal static class CheckoutDocumentV1
+internal static partial class CheckoutDocumentV1
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
-    };
-
     public static CheckoutMachineState Read(JsonElement document)
     {
-        var v1 = document.Deserialize<Envelope>(Options)?.State ?? throw new JsonException("The v1 checkout document has no state.");
+        var v1 = document.Deserialize(V1JsonContext.Default.Envelope)?.State ?? throw new JsonException("The v1 checkout document has no state.");
         var r = v1.Request ?? throw new JsonException("The v1 checkout document has no request.");
         var s = CheckoutMachineState.Create(new CheckoutRequest
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -7,26 +6,16 @@ namespace StripeTerminalKit.Checkout;
 /// The stored form of a checkout (<see cref="CheckoutRecord.StateJson"/>): the v2 document
 /// (<see cref="CheckoutDocument"/>) is written; v2 and v1 are read; a document from a later
 /// version of the library is refused with <see cref="CheckoutDocumentException"/>, never misread.
+/// The JSON is source-generated (<see cref="CheckoutDocumentJsonContext"/>): no reflection, so it
+/// works in trimmed and native-AOT apps.
 /// </summary>
 internal static class CheckoutStateSerializer
 {
     /// <summary>The document version this library writes.</summary>
     public const int Version = 2;
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-
-        // The document's types default to the CLR default everywhere (see CheckoutDocument), so a
-        // field left out reads back as written; most fields are idle for most of a checkout.
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-    };
-
     public static string Serialize(in CheckoutMachineState state) =>
-        JsonSerializer.Serialize(CheckoutDocumentMapping.ToDocument(in state, Version), Options);
+        JsonSerializer.Serialize(CheckoutDocumentMapping.ToDocument(in state, Version), CheckoutDocumentJsonContext.Default.CheckoutDocument);
 
     /// <summary>The store's record of <paramref name="state"/>: the document and the columns a store filters on.</summary>
     public static CheckoutRecord Record(in CheckoutMachineState state, bool completed, long version, DateTimeOffset at) =>
@@ -71,7 +60,7 @@ internal static class CheckoutStateSerializer
                 return version switch
                 {
                     1 => CheckoutDocumentV1.Read(root),
-                    2 => CheckoutDocumentMapping.ToState(root.Deserialize<CheckoutDocument>(Options) ?? throw new JsonException("null document")),
+                    2 => CheckoutDocumentMapping.ToState(root.Deserialize(CheckoutDocumentJsonContext.Default.CheckoutDocument) ?? throw new JsonException("null document")),
                     _ => throw new CheckoutDocumentException($"The stored checkout has document version {version}, which no version of StripeTerminalKit wrote.") { DocumentVersion = version },
                 };
             }
