@@ -18,8 +18,10 @@ internal static class CheckoutStateSerializer
         JsonSerializer.Serialize(CheckoutDocumentMapping.ToDocument(in state, Version), CheckoutDocumentJsonContext.Default.CheckoutDocument);
 
     /// <summary>The store's record of <paramref name="state"/>: the document and the columns a store filters on.</summary>
+    // A capture, void or refund in flight keeps the record unfinished: listed for resumption after a
+    // crash (with no request from the POS), never retired, until Stripe's answer is saved.
     public static CheckoutRecord Record(in CheckoutMachineState state, bool completed, long version, DateTimeOffset at) =>
-        new(state.Request.CheckoutId, state.Request.ReaderId, state.PublicState, completed, Serialize(in state), version, at)
+        new(state.Request.CheckoutId, state.Request.ReaderId, state.PublicState, completed && state.Operation == PostOperation.None, Serialize(in state), version, at)
         {
             Owner = state.Request.Owner,
         };

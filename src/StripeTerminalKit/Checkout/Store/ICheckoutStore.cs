@@ -7,7 +7,7 @@ namespace StripeTerminalKit.Checkout;
 /// <param name="CheckoutId">The caller's checkout id.</param>
 /// <param name="ReaderId">The reader it runs on.</param>
 /// <param name="State">Where it stands.</param>
-/// <param name="Completed">Whether it has its final result.</param>
+/// <param name="Completed">Whether it has its final result and nothing is in flight on it: a capture, void or refund asked later makes it unfinished again until Stripe's answer is saved.</param>
 /// <param name="StateJson">The stored checkout document (versioned JSON; see the Checkout README's "Stored checkout").</param>
 /// <param name="Version">1 for the first save, one more at every save: the compare-and-set token.</param>
 /// <param name="UpdatedAt">When it was saved.</param>

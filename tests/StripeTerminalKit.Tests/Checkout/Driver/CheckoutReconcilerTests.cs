@@ -79,6 +79,30 @@ public sealed class CheckoutReconcilerTests
     }
 
     [Fact]
+    public async Task After_a_crash_mid_refund_the_reconciler_finishes_the_refund_with_no_request_from_the_POS()
+    {
+        // Simulation seed 17298: a refund sent just before a crash left the checkout Succeeded for
+        // good (Stripe: refunded), because a completed checkout was never listed as unfinished,
+        // whatever was in flight on it. The process dies once Stripe applied the refund, before
+        // its answer was saved.
+        var store = new CrashPointStore(r => r.State == CheckoutState.PartiallyRefunded);
+        await using var before = await CheckoutHarness.StartAsync(store: store);
+        before.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        Assert.IsType<CheckoutSucceeded>(await before.CompleteAsync(await before.Checkout.StartAsync(before.Sale("order-mid-refund", 4000))));
+        _ = before.Checkout.RefundAsync("order-mid-refund", 2500);
+        await before.RunUntilAsync(() => store.Crashed);
+
+        await using var after = await before.CrashAndRestartAsync();
+        var report = await Reconciler(after, AuthorizationSettlement.Capture).ReconcileAsync();
+        await after.SettleAsync();
+
+        Assert.Equal(1, report.Resumed);
+        Assert.Equal(2500, Assert.Single(after.Emulator.GetLedger().Refunds).Amount);
+        var stored = await store.LoadAsync("order-mid-refund");
+        Assert.Equal((CheckoutState.PartiallyRefunded, true), (stored!.State, stored.Completed));
+    }
+
+    [Fact]
     public async Task After_a_crash_the_reconciler_resumes_the_interrupted_checkout_to_its_end()
     {
         await using var before = await CheckoutHarness.StartAsync();

@@ -291,11 +291,17 @@ public sealed class TerminalCheckoutTests
         h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
         var handle = await h.Checkout.StartAsync(h.Sale("order-watch"));
         var seen = new List<CheckoutState>();
+
+        // Subscribed before the clock moves (the first state is read here), so a busy machine
+        // starting the watcher late cannot make it miss the states in between.
+        await using var updates = handle.WatchAsync().GetAsyncEnumerator();
+        Assert.True(await updates.MoveNextAsync());
+        seen.Add(updates.Current.State);
         var watching = Task.Run(async () =>
         {
-            await foreach (var update in handle.WatchAsync())
+            while (await updates.MoveNextAsync())
             {
-                seen.Add(update.State);
+                seen.Add(updates.Current.State);
             }
         });
 
