@@ -18,9 +18,9 @@ internal sealed class EmulatorState
     private long _sequence;
     private long _actionNumber;
 
-    private readonly Func<string, int> _pendingWebhooks;
+    private readonly Func<string, string?, int> _pendingWebhooks;
 
-    public EmulatorState(TimeProvider time, Random random, Func<string, int> pendingWebhooks)
+    public EmulatorState(TimeProvider time, Random random, Func<string, string?, int> pendingWebhooks)
     {
         _time = time;
         _random = random;
@@ -61,7 +61,14 @@ internal sealed class EmulatorState
     }
 
     /// <summary>Records an event; it is published to webhooks once the lock is released.</summary>
-    public void Raise(string type, Resource obj, RequestInfo? request, string? previousStatus = null, long? created = null)
+    public void Raise(string type, Resource obj, RequestInfo? request, string? previousStatus = null, long? created = null) =>
+        Raise(type, obj, request, previousStatus is null ? null : w => w.WriteString("status", previousStatus), created);
+
+    /// <summary>
+    /// Records an event whose <c>data.previous_attributes</c> holds what
+    /// <paramref name="writePreviousAttributes"/> writes: the changed fields' values before the change.
+    /// </summary>
+    public void Raise(string type, Resource obj, RequestInfo? request, Action<Utf8JsonWriter>? writePreviousAttributes, long? created = null)
     {
         var id = NewId("evt_");
         created ??= NowUnix;
@@ -81,16 +88,17 @@ internal sealed class EmulatorState
             w.WriteStartObject("data");
             w.WritePropertyName("object");
             obj.Write(w, this, ExpandSet.None);
-            if (previousStatus is not null)
+            if (writePreviousAttributes is not null)
             {
                 w.WriteStartObject("previous_attributes");
-                w.WriteString("status", previousStatus);
+                writePreviousAttributes(w);
                 w.WriteEndObject();
             }
 
             w.WriteEndObject();
             w.WriteBoolean("livemode", false);
-            w.WriteNumber("pending_webhooks", _pendingWebhooks(type));
+            // As published; GET /v1/events shows it falling as endpoints answer (EventEndpoints).
+            w.WriteNumber("pending_webhooks", _pendingWebhooks(type, obj.Account));
             w.WriteStartObject("request");
             w.Str("id", request?.RequestId);
             w.Str("idempotency_key", request?.IdempotencyKey);
@@ -99,7 +107,10 @@ internal sealed class EmulatorState
             w.WriteEndObject();
         }
 
-        var evt = new EmulatorEvent(id, type, DateTimeOffset.FromUnixTimeSeconds(created.Value), System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        var evt = new EmulatorEvent(id, type, DateTimeOffset.FromUnixTimeSeconds(created.Value), System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan))
+        {
+            Account = obj.Account,
+        };
         Events.Add((evt, obj.Account, NextSequence()));
         _pendingEvents.Add(evt);
     }
