@@ -57,7 +57,17 @@ internal sealed partial class EmulatorEngine
         c.Params.EnsureNoUnknown();
         var newMetadata = new Dictionary<string, string>(refund.Metadata, StringComparer.Ordinal);
         Params.ApplyMetadata(newMetadata, metadata, clearAll);
+        var previous = refund.Metadata;
         refund.Metadata = newMetadata;
+
+        // Stripe raises refund.updated on every update of a refund, with the changed fields' old
+        // values in data.previous_attributes (docs: api/events/types, refund.updated). An update
+        // that changes nothing raises nothing (the emulator's choice).
+        if (!SameMetadata(previous, newMetadata))
+        {
+            _state.Raise("refund.updated", refund, c.Info, w => w.Map("metadata", previous));
+        }
+
         return refund;
     }
 
@@ -170,12 +180,21 @@ internal sealed partial class EmulatorEngine
                 refund.FailureReason = "expired_or_canceled_card";
                 charge.AmountRefunded -= refund.Amount;
                 charge.Refunded = false;
-                _state.Raise("refund.failed", refund, null, "succeeded");
-                _state.Raise("refund.updated", refund, null, "succeeded");
-                _state.Raise("charge.refund.updated", refund, null, "succeeded");
+                // The fields that changed, with their earlier values: failure_reason was absent.
+                Action<System.Text.Json.Utf8JsonWriter> previous = w =>
+                {
+                    w.WriteNull("failure_reason");
+                    w.WriteString("status", "succeeded");
+                };
+                _state.Raise("refund.failed", refund, null, previous);
+                _state.Raise("refund.updated", refund, null, previous);
+                _state.Raise("charge.refund.updated", refund, null, previous);
             });
         }
 
         return refund;
     }
+
+    private static bool SameMetadata(Dictionary<string, string> a, Dictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 }
