@@ -93,7 +93,7 @@ internal sealed partial class EmulatorEngine
 
     internal object GetCharge(RequestContext c)
     {
-        c.ReadExpand();
+        c.ReadExpand("balance_transaction");
         c.Params.EnsureNoUnknown();
         return _state.Charges.TryGetValue(c.Id, out var charge) && c.Visible(charge) ? charge : throw ApiErrorException.NoSuch("charge", c.Id, "charge");
     }
@@ -104,6 +104,26 @@ internal sealed partial class EmulatorEngine
         var piId = c.Params.String("payment_intent", allowEmpty: false);
         var created = ReadCreatedFilter(c.Params);
         return Page(c, "/v1/charges", _state.Charges.Values.Where(ch => c.Visible(ch) && created(ch.Created) && (piId is null || ch.PaymentIntentId == piId)));
+    }
+
+    /// <summary>
+    /// <c>GET /v1/balance_transactions/{id}</c>: a captured charge's balance transaction (OpenAPI
+    /// <c>balance_transaction</c>). Only charges' ones exist in the emulator.
+    /// </summary>
+    internal object GetBalanceTransaction(RequestContext c)
+    {
+        c.ReadExpand();
+        c.Params.EnsureNoUnknown();
+        foreach (var charge in _state.Charges.Values)
+        {
+            if (charge.Captured && c.Visible(charge) && charge.BalanceTransactionIdOrDefault == c.Id)
+            {
+                var transaction = new BalanceTransaction(charge);
+                return (Action<System.Text.Json.Utf8JsonWriter>)(w => transaction.Write(w, _state, ExpandSet.None));
+            }
+        }
+
+        throw ApiErrorException.NoSuch("balance_transaction", c.Id, "id");
     }
 
     private Refund FindRefund(RequestContext c, string id) =>

@@ -46,6 +46,7 @@ public static class EmulatorOperations
     public const string SetupIntentsCancel = "setup_intents.cancel";
     public const string ChargesGet = "charges.get";
     public const string ChargesList = "charges.list";
+    public const string BalanceTransactionsGet = "balance_transactions.get";
     public const string EventsGet = "events.get";
     public const string EventsList = "events.list";
     public const string ConnectionTokensCreate = "terminal.connection_tokens.create";

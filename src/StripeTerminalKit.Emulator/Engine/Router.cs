@@ -44,6 +44,7 @@ internal static class Router
             ("POST", 4, "setup_intents") when s[3] == "cancel" => R(EmulatorOperations.SetupIntentsCancel, static (e, c) => e.CancelSetupIntent(c), s[2]),
             ("GET", 2, "charges") => R(EmulatorOperations.ChargesList, static (e, c) => e.ListCharges(c)),
             ("GET", 3, "charges") => R(EmulatorOperations.ChargesGet, static (e, c) => e.GetCharge(c), s[2]),
+            ("GET", 3, "balance_transactions") => R(EmulatorOperations.BalanceTransactionsGet, static (e, c) => e.GetBalanceTransaction(c), s[2]),
             ("GET", 2, "events") => R(EmulatorOperations.EventsList, static (e, c) => e.ListEvents(c)),
             ("GET", 3, "events") => R(EmulatorOperations.EventsGet, static (e, c) => e.GetEvent(c), s[2]),
             (_, _, "terminal") => Terminal(method, s),
