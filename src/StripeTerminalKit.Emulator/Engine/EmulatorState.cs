@@ -34,6 +34,7 @@ internal sealed class EmulatorState
     public Dictionary<string, PaymentMethod> PaymentMethods { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, Refund> Refunds { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, SetupIntent> SetupIntents { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, TerminalConfiguration> Configurations { get; } = new(StringComparer.Ordinal);
     public List<(EmulatorEvent Event, string? Account, long Sequence)> Events { get; } = [];
     public List<ReaderActionRecord> ActionHistory { get; } = [];
 
