@@ -183,9 +183,9 @@ public sealed partial class EmulatorWebhooks : IAsyncDisposable
     /// as an HTTP endpoint would (exact payload and <c>Stripe-Signature</c> header).
     /// </summary>
     /// <remarks>
-    /// The handler runs on the delivery loop, one delivery at a time. If it throws, or does not
-    /// complete within <see cref="EmulatorWebhookRetryPolicy.AttemptTimeout"/> (its token is then
-    /// cancelled), the attempt fails and is retried as an endpoint's would be. Do not call
+    /// The handler runs on its subscription's delivery lane, one delivery at a time; other
+    /// subscriptions' handlers may run at the same time. If it throws, or does not complete within
+    /// <see cref="EmulatorWebhookRetryPolicy.AttemptTimeout"/> (its token is then cancelled), the attempt fails and is retried as an endpoint's would be. Do not call
     /// <see cref="DrainAsync"/> from inside a handler: it would wait for the handler itself.
     /// </remarks>
     /// <param name="handler">Called for each delivery, with a token cancelled on timeout or disposal.</param>
