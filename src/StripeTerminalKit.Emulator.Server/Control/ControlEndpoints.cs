@@ -47,7 +47,7 @@ internal static class ControlEndpoints
 
         endpoints.MapDelete(Prefix + "/webhook_endpoints/{id}", (string id, WebhookEndpointRegistry registry) =>
             registry.Remove(id)
-                ? (IResult)Json(new WebhookEndpointResponse(id, "emulator.webhook_endpoint", string.Empty, Deleted: true))
+                ? (IResult)Json(new WebhookEndpointResponse(id, "emulator.webhook_endpoint", string.Empty, Connect: false, Deleted: true))
                 : Error(StatusCodes.Status404NotFound, "resource_missing", $"No such webhook endpoint: '{id}'", "id"));
 
         // Anything else under the prefix is a typo, not a Stripe call: say so rather than forward it.
@@ -62,12 +62,14 @@ internal static class ControlEndpoints
     private static async Task<IResult> AddWebhookEndpointAsync(HttpContext context, WebhookEndpointRegistry registry, bool allowRemote)
     {
         string? url = null;
+        string? connect = null;
         if (context.Request.HasFormContentType)
         {
             try
             {
                 var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
                 url = form["url"].ToString();
+                connect = form["connect"].ToString();
             }
             catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
@@ -94,7 +96,19 @@ internal static class ControlEndpoints
             return Error(StatusCodes.Status400BadRequest, "url_invalid", $"Invalid URL: url {problem}.", "url");
         }
 
-        return registry.TryAdd(uri) is { } endpoint
+        // Like Stripe's webhook endpoints: connect=true receives connected accounts' events only.
+        if (connect is not (null or "" or "true" or "false"))
+        {
+            return Error(StatusCodes.Status400BadRequest, "parameter_invalid_boolean", "Invalid boolean: connect must be true or false.", "connect");
+        }
+
+        bool isConnect = connect == "true";
+        if (isConnect && !registry.SupportsConnect)
+        {
+            return Error(StatusCodes.Status400BadRequest, "parameter_invalid", "This server cannot deliver connected accounts' events.", "connect");
+        }
+
+        return registry.TryAdd(uri, isConnect) is { } endpoint
             ? Json(ToResponse(endpoint))
             : Error(
                 StatusCodes.Status400BadRequest,
@@ -106,7 +120,7 @@ internal static class ControlEndpoints
     private static string ApiBase(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 
     private static WebhookEndpointResponse ToResponse(WebhookEndpoint endpoint) =>
-        new(endpoint.Id, "emulator.webhook_endpoint", endpoint.Url.ToString());
+        new(endpoint.Id, "emulator.webhook_endpoint", endpoint.Url.ToString(), Connect: endpoint.Connect);
 
     private static JsonHttpResult<WebhookEndpointResponse> Json(WebhookEndpointResponse response) =>
         TypedResults.Json(response, ControlJsonContext.Default.WebhookEndpointResponse);

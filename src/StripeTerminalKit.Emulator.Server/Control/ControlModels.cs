@@ -20,6 +20,7 @@ internal sealed record WebhookEndpointResponse(
     string Id,
     string Object,
     string Url,
+    bool Connect = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Deleted = false);
 
 /// <summary>A Stripe-style list.</summary>

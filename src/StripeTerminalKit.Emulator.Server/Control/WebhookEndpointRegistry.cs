@@ -8,7 +8,8 @@ namespace StripeTerminalKit.Emulator.Server.Control;
 /// <summary>A webhook endpoint the server forwards events to.</summary>
 /// <param name="Id">The control-surface id (<c>we_emu_…</c>), used to remove it.</param>
 /// <param name="Url">Where signed events are POSTed.</param>
-internal sealed record WebhookEndpoint(string Id, Uri Url);
+/// <param name="Connect">Whether it receives connected accounts' events (only those) rather than the account's own.</param>
+internal sealed record WebhookEndpoint(string Id, Uri Url, bool Connect = false);
 
 /// <summary>
 /// The webhook endpoints added with <c>--webhook-url</c> or through <c>/_emulator/webhook_endpoints</c>,
@@ -17,6 +18,7 @@ internal sealed record WebhookEndpoint(string Id, Uri Url);
 internal sealed class WebhookEndpointRegistry : IDisposable
 {
     private readonly Func<Uri, IDisposable> _subscribe;
+    private readonly Func<Uri, IDisposable>? _subscribeConnect;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly List<(WebhookEndpoint Endpoint, IDisposable Subscription)> _endpoints = [];
@@ -25,11 +27,13 @@ internal sealed class WebhookEndpointRegistry : IDisposable
 
     /// <param name="subscribe">Starts delivery to a URL; disposing the result stops it.</param>
     /// <param name="loggerFactory">Logs additions and removals.</param>
-    public WebhookEndpointRegistry(Func<Uri, IDisposable> subscribe, ILoggerFactory loggerFactory)
+    /// <param name="subscribeConnect">Starts delivery of connected accounts' events to a URL; null if not offered.</param>
+    public WebhookEndpointRegistry(Func<Uri, IDisposable> subscribe, ILoggerFactory loggerFactory, Func<Uri, IDisposable>? subscribeConnect = null)
     {
         ArgumentNullException.ThrowIfNull(subscribe);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _subscribe = subscribe;
+        _subscribeConnect = subscribeConnect;
         _logger = loggerFactory.CreateLogger(Log.Category);
     }
 
@@ -47,11 +51,20 @@ internal sealed class WebhookEndpointRegistry : IDisposable
     public WebhookEndpoint Add(Uri url) =>
         TryAdd(url) ?? throw new InvalidOperationException($"At most {ServerLimits.MaxWebhookEndpoints} webhook endpoints.");
 
-    /// <summary>Starts forwarding signed events to <paramref name="url"/>; null when
-    /// <see cref="ServerLimits.MaxWebhookEndpoints"/> endpoints are already registered.</summary>
-    public WebhookEndpoint? TryAdd(Uri url)
+    /// <summary>Whether Connect endpoints can be added.</summary>
+    public bool SupportsConnect => _subscribeConnect is not null;
+
+    /// <summary>Starts forwarding signed events to <paramref name="url"/> (connected accounts' events
+    /// when <paramref name="connect"/>); null when <see cref="ServerLimits.MaxWebhookEndpoints"/>
+    /// endpoints are already registered.</summary>
+    public WebhookEndpoint? TryAdd(Uri url, bool connect = false)
     {
         ArgumentNullException.ThrowIfNull(url);
+        if (connect && _subscribeConnect is null)
+        {
+            throw new InvalidOperationException("This backend cannot deliver connected accounts' events.");
+        }
+
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -62,8 +75,9 @@ internal sealed class WebhookEndpointRegistry : IDisposable
 
             var endpoint = new WebhookEndpoint(
                 "we_emu_" + (++_nextId).ToString(CultureInfo.InvariantCulture),
-                url);
-            _endpoints.Add((endpoint, _subscribe(url)));
+                url,
+                connect);
+            _endpoints.Add((endpoint, connect ? _subscribeConnect!(url) : _subscribe(url)));
             Log.WebhookEndpointAdded(_logger, endpoint.Id, Log.Redact(url));
             return endpoint;
         }

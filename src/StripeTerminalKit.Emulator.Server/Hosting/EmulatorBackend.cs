@@ -16,6 +16,10 @@ internal sealed class EmulatorBackend
     /// <summary>Starts delivering signed webhooks to a URL; disposing the result stops it.</summary>
     public required Func<Uri, IDisposable> SubscribeWebhooks { get; init; }
 
+    /// <summary>Starts delivering connected accounts' events (and only those) to a URL, like a
+    /// Stripe endpoint created with <c>connect=true</c>; null when the backend cannot.</summary>
+    public Func<Uri, IDisposable>? SubscribeConnectWebhooks { get; init; }
+
     /// <summary>The seed the emulator runs with, reported by <c>/_emulator/info</c>.</summary>
     public int? Seed { get; init; }
 
@@ -32,6 +36,11 @@ internal sealed class EmulatorBackend
             {
                 var handler = WebhookDeliveryHandler.Create(allowRemoteWebhooks);
                 return new Both(emulator.Webhooks.AddEndpoint(url, handler), handler);
+            },
+            SubscribeConnectWebhooks = url =>
+            {
+                var handler = WebhookDeliveryHandler.Create(allowRemoteWebhooks);
+                return new Both(emulator.Webhooks.AddEndpoint(url, handler, connect: true), handler);
             },
             Seed = emulator.Options.Seed,
         };

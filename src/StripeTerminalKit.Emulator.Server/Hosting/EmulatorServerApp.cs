@@ -67,7 +67,8 @@ internal static class EmulatorServerApp
         builder.Services.AddSingleton<StripeRequestForwarder>();
         builder.Services.AddSingleton(services => new WebhookEndpointRegistry(
             backend.SubscribeWebhooks,
-            services.GetRequiredService<ILoggerFactory>()));
+            services.GetRequiredService<ILoggerFactory>(),
+            backend.SubscribeConnectWebhooks));
 
         configure?.Invoke(builder);
 

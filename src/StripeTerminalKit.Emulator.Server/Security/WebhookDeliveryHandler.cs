@@ -18,6 +18,10 @@ internal static class WebhookDeliveryHandler
             AllowAutoRedirect = false,
             UseProxy = false,
             UseCookies = false,
+
+            // One connection per delivery: an endpoint answering in HTTP/1.0 closes its connection
+            // and a pooled one would fail the next delivery (issue 13).
+            PooledConnectionLifetime = TimeSpan.Zero,
         };
 
         if (!allowRemote)

@@ -147,12 +147,15 @@ internal sealed partial class EmulatorEngine
             case "collect_payment_method":
             {
                 var pi = _state.PaymentIntents[action.PaymentIntentId!];
-                if (tip is > 0 && action.Config?.SkipTipping != true && action.Config?.AmountEligible != 0)
+
+                // Tipping off (skipped, or not configured for this currency on the reader's location): the tip stays null.
+                var tipping = action.Config?.SkipTipping != true && TippingOffered(reader, pi.Currency);
+                if (tipping && tip is > 0 && action.Config?.AmountEligible != 0)
                 {
                     pi.Amount += tip.Value;
                     pi.TipAmount = tip.Value;
                 }
-                else if (action.Config?.SkipTipping != true)
+                else if (tipping)
                 {
                     pi.TipAmount ??= 0;
                 }

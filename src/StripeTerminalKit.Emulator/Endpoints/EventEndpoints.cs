@@ -59,7 +59,7 @@ internal sealed partial class EmulatorEngine
             w.WriteStartArray("data");
             foreach (var e in page)
             {
-                w.WriteRawValue(e.Json, skipInputValidation: true);
+                WriteEvent(w, e);
             }
 
             w.WriteEndArray();
@@ -77,11 +77,41 @@ internal sealed partial class EmulatorEngine
         {
             if (e.Id == c.Id && account == c.Account)
             {
-                return (Action<Utf8JsonWriter>)(w => w.WriteRawValue(e.Json, skipInputValidation: true));
+                return (Action<Utf8JsonWriter>)(w => WriteEvent(w, e));
             }
         }
 
         throw ApiErrorException.NoSuch("event", c.Id, "id");
+    }
+
+    /// <summary>
+    /// The event as stored, with <c>pending_webhooks</c> as it is now: it falls as endpoints answer
+    /// 2xx (API reference, the Event object: "Number of webhooks that haven't been successfully
+    /// delivered"). The delivered bodies keep the value they were signed with.
+    /// </summary>
+    private void WriteEvent(Utf8JsonWriter w, EmulatorEvent e)
+    {
+        if (_webhooks.PendingWebhooksOf(e.Id) is not { } pending)
+        {
+            w.WriteRawValue(e.Json, skipInputValidation: true);
+            return;
+        }
+
+        using var document = JsonDocument.Parse(e.Json);
+        w.WriteStartObject();
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.NameEquals("pending_webhooks"))
+            {
+                w.WriteNumber("pending_webhooks", pending);
+            }
+            else
+            {
+                property.WriteTo(w);
+            }
+        }
+
+        w.WriteEndObject();
     }
 
     private static bool TypeMatches(string pattern, string type) =>

@@ -13,9 +13,13 @@ internal sealed partial class EmulatorEngine
         var address = ReadAddress(p.Object("address", required: true)!, required: true);
         var metadata = p.MetadataForCreate("metadata");
         var phone = p.String("phone");
-        var configuration = p.String("configuration_overrides");
+        var configuration = p.String("configuration_overrides", allowEmpty: false);
         c.ReadExpand();
         p.EnsureNoUnknown();
+        if (configuration is not null)
+        {
+            FindConfiguration(c, configuration, "configuration_overrides");
+        }
 
         var location = new Location
         {
@@ -57,6 +61,11 @@ internal sealed partial class EmulatorEngine
         var configuration = p.String("configuration_overrides");
         c.ReadExpand();
         p.EnsureNoUnknown();
+        if (configuration is { Length: > 0 })
+        {
+            FindConfiguration(c, configuration, "configuration_overrides");
+        }
+
         if (address is not null && address.Country.Length > 0 && address.Country != location.Address.Country)
         {
             throw ApiErrorException.InvalidRequest("You cannot change the country of a Location's address.", "address[country]");

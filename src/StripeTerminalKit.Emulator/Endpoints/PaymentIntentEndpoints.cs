@@ -6,6 +6,9 @@ namespace StripeTerminalKit.Emulator.Engine;
 /// <summary><c>/v1/payment_intents</c>: card-present PaymentIntents, capture, cancel.</summary>
 internal sealed partial class EmulatorEngine
 {
+    /// <summary>What a PaymentIntent can expand, down to its charge's balance transaction (OpenAPI; corrections table, "Search and lists").</summary>
+    private static readonly string[] PaymentIntentExpandables = ["latest_charge", "latest_charge.balance_transaction", "payment_method"];
+
     private static readonly string[] CancelableStatuses = ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"];
 
     internal object CreatePaymentIntent(RequestContext c)
@@ -48,7 +51,7 @@ internal sealed partial class EmulatorEngine
         var suffix = p.String("statement_descriptor_suffix", maxLength: 22);
         var onBehalfOf = p.String("on_behalf_of");
         var fee = p.Long("application_fee_amount", min: 0);
-        c.ReadExpand("latest_charge", "payment_method");
+        c.ReadExpand(PaymentIntentExpandables);
         p.EnsureNoUnknown();
 
         ValidatePaymentMethodTypes(types, currency);
@@ -85,7 +88,7 @@ internal sealed partial class EmulatorEngine
     internal object GetPaymentIntent(RequestContext c)
     {
         c.Params.String("client_secret");
-        c.ReadExpand("latest_charge", "payment_method");
+        c.ReadExpand(PaymentIntentExpandables);
         c.Params.EnsureNoUnknown();
         return FindPaymentIntent(c, c.Id);
     }
@@ -110,7 +113,7 @@ internal sealed partial class EmulatorEngine
         var query = c.Params.String("query", required: true)!;
         var limit = (int)(c.Params.Long("limit", min: 1, max: 100) ?? 10);
         var page = c.Params.String("page", allowEmpty: false);
-        c.ReadExpand("data.latest_charge", "data.payment_method");
+        c.ReadExpand([.. PaymentIntentExpandables.Select(e => "data." + e)]);
         c.Params.EnsureNoUnknown();
 
         var clauses = new List<Func<PaymentIntent, bool>>();
@@ -187,7 +190,7 @@ internal sealed partial class EmulatorEngine
         var descriptor = p.String("statement_descriptor", maxLength: 22);
         var suffix = p.String("statement_descriptor_suffix", maxLength: 22);
         var fee = p.Long("application_fee_amount", min: 0);
-        c.ReadExpand("latest_charge", "payment_method");
+        c.ReadExpand(PaymentIntentExpandables);
         p.EnsureNoUnknown();
 
         if (amount is not null)
@@ -252,7 +255,7 @@ internal sealed partial class EmulatorEngine
         var descriptor = p.String("statement_descriptor", maxLength: 22);
         var suffix = p.String("statement_descriptor_suffix", maxLength: 22);
         p.Bool("final_capture");
-        c.ReadExpand("latest_charge", "payment_method");
+        c.ReadExpand(PaymentIntentExpandables);
         p.EnsureNoUnknown();
 
         if (pi.Status != "requires_capture")
@@ -291,7 +294,7 @@ internal sealed partial class EmulatorEngine
     {
         var pi = FindPaymentIntent(c, c.Id);
         var reason = c.Params.Enum("cancellation_reason", false, "abandoned", "duplicate", "fraudulent", "requested_by_customer");
-        c.ReadExpand("latest_charge", "payment_method");
+        c.ReadExpand(PaymentIntentExpandables);
         c.Params.EnsureNoUnknown();
 
         if (Array.IndexOf(CancelableStatuses, pi.Status) < 0)
@@ -328,7 +331,7 @@ internal sealed partial class EmulatorEngine
         c.Params.String("description");
         c.Params.Metadata("metadata", out _);
         c.Params.String("statement_descriptor");
-        c.ReadExpand("latest_charge", "payment_method");
+        c.ReadExpand(PaymentIntentExpandables);
         c.Params.EnsureNoUnknown();
         if (pi.Status != "requires_capture")
         {

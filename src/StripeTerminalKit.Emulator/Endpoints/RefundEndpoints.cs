@@ -57,7 +57,17 @@ internal sealed partial class EmulatorEngine
         c.Params.EnsureNoUnknown();
         var newMetadata = new Dictionary<string, string>(refund.Metadata, StringComparer.Ordinal);
         Params.ApplyMetadata(newMetadata, metadata, clearAll);
+        var previous = refund.Metadata;
         refund.Metadata = newMetadata;
+
+        // Stripe raises refund.updated on every update of a refund, with the changed fields' old
+        // values in data.previous_attributes (docs: api/events/types, refund.updated). An update
+        // that changes nothing raises nothing (the emulator's choice).
+        if (!SameMetadata(previous, newMetadata))
+        {
+            _state.Raise("refund.updated", refund, c.Info, w => w.Map("metadata", previous));
+        }
+
         return refund;
     }
 
@@ -83,7 +93,7 @@ internal sealed partial class EmulatorEngine
 
     internal object GetCharge(RequestContext c)
     {
-        c.ReadExpand();
+        c.ReadExpand("balance_transaction");
         c.Params.EnsureNoUnknown();
         return _state.Charges.TryGetValue(c.Id, out var charge) && c.Visible(charge) ? charge : throw ApiErrorException.NoSuch("charge", c.Id, "charge");
     }
@@ -94,6 +104,26 @@ internal sealed partial class EmulatorEngine
         var piId = c.Params.String("payment_intent", allowEmpty: false);
         var created = ReadCreatedFilter(c.Params);
         return Page(c, "/v1/charges", _state.Charges.Values.Where(ch => c.Visible(ch) && created(ch.Created) && (piId is null || ch.PaymentIntentId == piId)));
+    }
+
+    /// <summary>
+    /// <c>GET /v1/balance_transactions/{id}</c>: a captured charge's balance transaction (OpenAPI
+    /// <c>balance_transaction</c>). Only charges' ones exist in the emulator.
+    /// </summary>
+    internal object GetBalanceTransaction(RequestContext c)
+    {
+        c.ReadExpand();
+        c.Params.EnsureNoUnknown();
+        foreach (var charge in _state.Charges.Values)
+        {
+            if (charge.Captured && c.Visible(charge) && charge.BalanceTransactionIdOrDefault == c.Id)
+            {
+                var transaction = new BalanceTransaction(charge);
+                return (Action<System.Text.Json.Utf8JsonWriter>)(w => transaction.Write(w, _state, ExpandSet.None));
+            }
+        }
+
+        throw ApiErrorException.NoSuch("balance_transaction", c.Id, "id");
     }
 
     private Refund FindRefund(RequestContext c, string id) =>
@@ -170,12 +200,21 @@ internal sealed partial class EmulatorEngine
                 refund.FailureReason = "expired_or_canceled_card";
                 charge.AmountRefunded -= refund.Amount;
                 charge.Refunded = false;
-                _state.Raise("refund.failed", refund, null, "succeeded");
-                _state.Raise("refund.updated", refund, null, "succeeded");
-                _state.Raise("charge.refund.updated", refund, null, "succeeded");
+                // The fields that changed, with their earlier values: failure_reason was absent.
+                Action<System.Text.Json.Utf8JsonWriter> previous = w =>
+                {
+                    w.WriteNull("failure_reason");
+                    w.WriteString("status", "succeeded");
+                };
+                _state.Raise("refund.failed", refund, null, previous);
+                _state.Raise("refund.updated", refund, null, previous);
+                _state.Raise("charge.refund.updated", refund, null, previous);
             });
         }
 
         return refund;
     }
+
+    private static bool SameMetadata(Dictionary<string, string> a, Dictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 }

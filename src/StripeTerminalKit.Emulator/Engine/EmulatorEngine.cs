@@ -507,7 +507,8 @@ internal sealed partial class EmulatorEngine : IDisposable
 
     private static string[] ExpandablesOf(Type t) =>
         t == typeof(Reader) ? ["location"]
-        : t == typeof(PaymentIntent) ? ["latest_charge", "payment_method"]
+        : t == typeof(PaymentIntent) ? PaymentIntentExpandables
+        : t == typeof(Charge) ? ["balance_transaction"]
         : t == typeof(Refund) ? ["charge", "payment_intent"]
         : [];
 }

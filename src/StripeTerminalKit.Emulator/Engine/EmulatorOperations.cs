@@ -7,6 +7,11 @@ namespace StripeTerminalKit.Emulator;
 public static class EmulatorOperations
 {
 #pragma warning disable CS1591 // the names say what they are
+    public const string ConfigurationsCreate = "terminal.configurations.create";
+    public const string ConfigurationsGet = "terminal.configurations.get";
+    public const string ConfigurationsUpdate = "terminal.configurations.update";
+    public const string ConfigurationsDelete = "terminal.configurations.delete";
+    public const string ConfigurationsList = "terminal.configurations.list";
     public const string LocationsCreate = "terminal.locations.create";
     public const string LocationsGet = "terminal.locations.get";
     public const string LocationsUpdate = "terminal.locations.update";
@@ -46,6 +51,7 @@ public static class EmulatorOperations
     public const string SetupIntentsCancel = "setup_intents.cancel";
     public const string ChargesGet = "charges.get";
     public const string ChargesList = "charges.list";
+    public const string BalanceTransactionsGet = "balance_transactions.get";
     public const string EventsGet = "events.get";
     public const string EventsList = "events.list";
     public const string ConnectionTokensCreate = "terminal.connection_tokens.create";

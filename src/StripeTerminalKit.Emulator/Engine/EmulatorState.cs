@@ -18,9 +18,9 @@ internal sealed class EmulatorState
     private long _sequence;
     private long _actionNumber;
 
-    private readonly Func<string, int> _pendingWebhooks;
+    private readonly Func<string, string?, int> _pendingWebhooks;
 
-    public EmulatorState(TimeProvider time, Random random, Func<string, int> pendingWebhooks)
+    public EmulatorState(TimeProvider time, Random random, Func<string, string?, int> pendingWebhooks)
     {
         _time = time;
         _random = random;
@@ -34,6 +34,7 @@ internal sealed class EmulatorState
     public Dictionary<string, PaymentMethod> PaymentMethods { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, Refund> Refunds { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, SetupIntent> SetupIntents { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, TerminalConfiguration> Configurations { get; } = new(StringComparer.Ordinal);
     public List<(EmulatorEvent Event, string? Account, long Sequence)> Events { get; } = [];
     public List<ReaderActionRecord> ActionHistory { get; } = [];
 
@@ -61,7 +62,14 @@ internal sealed class EmulatorState
     }
 
     /// <summary>Records an event; it is published to webhooks once the lock is released.</summary>
-    public void Raise(string type, Resource obj, RequestInfo? request, string? previousStatus = null, long? created = null)
+    public void Raise(string type, Resource obj, RequestInfo? request, string? previousStatus = null, long? created = null) =>
+        Raise(type, obj, request, previousStatus is null ? null : w => w.WriteString("status", previousStatus), created);
+
+    /// <summary>
+    /// Records an event whose <c>data.previous_attributes</c> holds what
+    /// <paramref name="writePreviousAttributes"/> writes: the changed fields' values before the change.
+    /// </summary>
+    public void Raise(string type, Resource obj, RequestInfo? request, Action<Utf8JsonWriter>? writePreviousAttributes, long? created = null)
     {
         var id = NewId("evt_");
         created ??= NowUnix;
@@ -81,16 +89,17 @@ internal sealed class EmulatorState
             w.WriteStartObject("data");
             w.WritePropertyName("object");
             obj.Write(w, this, ExpandSet.None);
-            if (previousStatus is not null)
+            if (writePreviousAttributes is not null)
             {
                 w.WriteStartObject("previous_attributes");
-                w.WriteString("status", previousStatus);
+                writePreviousAttributes(w);
                 w.WriteEndObject();
             }
 
             w.WriteEndObject();
             w.WriteBoolean("livemode", false);
-            w.WriteNumber("pending_webhooks", _pendingWebhooks(type));
+            // As published; GET /v1/events shows it falling as endpoints answer (EventEndpoints).
+            w.WriteNumber("pending_webhooks", _pendingWebhooks(type, obj.Account));
             w.WriteStartObject("request");
             w.Str("id", request?.RequestId);
             w.Str("idempotency_key", request?.IdempotencyKey);
@@ -99,7 +108,10 @@ internal sealed class EmulatorState
             w.WriteEndObject();
         }
 
-        var evt = new EmulatorEvent(id, type, DateTimeOffset.FromUnixTimeSeconds(created.Value), System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        var evt = new EmulatorEvent(id, type, DateTimeOffset.FromUnixTimeSeconds(created.Value), System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan))
+        {
+            Account = obj.Account,
+        };
         Events.Add((evt, obj.Account, NextSequence()));
         _pendingEvents.Add(evt);
     }

@@ -44,6 +44,7 @@ internal static class Router
             ("POST", 4, "setup_intents") when s[3] == "cancel" => R(EmulatorOperations.SetupIntentsCancel, static (e, c) => e.CancelSetupIntent(c), s[2]),
             ("GET", 2, "charges") => R(EmulatorOperations.ChargesList, static (e, c) => e.ListCharges(c)),
             ("GET", 3, "charges") => R(EmulatorOperations.ChargesGet, static (e, c) => e.GetCharge(c), s[2]),
+            ("GET", 3, "balance_transactions") => R(EmulatorOperations.BalanceTransactionsGet, static (e, c) => e.GetBalanceTransaction(c), s[2]),
             ("GET", 2, "events") => R(EmulatorOperations.EventsList, static (e, c) => e.ListEvents(c)),
             ("GET", 3, "events") => R(EmulatorOperations.EventsGet, static (e, c) => e.GetEvent(c), s[2]),
             (_, _, "terminal") => Terminal(method, s),
@@ -62,6 +63,11 @@ internal static class Router
         return (method, s.Length, s[2]) switch
         {
             ("POST", 3, "connection_tokens") => R(EmulatorOperations.ConnectionTokensCreate, static (e, c) => e.CreateConnectionToken(c)),
+            ("POST", 3, "configurations") => R(EmulatorOperations.ConfigurationsCreate, static (e, c) => e.CreateConfiguration(c)),
+            ("GET", 3, "configurations") => R(EmulatorOperations.ConfigurationsList, static (e, c) => e.ListConfigurations(c)),
+            ("GET", 4, "configurations") => R(EmulatorOperations.ConfigurationsGet, static (e, c) => e.GetConfiguration(c), s[3]),
+            ("POST", 4, "configurations") => R(EmulatorOperations.ConfigurationsUpdate, static (e, c) => e.UpdateConfiguration(c), s[3]),
+            ("DELETE", 4, "configurations") => R(EmulatorOperations.ConfigurationsDelete, static (e, c) => e.DeleteConfiguration(c), s[3]),
             ("POST", 3, "locations") => R(EmulatorOperations.LocationsCreate, static (e, c) => e.CreateLocation(c)),
             ("GET", 3, "locations") => R(EmulatorOperations.LocationsList, static (e, c) => e.ListLocations(c)),
             ("GET", 4, "locations") => R(EmulatorOperations.LocationsGet, static (e, c) => e.GetLocation(c), s[3]),

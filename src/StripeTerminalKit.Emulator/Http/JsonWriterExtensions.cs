@@ -62,7 +62,9 @@ internal sealed class ExpandSet
 
     public ExpandSet(IEnumerable<string> paths) => _paths = new HashSet<string>(paths, StringComparer.Ordinal);
 
-    public bool Has(string path) => _paths.Count > 0 && _paths.Contains(path);
+    /// <summary>Whether <paramref name="path"/> is expanded: named itself, or implied by a deeper path through it (Stripe expands the parents too).</summary>
+    public bool Has(string path) =>
+        _paths.Count > 0 && (_paths.Contains(path) || _paths.Any(p => p.Length > path.Length && p[path.Length] == '.' && p.StartsWith(path, StringComparison.Ordinal)));
 
     /// <summary>The same set seen from inside a field (for list responses: <c>data.x</c> → <c>x</c>).</summary>
     public ExpandSet Under(string prefix)

@@ -32,6 +32,9 @@ internal sealed class Charge : Resource
     /// <summary>Set once the charge is captured: captured charges have a balance transaction (OpenAPI; corrections table, "Search and lists").</summary>
     public string? BalanceTransactionId { get; set; }
 
+    /// <summary>The balance transaction's id once captured: <c>txn_</c> and the charge's own suffix.</summary>
+    public string BalanceTransactionIdOrDefault => BalanceTransactionId ?? "txn_" + Id[3..];
+
     public override void Write(Utf8JsonWriter w, EmulatorState state, ExpandSet expand)
     {
         w.WriteStartObject();
@@ -43,7 +46,15 @@ internal sealed class Charge : Resource
         w.WriteNull("application");
         w.WriteNull("application_fee");
         w.WriteNull("application_fee_amount");
-        w.Str("balance_transaction", Captured ? BalanceTransactionId ?? "txn_" + Id[3..] : null);
+        if (Captured && expand.Has("balance_transaction"))
+        {
+            w.WritePropertyName("balance_transaction");
+            new BalanceTransaction(this).Write(w, state, ExpandSet.None);
+        }
+        else
+        {
+            w.Str("balance_transaction", Captured ? BalanceTransactionIdOrDefault : null);
+        }
         w.WriteStartObject("billing_details");
         w.WriteNull("address");
         w.WriteNull("email");

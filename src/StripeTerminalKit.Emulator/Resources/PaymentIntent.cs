@@ -100,7 +100,7 @@ internal sealed class PaymentIntent : Resource
         if (LatestChargeId is not null && expand.Has("latest_charge") && state.Charges.TryGetValue(LatestChargeId, out var charge))
         {
             w.WritePropertyName("latest_charge");
-            charge.Write(w, state, ExpandSet.None);
+            charge.Write(w, state, expand.Under("latest_charge"));
         }
         else
         {

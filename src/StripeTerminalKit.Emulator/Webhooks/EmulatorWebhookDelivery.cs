@@ -37,7 +37,8 @@ public sealed record EmulatorWebhookDelivery
 
     /// <summary>
     /// The <c>Stripe-Signature</c> header: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256&gt;</c>, with a
-    /// second <c>v1</c> while a rolled secret is still active.
+    /// second <c>v1</c> while a rolled secret is still active, then the fake <c>v0</c> that Stripe
+    /// adds to test-mode events (made with a key that is not the secret: a receiver ignores it).
     /// </summary>
     public string SignatureHeader { get; }
 

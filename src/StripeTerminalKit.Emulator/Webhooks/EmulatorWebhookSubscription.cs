@@ -15,6 +15,7 @@ public sealed class EmulatorWebhookSubscription : IDisposable
         EmulatorWebhooks owner,
         string id,
         string[] enabledEvents,
+        bool connect,
         Func<EmulatorWebhookDelivery, CancellationToken, Task>? handler,
         Uri? url,
         HttpClient? httpClient)
@@ -23,6 +24,7 @@ public sealed class EmulatorWebhookSubscription : IDisposable
         Id = id;
         _enabledEvents = enabledEvents;
         _acceptsAll = Array.IndexOf(enabledEvents, "*") >= 0;
+        Connect = connect;
         Handler = handler;
         Url = url;
         HttpClient = httpClient;
@@ -36,6 +38,13 @@ public sealed class EmulatorWebhookSubscription : IDisposable
 
     /// <summary>The event types delivered here, as given (<c>*</c> means all).</summary>
     public IReadOnlyList<string> EnabledEvents => _enabledEvents;
+
+    /// <summary>
+    /// Whether this subscription receives the events of connected accounts (and only those), like a
+    /// Stripe webhook endpoint created with <c>connect=true</c>; otherwise it receives only the
+    /// account's own events.
+    /// </summary>
+    public bool Connect { get; }
 
     /// <summary>Whether deliveries are still made here (false once disposed, or once the emulator is).</summary>
     public bool IsActive => _owner.IsActive(this);
@@ -58,6 +67,13 @@ public sealed class EmulatorWebhookSubscription : IDisposable
 
     internal PendingWebhook[]? Held { get; set; }
 
+    /// <summary>This subscription's deliveries due now, made in order by its lane.</summary>
+    internal Queue<PendingWebhook> Queue { get; } = new();
+
+    internal PendingWebhook? InFlight { get; set; }
+
+    internal bool LaneRunning { get; set; }
+
     internal bool Removed { get; set; }
 
     internal string? Failure { get; set; }
@@ -68,10 +84,20 @@ public sealed class EmulatorWebhookSubscription : IDisposable
     /// <summary>The id and destination, never a secret.</summary>
     /// <returns>For example <c>we_… → https://localhost:5001/webhooks</c>.</returns>
     public override string ToString() =>
-        Url is null ? $"{Id} → in-process" : $"{Id} → {Url.GetComponents(UriComponents.HttpRequestUrl, UriFormat.SafeUnescaped)}";
+        (Url is null ? $"{Id} → in-process" : $"{Id} → {Url.GetComponents(UriComponents.HttpRequestUrl, UriFormat.SafeUnescaped)}")
+        + (Connect ? " (Connect)" : "");
 
-    internal bool Accepts(string eventType)
+    /// <summary>
+    /// Whether an event of <paramref name="eventType"/> raised on <paramref name="account"/> (null:
+    /// the account itself) comes here: connected accounts' events only to Connect subscriptions.
+    /// </summary>
+    internal bool Accepts(string eventType, string? account)
     {
+        if ((account is not null) != Connect)
+        {
+            return false;
+        }
+
         if (_acceptsAll)
         {
             return true;

@@ -6,10 +6,17 @@ namespace StripeTerminalKit.Emulator;
 /// <summary>
 /// The active signing secrets, immutable so that a signer reads a consistent pair without a lock.
 /// Signs as Stripe does: <c>v1 = hex(HMAC-SHA256(key: UTF-8 of the whole whsec_ string,
-/// message: "t.payload"))</c>.
+/// message: "t.payload"))</c>, and, since every emulator event is a test-mode event, a <c>v0</c>
+/// as well.
 /// </summary>
 internal sealed class WebhookSigningSecrets
 {
+    // Stripe: "To aid with testing, Stripe sends an additional signature with a fake v0 scheme,
+    // for test mode events" (docs: webhooks, "Verify signatures manually"). Its key is not
+    // published; the emulator's is a fixed, public, deliberately secret-unlike string, so a v0
+    // never verifies against the endpoint's secret and a receiver must ignore it, as on Stripe.
+    private static readonly byte[] FakeV0Key = Encoding.UTF8.GetBytes("emulator-fake-v0-scheme-key-public");
+
     private readonly byte[] _currentKey;
     private readonly byte[]? _previousKey;
 
@@ -44,6 +51,7 @@ internal sealed class WebhookSigningSecrets
             header.Append(",v1=").Append(Convert.ToHexStringLower(HMACSHA256.HashData(_previousKey, message)));
         }
 
+        header.Append(",v0=").Append(Convert.ToHexStringLower(HMACSHA256.HashData(FakeV0Key, message)));
         return header.ToString();
     }
 

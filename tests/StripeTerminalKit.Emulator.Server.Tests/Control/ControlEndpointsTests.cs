@@ -10,6 +10,7 @@ public sealed class ControlEndpointsTests
 {
     private readonly List<Uri> _subscribed = [];
     private readonly List<Uri> _unsubscribed = [];
+    private readonly List<Uri> _subscribedConnect = [];
     private readonly ScriptedHandler _handler = new(_ => ScriptedHandler.Json(HttpStatusCode.OK, """{"object":"list","data":[]}"""));
 
     [Fact]
@@ -68,6 +69,25 @@ public sealed class ControlEndpointsTests
         Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
         Assert.Equal([new Uri("http://127.0.0.1:9/stripe")], _unsubscribed);
         Assert.Equal(HttpStatusCode.NotFound, deleteAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_Connect_webhook_endpoint_is_added_with_connect_true_and_listed_as_such()
+    {
+        await using var server = await StartAsync();
+        using var http = server.CreateHttpClient();
+
+        using var add = await http.PostAsync("/_emulator/webhook_endpoints", new FormUrlEncodedContent([new("url", "http://127.0.0.1:9/connect"), new("connect", "true")]));
+        using var added = JsonDocument.Parse(await add.Content.ReadAsStringAsync());
+        using var invalid = await http.PostAsync("/_emulator/webhook_endpoints", new FormUrlEncodedContent([new("url", "http://127.0.0.1:9/x"), new("connect", "yes")]));
+        using var listed = JsonDocument.Parse(await http.GetStringAsync("/_emulator/webhook_endpoints"));
+
+        Assert.Equal(HttpStatusCode.OK, add.StatusCode);
+        Assert.True(added.RootElement.GetProperty("connect").GetBoolean());
+        Assert.Equal([new Uri("http://127.0.0.1:9/connect")], _subscribedConnect);
+        Assert.Empty(_subscribed);
+        Assert.True(listed.RootElement.GetProperty("data")[0].GetProperty("connect").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
     }
 
     [Theory]
@@ -199,6 +219,11 @@ public sealed class ControlEndpointsTests
                 SubscribeWebhooks = url =>
                 {
                     _subscribed.Add(url);
+                    return new Subscription(() => _unsubscribed.Add(url));
+                },
+                SubscribeConnectWebhooks = url =>
+                {
+                    _subscribedConnect.Add(url);
                     return new Subscription(() => _unsubscribed.Add(url));
                 },
             },

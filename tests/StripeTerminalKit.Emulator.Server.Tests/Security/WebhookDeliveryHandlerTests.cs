@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using StripeTerminalKit.Emulator.Server.Hosting;
 using StripeTerminalKit.Emulator.Server.Security;
+using StripeTerminalKit.Emulator.Tests.Webhooks;
 
 namespace StripeTerminalKit.Emulator.Server.Tests.Security;
 
-/// <summary>Webhook deliveries connect only to this machine and never follow a redirect.</summary>
+/// <summary>Webhook deliveries connect only to this machine, never follow a redirect and never reuse a connection.</summary>
 public sealed class WebhookDeliveryHandlerTests
 {
     [Theory]
@@ -47,5 +48,24 @@ public sealed class WebhookDeliveryHandlerTests
 
         Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
         Assert.Equal(0, followed);
+    }
+
+    [Fact]
+    public async Task After_an_HTTP_1_0_answer_the_next_delivery_does_not_reuse_the_closed_connection()
+    {
+        // issue 13: an HTTP/1.0 endpoint closes its connection after answering; a pooled
+        // connection made the next delivery fail.
+        await using var listener = new LoopbackWebhookListener(_ => LoopbackAnswer.Ok10);
+        using var handler = WebhookDeliveryHandler.Create(allowRemote: false);
+        using var client = new HttpClient(handler);
+
+        for (int n = 1; n <= 3; n++)
+        {
+            using var response = await client.PostAsync(listener.Url, new StringContent($"{{\"n\":{n}}}"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}"], listener.Bodies);
+        Assert.Equal([1, 2, 3], listener.ConnectionNumbers);
     }
 }

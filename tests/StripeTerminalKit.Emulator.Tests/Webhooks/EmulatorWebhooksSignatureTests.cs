@@ -5,7 +5,7 @@ namespace StripeTerminalKit.Emulator.Tests.Webhooks;
 
 public sealed class EmulatorWebhooksSignatureTests
 {
-    private static readonly Regex SingleSignature = new(@"^t=(\d+),v1=([0-9a-f]{64})$", RegexOptions.CultureInvariant);
+    private static readonly Regex SingleSignature = new(@"^t=(\d+),v1=([0-9a-f]{64}),v0=([0-9a-f]{64})$", RegexOptions.CultureInvariant);
 
     [Fact]
     public async Task Delivery_is_accepted_by_Stripe_net_ConstructEvent_with_api_version_check()
@@ -50,6 +50,33 @@ public sealed class EmulatorWebhooksSignatureTests
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(timestamp), delivery.SignedAt);
         Assert.Equal(1, delivery.Attempt);
         Assert.Equal(WebhookTestKit.ReaderActionSucceeded(1).Json, delivery.Payload);
+    }
+
+    [Fact]
+    public async Task A_test_mode_delivery_also_carries_a_fake_v0_that_the_secret_does_not_verify()
+    {
+        // Stripe: "To aid with testing, Stripe sends an additional signature with a fake v0 scheme,
+        // for test mode events" (docs: webhooks, "Verify signatures manually"); receivers must
+        // ignore every scheme but v1. Every emulator event is a test-mode event.
+        var time = WebhookTestKit.NewTime();
+        await using var webhooks = WebhookTestKit.NewWebhooks(time);
+        var recorder = new DeliveryRecorder();
+        webhooks.Subscribe(recorder.HandleAsync);
+
+        webhooks.Publish(WebhookTestKit.ReaderActionSucceeded(1));
+        await webhooks.DrainWithGuardAsync();
+
+        EmulatorWebhookDelivery delivery = Assert.Single(recorder.Deliveries);
+        Match match = SingleSignature.Match(delivery.SignatureHeader);
+        Assert.True(match.Success, delivery.SignatureHeader);
+        Assert.NotEqual(match.Groups[2].Value, match.Groups[3].Value);
+        Assert.NotEqual(EventUtility.ComputeSignature(webhooks.Secret, match.Groups[1].Value, delivery.Payload), match.Groups[3].Value);
+
+        // Stripe.net ignores the v0 and verifies the v1; a header with only the v0 is refused.
+        long now = time.GetUtcNow().ToUnixTimeSeconds();
+        Assert.NotNull(EventUtility.ConstructEvent(delivery.Payload, delivery.SignatureHeader, webhooks.Secret, 300, now, true));
+        string v0Only = $"t={match.Groups[1].Value},v0={match.Groups[3].Value}";
+        Assert.Throws<StripeException>(() => EventUtility.ValidateSignature(delivery.Payload, v0Only, webhooks.Secret, 300, now));
     }
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed class ExpandTests
 
     [Theory]
     [InlineData("/v1/payment_intents", "amount=1000&currency=aud&expand[0]=customer")]
-    [InlineData("/v1/payment_intents", "amount=1000&currency=aud&expand[0]=latest_charge.balance_transaction")]
+    [InlineData("/v1/payment_intents", "amount=1000&currency=aud&expand[0]=latest_charge.customer")]
     [InlineData("/v1/terminal/locations", "display_name=x&address[country]=AU&address[state]=VIC&address[postal_code]=3000&expand[0]=address")]
     [InlineData("/v1/terminal/readers", "registration_code=simulated-wpe&expand[0]=serial_number")]
     public async Task Expanding_what_cannot_be_expanded_is_a_400_on_expand(string path, string form)
