@@ -8,9 +8,9 @@ public sealed class SqliteCheckoutStoreTests : CheckoutStoreContract, IDisposabl
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "stk-sqlite-" + Guid.NewGuid().ToString("N"));
 
-    protected override async Task<ICheckoutStore> CreateStoreAsync()
+    protected override async Task<ICheckoutStore> CreateStoreAsync(TimeProvider time)
     {
-        var store = new SqliteCheckoutStore(new SqliteCheckoutStoreOptions { Path = NewFile() });
+        var store = new SqliteCheckoutStore(new SqliteCheckoutStoreOptions { Path = NewFile() }, time);
         await store.InitializeAsync();
         return store;
     }
