@@ -196,13 +196,11 @@ public sealed class PostgreSqlCheckoutStore : ICheckoutStore, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask<int> PurgeCompletedAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)
     {
-        // A claim left by a purged checkout would otherwise block its reader for good; so would
-        // inbox rows nobody will consume.
+        // A claim left by a purged checkout would otherwise block its reader for good.
         using var command = await CommandAsync(
             $"""
             WITH gone AS (DELETE FROM {_s}.checkouts WHERE retired AND updated_at < @before RETURNING checkout_id),
-                 claims AS (DELETE FROM {_s}.reader_claims WHERE checkout_id IN (SELECT checkout_id FROM gone)),
-                 inbox AS (DELETE FROM {_s}.webhook_inbox WHERE checkout_id IN (SELECT checkout_id FROM gone))
+                 claims AS (DELETE FROM {_s}.reader_claims WHERE checkout_id IN (SELECT checkout_id FROM gone))
             SELECT count(*) FROM gone;
             """,
             cancellationToken).ConfigureAwait(false);

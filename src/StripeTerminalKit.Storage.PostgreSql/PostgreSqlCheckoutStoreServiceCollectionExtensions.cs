@@ -1,9 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.DependencyInjection;
 using StripeTerminalKit.Storage.PostgreSql;
+using StripeTerminalKit.Webhooks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -60,6 +64,17 @@ public static class PostgreSqlCheckoutStoreServiceCollectionExtensions
         // First among the hosted services, so the reconciler's start-up pass finds the tables ready
         // and an unreachable database stops the host before it takes any request.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(provider => new PostgreSqlStoreInitializer(provider.GetRequiredService<PostgreSqlCheckoutStore>())));
+
+        // Webhooks accepted by any instance reach the instance driving the checkout (inbox + LISTEN/NOTIFY).
+        var name = builder.Name;
+        builder.Services.TryAddSingleton(provider => new PostgreSqlWebhookInbox(
+            provider.GetRequiredService<PostgreSqlCheckoutStore>(),
+            provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(name).InstanceId is { Length: > 0 } id ? id : Environment.MachineName,
+            () => provider.GetServices<ITerminalWebhookHandler>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Storage.PostgreSql.Webhooks") ?? NullLogger.Instance));
+        builder.Services.AddSingleton<ITerminalWebhookHandler>(provider => provider.GetRequiredService<PostgreSqlWebhookInbox>());
+        builder.Services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<PostgreSqlWebhookInbox>());
         return builder;
     }
 

@@ -44,14 +44,16 @@ internal static class PostgreSqlSchema
             expires_at  timestamptz NOT NULL,
             version     bigint      NOT NULL
         );
+        -- Verified webhooks, committed before the endpoint answers Stripe; NOTIFY tells the instances.
         CREATE TABLE {0}.webhook_inbox (
-            id           bigserial   NOT NULL PRIMARY KEY,
-            checkout_id  text        NOT NULL,
-            event_id     text        NOT NULL,
-            payload      bytea       NOT NULL,
-            received_at  timestamptz NOT NULL DEFAULT statement_timestamp(),
-            UNIQUE (checkout_id, event_id)
+            id                 bigserial   NOT NULL PRIMARY KEY,
+            event_id           text        NOT NULL UNIQUE,
+            payment_intent_id  text        NOT NULL,
+            received_by        text        NOT NULL,
+            payload            bytea       NOT NULL,
+            received_at        timestamptz NOT NULL DEFAULT statement_timestamp()
         );
+        CREATE INDEX webhook_inbox_received_at ON {0}.webhook_inbox (received_at);
         """,
     ];
 
