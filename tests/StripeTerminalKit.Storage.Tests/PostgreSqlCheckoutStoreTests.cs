@@ -8,7 +8,7 @@ namespace StripeTerminalKit.Storage.Tests;
 /// The contract on a real PostgreSQL (started by .ci/run; its connection string in
 /// STK_POSTGRES_CONNECTION), each test in a schema of its own, dropped afterwards.
 /// </summary>
-public sealed class PostgreSqlCheckoutStoreTests : CheckoutStoreContract, IAsyncLifetime
+public sealed class PostgreSqlCheckoutStoreTests(Xunit.Abstractions.ITestOutputHelper output) : CheckoutStoreContract, IAsyncLifetime
 {
     private readonly List<string> _schemas = [];
     private readonly List<PostgreSqlCheckoutStore> _stores = [];
@@ -113,6 +113,48 @@ public sealed class PostgreSqlCheckoutStoreTests : CheckoutStoreContract, IAsync
         Assert.Contains($"{builder.Host}:{builder.Port}", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password-4242", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password-4242", store.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Store_operations_take_milliseconds_the_figures_in_the_docs()
+    {
+        const int Checkouts = 200;
+        var store = NewStore(NewSchema());
+        await store.InitializeAsync();
+        await store.TryAcquireLeaseAsync("instance:a", "a", TimeSpan.FromSeconds(10));
+        var document = new string('x', 1800); // about a real v2 document's size
+        var saves = new List<double>();
+        var loads = new List<double>();
+        var takes = new List<double>();
+        for (var i = 0; i < Checkouts; i++)
+        {
+            var id = $"order-{i}";
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await store.SaveAsync(Record(id, 1, document: document, reader: $"tmr_{i}") with { LeaseHolder = "instance:a" }, 0);
+            saves.Add(clock.Elapsed.TotalMilliseconds);
+            for (var v = 1; v < 5; v++)
+            {
+                clock.Restart();
+                await store.SaveAsync(Record(id, v + 1, document: document, reader: $"tmr_{i}"), v);
+                saves.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            clock.Restart();
+            Assert.NotNull(await store.LoadAsync(id));
+            loads.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            Assert.NotNull(await store.TryTakeCheckoutAsync(id, "instance:a"));
+            takes.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        output.WriteLine($"PostgreSQL store on loopback: save p50 {P(saves, 50):F2} ms p99 {P(saves, 99):F2} ms; load p50 {P(loads, 50):F2} ms p99 {P(loads, 99):F2} ms; take p50 {P(takes, 50):F2} ms p99 {P(takes, 99):F2} ms ({saves.Count} saves)");
+        Assert.True(P(saves, 50) < 100, "a save should take milliseconds on loopback");
+    }
+
+    private static double P(List<double> values, int percentile)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Max(0, (sorted.Length * percentile / 100) - 1)];
     }
 
     [Theory]
