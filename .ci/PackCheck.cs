@@ -13,7 +13,7 @@ var folder = args[0];
 var version = args[1];
 var failures = new List<string>();
 var rows = new List<string>();
-string[] libraries = ["StripeTerminalKit", "StripeTerminalKit.Emulator", "StripeTerminalKit.AspNetCore", "StripeTerminalKit.Storage.Sqlite"];
+string[] libraries = ["StripeTerminalKit", "StripeTerminalKit.Emulator", "StripeTerminalKit.AspNetCore", "StripeTerminalKit.Storage.Sqlite", "StripeTerminalKit.Storage.PostgreSql"];
 string[] all = [.. libraries, "StripeTerminalKit.Emulator.Server"];
 
 foreach (var id in all)

@@ -68,7 +68,17 @@ else
     webhookSecret = builder.Configuration["STRIPE_WEBHOOK_SECRET"] is { Length: > 0 } secret ? secret : builder.Configuration["StripeWebhooks:SigningSecret"];
 }
 
-kit.AddCheckout(o => o.WebhooksEnabled = !string.IsNullOrEmpty(webhookSecret));
+kit.AddCheckout(o =>
+{
+    o.WebhooksEnabled = !string.IsNullOrEmpty(webhookSecret);
+
+    // In a farm (several instances on one PostgreSQL), each instance's own stable name and the lease.
+    o.InstanceId = builder.Configuration["Checkouts:InstanceId"];
+    if (TimeSpan.TryParse(builder.Configuration["Checkouts:LeaseDuration"], System.Globalization.CultureInfo.InvariantCulture, out var lease))
+    {
+        o.LeaseDuration = lease;
+    }
+});
 var checkoutStore = kit.UseSampleCheckoutStore(builder.Configuration, builder.Environment, mode);
 
 // At start-up and every few minutes: resume what a crash interrupted (no POS request needed),

@@ -20,14 +20,26 @@ public sealed class SqliteCheckoutStore : ICheckoutStore
     private readonly string _connectionString;
     private readonly string _source;
     private readonly Lock _initLock = new();
+    private readonly TimeProvider _time;
     private volatile bool _initialized;
 
     /// <summary>Creates the store; nothing is opened until <see cref="InitializeAsync"/> or the first operation.</summary>
     /// <param name="options">Where the file is.</param>
     /// <exception cref="ArgumentException">Neither a path nor a connection string is given.</exception>
     public SqliteCheckoutStore(SqliteCheckoutStoreOptions options)
+        : this(options, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates the store, its leases measured by <paramref name="timeProvider"/>'s clock.</summary>
+    /// <param name="options">Where the file is.</param>
+    /// <param name="timeProvider">The clock leases are measured by (every process sharing the file reads the same machine clock).</param>
+    /// <exception cref="ArgumentException">Neither a path nor a connection string is given.</exception>
+    public SqliteCheckoutStore(SqliteCheckoutStoreOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _time = timeProvider;
         SqliteConnectionStringBuilder builder;
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
@@ -127,8 +139,8 @@ public sealed class SqliteCheckoutStore : ICheckoutStore
         using var command = connection.CreateCommand();
         command.CommandText = replacesVersion == 0
             ? """
-              INSERT INTO checkouts (checkout_id, reader_id, owner, state, completed, retired, version, updated_at, document)
-              VALUES ($id, $reader, $owner, $state, $completed, $retired, $version, $updated, $document)
+              INSERT INTO checkouts (checkout_id, reader_id, owner, state, completed, retired, version, updated_at, document, lease_holder)
+              VALUES ($id, $reader, $owner, $state, $completed, $retired, $version, $updated, $document, $lease)
               ON CONFLICT (checkout_id) DO NOTHING;
               """
             : """
@@ -146,6 +158,7 @@ public sealed class SqliteCheckoutStore : ICheckoutStore
         command.Parameters.AddWithValue("$updated", record.UpdatedAt.UtcTicks);
         command.Parameters.AddWithValue("$document", record.StateJson);
         command.Parameters.AddWithValue("$expected", replacesVersion);
+        command.Parameters.AddWithValue("$lease", (object?)record.LeaseHolder ?? DBNull.Value);
 
         // One statement, one implicit transaction: with synchronous = FULL it is on disk when this returns.
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
@@ -228,7 +241,94 @@ public sealed class SqliteCheckoutStore : ICheckoutStore
         return removed;
     }
 
-    private const string Columns = "checkout_id, reader_id, owner, state, completed, version, updated_at, document";
+    /// <inheritdoc />
+    public async ValueTask<StoreLease?> TryAcquireLeaseAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO leases (name, holder, expires_at, version) VALUES ($name, $holder, $expires, 1)
+            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
+                version = leases.version + CASE WHEN leases.holder = excluded.holder THEN 0 ELSE 1 END
+            WHERE leases.holder = excluded.holder OR leases.expires_at <= $now
+            RETURNING name, holder, expires_at, version;
+            """;
+        var now = _time.GetUtcNow();
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$holder", holder);
+        command.Parameters.AddWithValue("$expires", (now + duration).UtcTicks);
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new StoreLease(reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero), reader.GetInt64(3))
+            : null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken = default)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE leases SET expires_at = $now WHERE name = $name AND holder = $holder AND expires_at > $now;";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$holder", holder);
+        command.Parameters.AddWithValue("$now", _time.GetUtcNow().UtcTicks);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoreLease> ListLeasesAsync(string namePrefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(namePrefix);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, holder, expires_at, version FROM leases WHERE expires_at > $now AND substr(name, 1, length($prefix)) = $prefix ORDER BY name;";
+        command.Parameters.AddWithValue("$now", _time.GetUtcNow().UtcTicks);
+        command.Parameters.AddWithValue("$prefix", namePrefix);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new StoreLease(reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero), reader.GetInt64(3));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<CheckoutRecord?> TryTakeCheckoutAsync(string checkoutId, string leaseName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseName);
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+
+        // One statement (SQLite writes one at a time): taken when free or its holder's lease is not live.
+        command.CommandText = """
+            UPDATE checkouts SET lease_holder = $lease, version = version + 1
+            WHERE checkout_id = $id AND lease_holder IS NOT $lease
+              AND (lease_holder IS NULL
+                   OR NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = checkouts.lease_holder AND l.expires_at > $now));
+            """;
+        command.Parameters.AddWithValue("$id", checkoutId);
+        command.Parameters.AddWithValue("$lease", leaseName);
+        command.Parameters.AddWithValue("$now", _time.GetUtcNow().UtcTicks);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var record = await LoadAsync(checkoutId, cancellationToken).ConfigureAwait(false);
+        return record?.LeaseHolder == leaseName ? record : null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseCheckoutAsync(string checkoutId, string leaseName, CancellationToken cancellationToken = default)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE checkouts SET lease_holder = NULL WHERE checkout_id = $id AND lease_holder = $lease;";
+        command.Parameters.AddWithValue("$id", checkoutId);
+        command.Parameters.AddWithValue("$lease", leaseName);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private const string Columns = "checkout_id, reader_id, owner, state, completed, version, updated_at, document, lease_holder";
 
     private async IAsyncEnumerable<CheckoutRecord> QueryAsync(string where, string? state, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -280,6 +380,7 @@ public sealed class SqliteCheckoutStore : ICheckoutStore
             new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero))
         {
             Owner = reader.IsDBNull(2) ? null : reader.GetString(2),
+            LeaseHolder = reader.IsDBNull(8) ? null : reader.GetString(8),
         };
 
     // States by name, never by number: the table must read the same after the enum is reordered.

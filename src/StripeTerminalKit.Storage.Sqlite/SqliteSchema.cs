@@ -16,7 +16,7 @@ internal static class SqliteSchema
     public const int ApplicationId = 0x53544B31;
 
     /// <summary>The schema version this library writes and reads.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Migration N takes the schema from version N-1 to N. Never edit a shipped one: add the next.
     private static readonly string[] Migrations =
@@ -39,6 +39,16 @@ internal static class SqliteSchema
         CREATE TABLE reader_claims (
             reader_id   TEXT NOT NULL PRIMARY KEY,
             checkout_id TEXT NOT NULL
+        ) STRICT;
+        """,
+        // 2: ownership leases (one instance drives a checkout; a dead instance's lease expires).
+        """
+        ALTER TABLE checkouts ADD COLUMN lease_holder TEXT NULL;
+        CREATE TABLE leases (
+            name        TEXT    NOT NULL PRIMARY KEY,
+            holder      TEXT    NOT NULL,
+            expires_at  INTEGER NOT NULL,
+            version     INTEGER NOT NULL
         ) STRICT;
         """,
     ];

@@ -15,7 +15,7 @@ namespace StripeTerminalKit.AspNetCore.Tests;
 /// </summary>
 public sealed class PublicApiTests
 {
-    public static TheoryData<string> Packages => ["StripeTerminalKit", "StripeTerminalKit.Emulator", "StripeTerminalKit.AspNetCore", "StripeTerminalKit.Storage.Sqlite"];
+    public static TheoryData<string> Packages => ["StripeTerminalKit", "StripeTerminalKit.Emulator", "StripeTerminalKit.AspNetCore", "StripeTerminalKit.Storage.Sqlite", "StripeTerminalKit.Storage.PostgreSql"];
 
     [Theory]
     [MemberData(nameof(Packages))]
@@ -26,6 +26,7 @@ public sealed class PublicApiTests
             "StripeTerminalKit" => typeof(ITerminalPayments).Assembly,
             "StripeTerminalKit.Emulator" => typeof(StripeEmulator).Assembly,
             "StripeTerminalKit.Storage.Sqlite" => typeof(SqliteCheckoutStoreServiceCollectionExtensions).Assembly,
+            "StripeTerminalKit.Storage.PostgreSql" => typeof(PostgreSqlCheckoutStoreServiceCollectionExtensions).Assembly,
             _ => typeof(ReaderHealthCheckExtensions).Assembly,
         };
         var api = Normalize(assembly.GeneratePublicApi(new ApiGeneratorOptions

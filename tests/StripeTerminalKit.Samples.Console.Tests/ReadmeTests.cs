@@ -60,6 +60,7 @@ public sealed class ReadmeTests
         Assert.Contains("src/StripeTerminalKit.Emulator/README.md", shown);
         Assert.Contains("src/StripeTerminalKit.AspNetCore/README.md", shown);
         Assert.Contains("src/StripeTerminalKit.Storage.Sqlite/README.md", shown);
+        Assert.Contains("src/StripeTerminalKit.Storage.PostgreSql/README.md", shown);
     }
 
     /// <summary>

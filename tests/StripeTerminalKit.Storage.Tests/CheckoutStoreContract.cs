@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using StripeTerminalKit.Checkout;
 
 namespace StripeTerminalKit.Storage.Tests;
@@ -10,8 +11,14 @@ public abstract class CheckoutStoreContract
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);
 
-    /// <summary>A new, empty store.</summary>
-    protected abstract Task<ICheckoutStore> CreateStoreAsync();
+    /// <summary>The clock the store's leases are measured by (tests move it).</summary>
+    protected FakeTimeProvider Clock { get; } = new(T0);
+
+    /// <summary>A new, empty store whose leases are measured by <paramref name="time"/>.</summary>
+    protected abstract Task<ICheckoutStore> CreateStoreAsync(TimeProvider time);
+
+    /// <summary>A new, empty store on <see cref="Clock"/>.</summary>
+    protected Task<ICheckoutStore> CreateStoreAsync() => CreateStoreAsync(Clock);
 
     protected static CheckoutRecord Record(string id, long version, CheckoutState state = CheckoutState.WaitingForCustomer, string reader = "tmr_1", DateTimeOffset? at = null, string document = "{\"v\":2}", string? owner = null) =>
         new(id, reader, state, state.IsCompleted(), document, version, at ?? T0) { Owner = owner };
@@ -163,6 +170,121 @@ public abstract class CheckoutStoreContract
         Assert.NotNull(await store.LoadAsync("recent-paid"));
         Assert.True(await store.TryClaimReaderAsync("tmr_1", "next-sale"));
         Assert.Equal(0, await store.PurgeCompletedAsync(T0.AddDays(-90)));
+    }
+
+    private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_lease_is_held_until_it_expires_and_a_change_of_holder_moves_its_version()
+    {
+        var store = await CreateStoreAsync();
+
+        var first = await store.TryAcquireLeaseAsync("reconciler", "web-1", LeaseTime);
+        var refused = await store.TryAcquireLeaseAsync("reconciler", "web-2", LeaseTime);
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        var renewed = await store.TryAcquireLeaseAsync("reconciler", "web-1", LeaseTime);
+        Clock.Advance(TimeSpan.FromSeconds(14));
+        var stillRefused = await store.TryAcquireLeaseAsync("reconciler", "web-2", LeaseTime);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var takenOver = await store.TryAcquireLeaseAsync("reconciler", "web-2", LeaseTime);
+
+        Assert.Equal(("web-1", 1L, T0 + LeaseTime), (first!.Holder, first.Version, first.ExpiresAt));
+        Assert.Null(refused);
+        Assert.Equal((1L, T0.AddSeconds(25)), (renewed!.Version, renewed.ExpiresAt));
+        Assert.Null(stillRefused);
+        Assert.Equal(("web-2", 2L), (takenOver!.Holder, takenOver.Version));
+    }
+
+    [Fact]
+    public async Task Live_leases_are_listed_by_prefix_and_a_released_one_is_free_at_once()
+    {
+        var store = await CreateStoreAsync();
+        await store.TryAcquireLeaseAsync("instance:web-1", "web-1", LeaseTime);
+        await store.TryAcquireLeaseAsync("instance:web-2", "web-2", TimeSpan.FromSeconds(5));
+        await store.TryAcquireLeaseAsync("reconciler", "web-1", LeaseTime);
+        Clock.Advance(TimeSpan.FromSeconds(6));
+
+        var live = new List<string>();
+        await foreach (var lease in store.ListLeasesAsync("instance:"))
+        {
+            live.Add(lease.Name);
+        }
+
+        await store.ReleaseLeaseAsync("reconciler", "web-2");
+        Assert.Null(await store.TryAcquireLeaseAsync("reconciler", "web-3", LeaseTime));
+        await store.ReleaseLeaseAsync("reconciler", "web-1");
+        var afterRelease = await store.TryAcquireLeaseAsync("reconciler", "web-3", LeaseTime);
+
+        Assert.Equal(["instance:web-1"], live);
+        Assert.Equal(("web-3", 2L), (afterRelease!.Holder, afterRelease.Version));
+    }
+
+    [Fact]
+    public async Task A_checkout_is_taken_from_a_dead_instance_only_and_the_take_fences_the_old_holder()
+    {
+        var store = await CreateStoreAsync();
+        await store.TryAcquireLeaseAsync("instance:a", "a", LeaseTime);
+        await store.TryAcquireLeaseAsync("instance:b", "b", TimeSpan.FromSeconds(60));
+        await store.SaveAsync(Record("order-1", 1) with { LeaseHolder = "instance:a" }, 0);
+        await store.SaveAsync(Record("order-1", 2, CheckoutState.WaitingForCustomer), 1);
+
+        var whileAlive = await store.TryTakeCheckoutAsync("order-1", "instance:b");
+        var ownTake = await store.TryTakeCheckoutAsync("order-1", "instance:a");
+        Clock.Advance(LeaseTime);
+        var taken = await store.TryTakeCheckoutAsync("order-1", "instance:b");
+        var again = await store.TryTakeCheckoutAsync("order-1", "instance:b");
+        var backFromTheDead = await store.TryTakeCheckoutAsync("order-1", "instance:a");
+
+        Assert.Null(whileAlive);
+        Assert.Equal(("instance:a", 2L), (ownTake!.LeaseHolder, ownTake.Version));
+        Assert.Equal(("instance:b", 3L), (taken!.LeaseHolder, taken.Version));
+        Assert.Equal(3L, again!.Version);
+        Assert.Null(backFromTheDead);
+
+        // The fencing token: the old holder's next save names version 2 and is refused.
+        var fenced = await Assert.ThrowsAsync<CheckoutConcurrencyException>(async () => await store.SaveAsync(Record("order-1", 3, CheckoutState.Canceling), 2));
+        Assert.Equal(3L, fenced.ActualVersion);
+
+        // The new holder's saves keep the lease.
+        await store.SaveAsync(Record("order-1", 4, CheckoutState.Canceled), 3);
+        Assert.Equal(("instance:b", 4L), ((await store.LoadAsync("order-1"))!.LeaseHolder, (await store.LoadAsync("order-1"))!.Version));
+        Assert.Null(await store.TryTakeCheckoutAsync("order-9", "instance:b"));
+    }
+
+    [Fact]
+    public async Task A_released_checkout_is_free_for_any_instance_and_a_release_by_another_does_nothing()
+    {
+        var store = await CreateStoreAsync();
+        await store.TryAcquireLeaseAsync("instance:a", "a", LeaseTime);
+        await store.TryAcquireLeaseAsync("instance:b", "b", LeaseTime);
+        await store.SaveAsync(Record("order-1", 1, CheckoutState.Authorized) with { LeaseHolder = "instance:a" }, 0);
+
+        await store.ReleaseCheckoutAsync("order-1", "instance:b");
+        var stillA = await store.TryTakeCheckoutAsync("order-1", "instance:b");
+        await store.ReleaseCheckoutAsync("order-1", "instance:a");
+        var released = await store.LoadAsync("order-1");
+        var taken = await store.TryTakeCheckoutAsync("order-1", "instance:b");
+
+        Assert.Null(stillA);
+        Assert.Equal((null, 1L), (released!.LeaseHolder, released.Version));
+        Assert.Equal(("instance:b", 2L), (taken!.LeaseHolder, taken.Version));
+    }
+
+    [Fact]
+    public async Task Eight_instances_racing_to_take_a_dead_instances_checkout_leave_one_holder()
+    {
+        var store = await CreateStoreAsync();
+        await store.SaveAsync(Record("order-1", 1) with { LeaseHolder = "instance:dead" }, 0);
+        for (var i = 0; i < 8; i++)
+        {
+            await store.TryAcquireLeaseAsync($"instance:{i}", $"{i}", LeaseTime);
+        }
+
+        var takes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () => await store.TryTakeCheckoutAsync("order-1", $"instance:{i}"))));
+
+        var winner = Assert.Single(takes, t => t is not null);
+        Assert.Equal(2L, winner!.Version);
+        Assert.Equal(winner.LeaseHolder, (await store.LoadAsync("order-1"))!.LeaseHolder);
     }
 
     private static async Task<List<string>> Ids(IAsyncEnumerable<CheckoutRecord> records)

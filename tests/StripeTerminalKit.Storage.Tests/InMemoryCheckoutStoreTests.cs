@@ -4,7 +4,7 @@ namespace StripeTerminalKit.Storage.Tests;
 
 public sealed class InMemoryCheckoutStoreTests : CheckoutStoreContract
 {
-    protected override Task<ICheckoutStore> CreateStoreAsync() => Task.FromResult<ICheckoutStore>(new InMemoryCheckoutStore());
+    protected override Task<ICheckoutStore> CreateStoreAsync(TimeProvider time) => Task.FromResult<ICheckoutStore>(new InMemoryCheckoutStore(time));
 
     [Fact]
     public async Task The_store_is_bounded_the_oldest_completed_leave_first_and_unfinished_or_authorised_never()

@@ -8,9 +8,9 @@ public sealed class SqliteCheckoutStoreTests : CheckoutStoreContract, IDisposabl
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "stk-sqlite-" + Guid.NewGuid().ToString("N"));
 
-    protected override async Task<ICheckoutStore> CreateStoreAsync()
+    protected override async Task<ICheckoutStore> CreateStoreAsync(TimeProvider time)
     {
-        var store = new SqliteCheckoutStore(new SqliteCheckoutStoreOptions { Path = NewFile() });
+        var store = new SqliteCheckoutStore(new SqliteCheckoutStoreOptions { Path = NewFile() }, time);
         await store.InitializeAsync();
         return store;
     }
@@ -92,6 +92,36 @@ public sealed class SqliteCheckoutStoreTests : CheckoutStoreContract, IDisposabl
         check.Open();
         Assert.Equal(4200L, Scalar(check, "SELECT total FROM invoices WHERE id = 1;"));
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM sqlite_schema WHERE name = 'checkouts';"));
+    }
+
+    [Fact]
+    public async Task A_file_of_schema_version_1_is_migrated_with_its_checkouts_kept_and_leases_work_after()
+    {
+        var path = NewFile();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // Version 1 as 0.2 shipped it, with one unfinished checkout.
+            connection.Open();
+            Execute(connection, $"""
+                PRAGMA application_id = {SqliteSchema.ApplicationId};
+                CREATE TABLE checkouts (checkout_id TEXT NOT NULL PRIMARY KEY, reader_id TEXT NOT NULL, owner TEXT NULL, state TEXT NOT NULL,
+                    completed INTEGER NOT NULL, retired INTEGER NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL, document TEXT NOT NULL) STRICT;
+                CREATE TABLE reader_claims (reader_id TEXT NOT NULL PRIMARY KEY, checkout_id TEXT NOT NULL) STRICT;
+                INSERT INTO checkouts VALUES ('order-1', 'tmr_1', 'till-1', 'WaitingForCustomer', 0, 0, 3, 0, '{"{"}"v":2{"}"}');
+                PRAGMA user_version = 1;
+                """);
+        }
+
+        var store = new SqliteCheckoutStore(new SqliteCheckoutStoreOptions { Path = path }, Clock);
+        var loaded = await store.LoadAsync("order-1");
+        var taken = await store.TryTakeCheckoutAsync("order-1", "instance:a");
+
+        Assert.Equal(("till-1", 3L, (string?)null), (loaded!.Owner, loaded.Version, loaded.LeaseHolder));
+        Assert.Equal(("instance:a", 4L), (taken!.LeaseHolder, taken.Version));
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        Assert.Equal((long)SqliteSchema.Version, Scalar(check, "PRAGMA user_version;"));
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public static class CheckoutServiceCollectionExtensions
             .Validate(o => o.PollBurst > 0, "StripeTerminalCheckoutOptions.PollBurst must be positive.")
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.SafetyNetPollInterval > TimeSpan.Zero, "StripeTerminalCheckoutOptions poll intervals must be positive.")
             .Validate(o => o.CompletedRetention >= TimeSpan.FromDays(1), "StripeTerminalCheckoutOptions.CompletedRetention must be at least a day.")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromMilliseconds(300), "StripeTerminalCheckoutOptions.LeaseDuration must be at least 300 ms (15 s by default).")
             .ValidateOnStart();
 
         services.TryAddSingleton<ICheckoutStore, InMemoryCheckoutStore>();
@@ -62,6 +63,11 @@ public static class CheckoutServiceCollectionExtensions
         });
         services.TryAddKeyedSingleton<ITerminalCheckout>(key, (provider, k) => provider.GetRequiredKeyedService<TerminalCheckout>(k));
         services.AddSingleton<ITerminalWebhookHandler>(provider => provider.GetRequiredKeyedService<TerminalCheckout>(key));
+
+        // Keeps this instance's lease alive and takes over the checkouts of instances that died.
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(provider => new CheckoutOwnershipService(
+            provider.GetRequiredKeyedService<TerminalCheckout>(key),
+            provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout.Ownership") ?? NullLogger.Instance));
         if (StripeTerminalKitNames.IsDefault(name))
         {
             services.TryAddSingleton(provider => provider.GetRequiredKeyedService<ITerminalCheckout>(key));
@@ -100,7 +106,8 @@ public static class CheckoutServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             options,
             provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(builder.Name).CompletedRetention,
-            provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout.Reconciler") ?? NullLogger.Instance));
+            provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout.Reconciler") ?? NullLogger.Instance,
+            provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(builder.Name).EffectiveInstanceId));
         if (StripeTerminalKitNames.IsDefault(builder.Name))
         {
             builder.Services.TryAddSingleton(provider => provider.GetRequiredKeyedService<ICheckoutReconciler>(key));

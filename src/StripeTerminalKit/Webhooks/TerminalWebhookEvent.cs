@@ -68,8 +68,13 @@ public sealed record TerminalWebhookEvent
     /// not JSON, not UTF-8 (RFC 8259 §8.1; Stripe sends UTF-8, so a signed body that is not is
     /// refused whole, even when the bad bytes sit in a field the kit ignores), or a field the kit
     /// reads whose escapes do not make a Unicode string (a lone surrogate such as <c>\ud800</c>).
+    /// It does not verify the signature: call it only on a body that was verified (the webhook
+    /// processor does), e.g. one kept in an inbox and handed to the instance that owns the checkout.
     /// </summary>
-    internal static bool TryParse(ReadOnlyMemory<byte> body, out TerminalWebhookEvent? evt)
+    /// <param name="body">The event's body as Stripe signed it.</param>
+    /// <param name="evt">The event, or null.</param>
+    /// <returns>Whether the body is a Stripe event.</returns>
+    public static bool TryParse(ReadOnlyMemory<byte> body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TerminalWebhookEvent? evt)
     {
         evt = null;
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))

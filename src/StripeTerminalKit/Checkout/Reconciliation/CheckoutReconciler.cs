@@ -66,6 +66,12 @@ public sealed record ReconciliationReport(int Resumed, int Captured, int Voided,
 {
     /// <summary>Completed checkouts removed from the store for being older than <see cref="StripeTerminalCheckoutOptions.CompletedRetention"/>.</summary>
     public int Purged { get; init; }
+
+    /// <summary>
+    /// True when the pass did nothing because another instance holds the reconciler's leader lease
+    /// (one reconciler at a time across a farm sharing a store).
+    /// </summary>
+    public bool NotLeader { get; init; }
 }
 
 /// <summary>
@@ -87,13 +93,27 @@ internal sealed partial class CheckoutReconciler(
     TimeProvider time,
     CheckoutReconcilerOptions options,
     TimeSpan completedRetention,
-    ILogger logger) : ICheckoutReconciler
+    ILogger logger,
+    string? instanceId = null) : ICheckoutReconciler
 {
+    /// <summary>The leader lease's name in the store: one reconciler runs at a time across the instances sharing it.</summary>
+    internal const string LeaderLease = "reconciler";
+
     // PaymentIntents created before this instant have been swept for orphans by an earlier pass.
     private DateTimeOffset? _orphansSweptUntil;
 
     public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
     {
+        // The leader lease outlives two intervals, so a leader renews it at every pass and a dead
+        // leader's successor starts within two intervals.
+        var holder = instanceId ?? Environment.MachineName;
+        var leaderFor = options.Interval * 2 < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Interval * 2;
+        if (await store.TryAcquireLeaseAsync(LeaderLease, holder, leaderFor, cancellationToken).ConfigureAwait(false) is null)
+        {
+            LogNotLeader(logger, holder);
+            return new ReconciliationReport(0, 0, 0, 0, 0) { NotLeader = true };
+        }
+
         var resumed = await checkout.ResumeUnfinishedAsync(cancellationToken).ConfigureAwait(false);
         int captured = 0, voided = 0, failed = 0;
         if (options.UncapturedAuthorizations != AuthorizationSettlement.None)
@@ -110,9 +130,20 @@ internal sealed partial class CheckoutReconciler(
 
             foreach (var id in due)
             {
-                var result = options.UncapturedAuthorizations == AuthorizationSettlement.Capture
-                    ? await checkout.CaptureAsync(id, null, cancellationToken).ConfigureAwait(false)
-                    : await checkout.CancelAsync(id, cancellationToken).ConfigureAwait(false);
+                CheckoutOperationResult result;
+                try
+                {
+                    result = options.UncapturedAuthorizations == AuthorizationSettlement.Capture
+                        ? await checkout.CaptureAsync(id, null, cancellationToken).ConfigureAwait(false)
+                        : await checkout.CancelAsync(id, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CheckoutConcurrencyException)
+                {
+                    // Another live instance holds it right now: settled at a later pass.
+                    failed++;
+                    continue;
+                }
+
                 if (result.Status == CheckoutOperationStatus.Succeeded)
                 {
                     if (options.UncapturedAuthorizations == AuthorizationSettlement.Capture)
@@ -237,6 +268,9 @@ internal sealed partial class CheckoutReconciler(
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Debug, Message = "Reconciler: another instance holds the leader lease; {InstanceId} skips this pass")]
+    private static partial void LogNotLeader(ILogger logger, string instanceId);
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Reconciler voided orphan authorisation {PaymentIntentId} of checkout {CheckoutId}, which the store does not hold")]
     private static partial void LogOrphanVoided(ILogger logger, string paymentIntentId, string checkoutId);

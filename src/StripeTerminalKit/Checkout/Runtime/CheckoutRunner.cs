@@ -30,6 +30,9 @@ internal sealed class CheckoutRunner
     private bool _completedReported;
     private bool _stopped;
 
+    // Set from outside the loop when this instance no longer holds the checkout's lease.
+    private volatile bool _fenced;
+
     // Left the owner's tables (finished, nothing in flight); handed work again, it takes its place back.
     private bool _retired;
     private volatile StateAt? _latest;
@@ -86,6 +89,17 @@ internal sealed class CheckoutRunner
         }
     }
 
+    /// <summary>
+    /// The lease is lost (another instance took the checkout, or this one could not renew its
+    /// own): no further Stripe call from this runner; pending callers are told to ask again.
+    /// </summary>
+    public void Fence()
+    {
+        _fenced = true;
+        Enqueue(new Work(CheckoutEvent.Tick(_owner.Time.GetUtcNow()), null, default));
+        Stop();
+    }
+
     public void Stop()
     {
         _inbox.Writer.TryComplete();
@@ -116,6 +130,11 @@ internal sealed class CheckoutRunner
 
     private async Task HandleAsync(Work work)
     {
+        if (_fenced && !_stopped)
+        {
+            await LoseOwnershipAsync(null).ConfigureAwait(false);
+        }
+
         if (_stopped)
         {
             work.Operation?.TrySetException(new ObjectDisposedException(nameof(CheckoutRunner), $"Checkout '{CheckoutId}' is driven by another writer of the checkout store."));
@@ -226,11 +245,13 @@ internal sealed class CheckoutRunner
 
         if (_state.IsCompleted && _state.Operation == PostOperation.None && _pendingOperations.Count == 0)
         {
-            // Finished, nothing in flight: stop the timer (no stray ticks) and leave the tables.
+            // Finished, nothing in flight: stop the timer (no stray ticks), leave the tables and
+            // let the checkout's lease go, so any instance may capture, void or refund it later.
             _wakeUp?.Dispose();
             _wakeUp = null;
             _retired = true;
             _owner.Retire(this);
+            await _owner.ReleaseLeaseAsync(this).ConfigureAwait(false);
         }
     }
 
@@ -256,12 +277,22 @@ internal sealed class CheckoutRunner
     }
 
     /// <summary>
-    /// Lost a compare-and-set: stop acting (no further Stripe call from this runner), reload what
-    /// the store holds, and hand the result to anyone waiting if the other writer finished it.
+    /// Lost a compare-and-set or the lease (<paramref name="conflict"/> null): stop acting (no
+    /// further Stripe call from this runner), reload what the store holds, and hand the result to
+    /// anyone waiting if the other writer finished it.
     /// </summary>
-    private async Task LoseOwnershipAsync(CheckoutConcurrencyException conflict)
+    private async Task LoseOwnershipAsync(CheckoutConcurrencyException? conflict)
     {
-        Log.OwnershipLost(_owner.Logger, CheckoutId, conflict.ExpectedVersion, conflict.ActualVersion);
+        if (conflict is null)
+        {
+            Log.LeaseLost(_owner.Logger, CheckoutId);
+            conflict = CheckoutConcurrencyException.For(CheckoutId, _version, _version);
+        }
+        else
+        {
+            Log.OwnershipLost(_owner.Logger, CheckoutId, conflict.ExpectedVersion, conflict.ActualVersion);
+        }
+
         _stopped = true;
         _inbox.Writer.TryComplete();
         _wakeUp?.Dispose();
@@ -377,6 +408,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Checkout {CheckoutId}: another writer saved it first (expected version {Expected}, store holds {Actual}); this runner stops and leaves it to that writer")]
     public static partial void OwnershipLost(ILogger logger, string checkoutId, long expected, long actual);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Checkout {CheckoutId}: this instance no longer holds its lease; this runner stops and leaves it to the instance that does")]
+    public static partial void LeaseLost(ILogger logger, string checkoutId);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Checkout {CheckoutId} finished but the store could not let its lease go; it is free when this instance's lease ends")]
+    public static partial void LeaseReleaseFailed(ILogger logger, string checkoutId, Exception exception);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Checkout {CheckoutId} completed but the store could not release its reader")]
     public static partial void ReleaseFailed(ILogger logger, string checkoutId, Exception exception);

@@ -44,6 +44,8 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         string? defaultCurrency = null)
     {
         _options = options;
+        InstanceId = options.EffectiveInstanceId;
+        LeaseName = InstanceLeasePrefix + InstanceId;
         _country = country;
         _defaultCurrency = defaultCurrency;
         Store = store;
@@ -72,6 +74,17 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     }
 
     internal ICheckoutStore Store { get; }
+
+    /// <summary>The prefix of every instance's lease name in the store.</summary>
+    internal const string InstanceLeasePrefix = "instance:";
+
+    /// <summary>This instance's name (<see cref="StripeTerminalCheckoutOptions.InstanceId"/>).</summary>
+    internal string InstanceId { get; }
+
+    /// <summary>The lease this instance drives its checkouts under: <c>instance:{InstanceId}</c>.</summary>
+    internal string LeaseName { get; }
+
+    internal TimeSpan LeaseDuration => _options.LeaseDuration;
 
     internal TimeProvider Time { get; }
 
@@ -110,7 +123,19 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
             {
                 var state = CheckoutStateSerializer.Deserialize(stored.StateJson);
                 EnsureSameRequest(state.Request, request);
-                var resumed = Add(state, stored.Version);
+
+                // Driven here only under this instance's lease: the take moves the version when it
+                // changes hands, so the previous holder's next save fails and it stops.
+                var taken = await Store.TryTakeCheckoutAsync(request.CheckoutId, LeaseName, cancellationToken).ConfigureAwait(false)
+                    ?? throw new CheckoutConcurrencyException(
+                        $"Checkout '{request.CheckoutId}' is being driven by another server instance; ask that instance, or again once it has finished or its lease has ended.")
+                    { CheckoutId = request.CheckoutId };
+                if (taken.Version != stored.Version)
+                {
+                    state = CheckoutStateSerializer.Deserialize(taken.StateJson);
+                }
+
+                var resumed = Add(state, taken.Version);
                 Log.Resumed(Logger, request.CheckoutId, stored.State);
                 resumed.Post(CheckoutEvent.Resume(Time.GetUtcNow()));
                 return resumed;
@@ -131,7 +156,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
             // caller) instead of forgetting a sale the caller was told had begun, with its reader
             // left claimed by a checkout the store does not hold.
             var initial = CheckoutMachineState.Create(request);
-            var first = CheckoutStateSerializer.Record(in initial, completed: false, version: 1, Time.GetUtcNow());
+            var first = CheckoutStateSerializer.Record(in initial, completed: false, version: 1, Time.GetUtcNow()) with { LeaseHolder = LeaseName };
             try
             {
                 await Store.SaveAsync(first, 0, cancellationToken).ConfigureAwait(false);
@@ -223,7 +248,14 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         var handles = new List<CheckoutHandle>(requests.Count);
         foreach (var request in requests)
         {
-            handles.Add(await StartAsync(request, cancellationToken).ConfigureAwait(false));
+            try
+            {
+                handles.Add(await StartAsync(request, cancellationToken).ConfigureAwait(false));
+            }
+            catch (CheckoutConcurrencyException)
+            {
+                // Another live instance drives it: it is that instance's to resume.
+            }
         }
 
         return handles;
@@ -345,6 +377,31 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         }
 
         return current;
+    }
+
+    /// <summary>A finished runner lets the checkout's lease go (best effort: the lease still ends with this instance's).</summary>
+    internal async ValueTask ReleaseLeaseAsync(CheckoutRunner runner)
+    {
+        try
+        {
+            await Store.ReleaseCheckoutAsync(runner.CheckoutId, LeaseName).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a release that fails leaves the checkout held by a live instance, which still serves it
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.LeaseReleaseFailed(Logger, runner.CheckoutId, exception);
+        }
+    }
+
+    /// <summary>The runners driving checkouts here now.</summary>
+    internal ICollection<CheckoutRunner> Runners => _runners.Values;
+
+    /// <summary>Stops the runner of a checkout whose lease this instance no longer holds.</summary>
+    internal void Fence(CheckoutRunner runner)
+    {
+        Retire(runner);
+        runner.Fence();
     }
 
     internal async ValueTask OnCompletedAsync(CheckoutRunner runner, CheckoutResult result)

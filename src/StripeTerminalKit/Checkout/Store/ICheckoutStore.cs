@@ -17,6 +17,13 @@ public sealed record CheckoutRecord(string CheckoutId, string ReaderId, Checkout
     public string? Owner { get; init; }
 
     /// <summary>
+    /// The lease under which an instance drives the checkout (<see cref="ICheckoutStore.TryTakeCheckoutAsync"/>):
+    /// the name of that instance's lease, e.g. <c>instance:web-1</c>; null when nobody holds it.
+    /// Kept by the store across saves; only a take changes it.
+    /// </summary>
+    public string? LeaseHolder { get; init; }
+
+    /// <summary>
     /// Completed and holding no authorisation someone must still capture or void: retention
     /// (<see cref="ICheckoutStore.PurgeCompletedAsync"/>) and a bounded store may remove it.
     /// </summary>
@@ -24,7 +31,7 @@ public sealed record CheckoutRecord(string CheckoutId, string ReaderId, Checkout
 
     /// <summary>Leaves the document out: it holds card and payment details that have no place in a log line.</summary>
     public override string ToString() =>
-        $"CheckoutRecord {{ CheckoutId = {CheckoutId}, ReaderId = {ReaderId}, State = {State}, Completed = {Completed}, Version = {Version}, UpdatedAt = {UpdatedAt:O} }}";
+        $"CheckoutRecord {{ CheckoutId = {CheckoutId}, ReaderId = {ReaderId}, State = {State}, Completed = {Completed}, Version = {Version}, UpdatedAt = {UpdatedAt:O}, LeaseHolder = {LeaseHolder} }}";
 }
 
 /// <summary>
@@ -72,4 +79,48 @@ public interface ICheckoutStore
     /// voided) are never removed. Returns how many were removed.
     /// </summary>
     ValueTask<int> PurgeCompletedAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes or renews the lease <paramref name="name"/> for <paramref name="holder"/> until the
+    /// store's clock passes now + <paramref name="duration"/>: granted when nobody holds it, the
+    /// holder already does, or the last holder's lease has expired. A change of holder adds one to
+    /// <see cref="StoreLease.Version"/> (the fencing token). Returns null when another holder's lease is live.
+    /// </summary>
+    /// <remarks>
+    /// Instances keep one lease each (<c>instance:{id}</c>) renewed while they live; the reconciler
+    /// runs under a leader lease. A checkout is held under its instance's lease name
+    /// (<see cref="CheckoutRecord.LeaseHolder"/>) and is free once that lease expires.
+    /// The default implementations (for a store written before leases) grant every lease and every
+    /// take: right for one instance, wrong for a farm. The kit's stores (in memory, SQLite,
+    /// PostgreSQL) implement them for real.
+    /// </remarks>
+    ValueTask<StoreLease?> TryAcquireLeaseAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<StoreLease?>(new StoreLease(name, holder, DateTimeOffset.MaxValue, 1));
+
+    /// <summary>Ends the lease now if <paramref name="holder"/> holds it (a clean shutdown frees its checkouts at once).</summary>
+    ValueTask ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <summary>The live (unexpired) leases whose names start with <paramref name="namePrefix"/>.</summary>
+    IAsyncEnumerable<StoreLease> ListLeasesAsync(string namePrefix, CancellationToken cancellationToken = default) => AsyncEnumerable.Empty<StoreLease>();
+
+    /// <summary>
+    /// Takes the checkout for the lease <paramref name="leaseName"/>: granted when the checkout is
+    /// held by nobody, already by that lease, or by a lease that is no longer live (its instance
+    /// died). A change of holder adds one to the checkout's <see cref="CheckoutRecord.Version"/>, so
+    /// the previous holder's next compare-and-set save fails and its runner stops: the version is
+    /// the fencing token. Returns the checkout as stored after the take, or null when it does not
+    /// exist or a live lease holds it.
+    /// </summary>
+    ValueTask<CheckoutRecord?> TryTakeCheckoutAsync(string checkoutId, string leaseName, CancellationToken cancellationToken = default) =>
+        LoadAsync(checkoutId, cancellationToken);
+
+    /// <summary>Lets the checkout go (its holder finished with it), if <paramref name="leaseName"/> holds it; its version is unchanged.</summary>
+    ValueTask ReleaseCheckoutAsync(string checkoutId, string leaseName, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }
+
+/// <summary>A lease as the store holds it.</summary>
+/// <param name="Name">What is leased, e.g. <c>instance:web-1</c> or <c>reconciler</c>.</param>
+/// <param name="Holder">Who holds it.</param>
+/// <param name="ExpiresAt">When it ends unless renewed (the store's clock).</param>
+/// <param name="Version">1 for the first holder, one more at every change of holder: the fencing token.</param>
+public sealed record StoreLease(string Name, string Holder, DateTimeOffset ExpiresAt, long Version);

@@ -19,6 +19,8 @@ public sealed class InMemoryCheckoutStore : ICheckoutStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, CheckoutRecord> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _readers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoreLease> _leases = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
 
     // Completed checkouts in the order they completed, for eviction (a checkout saved again
     // after completion — a capture or refund — moves to the back).
@@ -27,16 +29,33 @@ public sealed class InMemoryCheckoutStore : ICheckoutStore
 
     /// <summary>Creates a store keeping at most <see cref="DefaultMaxCompleted"/> completed checkouts.</summary>
     public InMemoryCheckoutStore()
-        : this(DefaultMaxCompleted)
+        : this(DefaultMaxCompleted, TimeProvider.System)
     {
     }
 
     /// <summary>Creates a store keeping at most <paramref name="maxCompleted"/> completed checkouts.</summary>
     /// <param name="maxCompleted">How many completed checkouts to keep (at least 1).</param>
     public InMemoryCheckoutStore(int maxCompleted)
+        : this(maxCompleted, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a store whose leases expire by <paramref name="timeProvider"/>'s clock.</summary>
+    /// <param name="timeProvider">The clock leases are measured by.</param>
+    public InMemoryCheckoutStore(TimeProvider timeProvider)
+        : this(DefaultMaxCompleted, timeProvider)
+    {
+    }
+
+    /// <summary>Creates a store keeping at most <paramref name="maxCompleted"/> completed checkouts, its leases measured by <paramref name="timeProvider"/>.</summary>
+    /// <param name="maxCompleted">How many completed checkouts to keep (at least 1).</param>
+    /// <param name="timeProvider">The clock leases are measured by.</param>
+    public InMemoryCheckoutStore(int maxCompleted, TimeProvider timeProvider)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCompleted, 1);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         MaxCompleted = maxCompleted;
+        _time = timeProvider;
     }
 
     /// <summary>How many completed checkouts are kept at most.</summary>
@@ -75,7 +94,8 @@ public sealed class InMemoryCheckoutStore : ICheckoutStore
                 throw CheckoutConcurrencyException.For(record.CheckoutId, replacesVersion, held);
             }
 
-            _records[record.CheckoutId] = record;
+            // The lease is the store's to keep: only a take changes it.
+            _records[record.CheckoutId] = held == 0 ? record : record with { LeaseHolder = _records[record.CheckoutId].LeaseHolder };
             if (_completedNodes.Remove(record.CheckoutId, out var node))
             {
                 _completedOrder.Remove(node);
@@ -159,6 +179,108 @@ public sealed class InMemoryCheckoutStore : ICheckoutStore
         }
 
         return ValueTask.FromResult(removed);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StoreLease?> TryAcquireLeaseAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            StoreLease? granted = null;
+            if (!_leases.TryGetValue(name, out var lease))
+            {
+                granted = new StoreLease(name, holder, now + duration, 1);
+            }
+            else if (lease.Holder == holder || lease.ExpiresAt <= now)
+            {
+                granted = new StoreLease(name, holder, now + duration, lease.Version + (lease.Holder == holder ? 0 : 1));
+            }
+
+            if (granted is not null)
+            {
+                _leases[name] = granted;
+            }
+
+            return ValueTask.FromResult(granted);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (_leases.TryGetValue(name, out var lease) && lease.Holder == holder)
+            {
+                _leases[name] = lease with { ExpiresAt = _time.GetUtcNow() };
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoreLease> ListLeasesAsync(string namePrefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        StoreLease[] live;
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            live = _leases.Values.Where(l => l.ExpiresAt > now && l.Name.StartsWith(namePrefix, StringComparison.Ordinal)).ToArray();
+        }
+
+        foreach (var lease in live)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return lease;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<CheckoutRecord?> TryTakeCheckoutAsync(string checkoutId, string leaseName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseName);
+        lock (_lock)
+        {
+            if (!_records.TryGetValue(checkoutId, out var record))
+            {
+                return ValueTask.FromResult<CheckoutRecord?>(null);
+            }
+
+            if (record.LeaseHolder == leaseName)
+            {
+                return ValueTask.FromResult<CheckoutRecord?>(record);
+            }
+
+            if (record.LeaseHolder is { } holder && _leases.TryGetValue(holder, out var lease) && lease.ExpiresAt > _time.GetUtcNow())
+            {
+                return ValueTask.FromResult<CheckoutRecord?>(null);
+            }
+
+            var taken = record with { LeaseHolder = leaseName, Version = record.Version + 1 };
+            _records[checkoutId] = taken;
+            return ValueTask.FromResult<CheckoutRecord?>(taken);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReleaseCheckoutAsync(string checkoutId, string leaseName, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (_records.TryGetValue(checkoutId, out var record) && record.LeaseHolder == leaseName)
+            {
+                _records[checkoutId] = record with { LeaseHolder = null };
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     private void RemoveLocked(string checkoutId)

@@ -57,7 +57,8 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         options.Seed = seed;
         options.WebhookSecret = WebhookSecret;
         var emulator = new StripeEmulator(options);
-        var harness = Build(time, emulator, store ?? new InMemoryCheckoutStore(), webhooks, configure, kit);
+        // Leases expire by the fake clock too.
+        var harness = Build(time, emulator, store ?? new InMemoryCheckoutStore(time), webhooks, configure, kit);
         var locations = harness.Services.GetRequiredService<ITerminalLocations>();
         var location = await locations.CreateAsync(new CreateLocationRequest("Flinders Lane Cafe", new TerminalAddress("AU", Line1: "12 Flinders Lane", City: "Melbourne", State: "VIC", PostalCode: "3000")));
         harness.ReaderId = (await harness.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 1" })).Id;
@@ -80,14 +81,22 @@ internal sealed class CheckoutHarness : IAsyncDisposable
     }
 
     /// <summary>A second server instance: its own kit, sharing this one's store and Stripe (emulator).</summary>
-    public CheckoutHarness StartAnotherInstance()
+    /// <param name="configure">Its checkout options instead of this one's (e.g. its own instance name).</param>
+    public CheckoutHarness StartAnotherInstance(Action<StripeTerminalCheckoutOptions>? configure = null)
     {
-        var other = Build(Time, Emulator, Store, webhooks: false, _configure, _kit);
+        var other = Build(Time, Emulator, Store, webhooks: false, configure ?? _configure, _kit);
         other.ReaderId = ReaderId;
         return other;
     }
 
     public ICheckoutStore Store => Services.GetRequiredService<ICheckoutStore>();
+
+    /// <summary>The process dies: its kit is thrown away mid-work, nothing restarts (the store and Stripe live on).</summary>
+    public async Task KillAsync()
+    {
+        _webhookSubscription?.Dispose();
+        await Services.DisposeAsync();
+    }
 
     private EmulatorWebhookSubscription? _webhookSubscription;
     private bool _webhooks;

@@ -22,7 +22,7 @@ public sealed class CheckoutReconcilerTests
     private static CheckoutReconciler Reconciler(CheckoutHarness h, AuthorizationSettlement policy) =>
         Reconciler(h, new CheckoutReconcilerOptions { UncapturedAuthorizations = policy });
 
-    private static CheckoutReconciler Reconciler(CheckoutHarness h, CheckoutReconcilerOptions options, TimeSpan? retention = null) =>
+    private static CheckoutReconciler Reconciler(CheckoutHarness h, CheckoutReconcilerOptions options, TimeSpan? retention = null, string? instanceId = null) =>
         new(
             h.Checkout,
             h.Store,
@@ -31,7 +31,32 @@ public sealed class CheckoutReconcilerTests
             h.Time,
             options,
             retention ?? new StripeTerminalCheckoutOptions().CompletedRetention,
-            NullLogger.Instance);
+            NullLogger.Instance,
+            instanceId);
+
+    [Fact]
+    public async Task One_reconciler_runs_at_a_time_across_instances_and_another_leads_once_the_leader_is_gone()
+    {
+        var (h, _) = await AuthorisedAsync("order-led", 2200);
+        await using var _h = h;
+        var options = new CheckoutReconcilerOptions { UncapturedAuthorizations = AuthorizationSettlement.Capture, Interval = TimeSpan.FromMinutes(5) };
+        h.Time.Advance(TimeSpan.FromHours(37));
+
+        var pass = Reconciler(h, options, instanceId: "web-1").ReconcileAsync();
+        await h.RunUntilAsync(() => h.Emulator.GetLedger().Charges.Single().Captured);
+        var led = await pass.WaitAsync(TimeSpan.FromSeconds(30));
+        var follower = await Reconciler(h, options, instanceId: "web-2").ReconcileAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        h.Time.Advance(TimeSpan.FromMinutes(9));
+        var stillFollowing = await Reconciler(h, options, instanceId: "web-2").ReconcileAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var successor = await Reconciler(h, options, instanceId: "web-2").ReconcileAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal((false, 1), (led.NotLeader, led.Captured));
+        Assert.True(follower.NotLeader);
+        Assert.True(stillFollowing.NotLeader);
+        Assert.False(successor.NotLeader);
+        Assert.Equal(1, h.Emulator.RequestLog.Count(r => r.Path.EndsWith("/capture", StringComparison.Ordinal) && r.StatusCode == 200 && !r.Replayed));
+    }
 
     [Fact]
     public async Task An_authorisation_near_expiry_is_captured_by_the_reconciler()
