@@ -359,7 +359,7 @@ internal sealed partial class CheckoutMachine
                 return;
             }
 
-            if (pi.Status == PaymentIntentStatus.RequiresCapture && _s.Request.CaptureMode != CheckoutCaptureMode.Manual && AmountMatches(in pi))
+            if (pi.Status == PaymentIntentStatus.RequiresCapture && !_s.Request.CaptureIsDeferred && AmountMatches(in pi))
             {
                 // Any read in flight is superseded: its answer no longer matches what is pending.
                 _s.Pending = PendingKind.None;

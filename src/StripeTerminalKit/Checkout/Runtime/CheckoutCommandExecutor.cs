@@ -179,16 +179,23 @@ internal sealed class CheckoutCommandExecutor(
         }
 
         var australia = string.Equals(country, "AU", StringComparison.OrdinalIgnoreCase) || string.Equals(request.Currency, "aud", StringComparison.OrdinalIgnoreCase);
+        // Single-message debit networks (eftpos in Australia, Interac in Canada) cannot authorise
+        // now and capture later: manual_preferred captures them at once and authorises the rest.
+        // Interac refuses capture_method=manual outright (changelog basil 2025-03-31).
+        var singleMessageDebit = australia || string.Equals(request.Currency, "cad", StringComparison.OrdinalIgnoreCase);
         return new CreatePaymentRequest(request.Amount)
         {
             Currency = request.Currency,
             CaptureMethod = request.CaptureMode switch
             {
                 CheckoutCaptureMode.Automatic => CaptureMethod.Automatic,
+                CheckoutCaptureMode.AutomaticDelayed => CaptureMethod.AutomaticDelayed,
                 // Plain manual capture makes every eftpos card decline: Australia authorises with manual_preferred.
                 CheckoutCaptureMode.Manual => australia ? CaptureMethod.ManualPreferred : CaptureMethod.Manual,
-                _ => australia ? CaptureMethod.ManualPreferred : CaptureMethod.Manual,
+                _ => singleMessageDebit ? CaptureMethod.ManualPreferred : CaptureMethod.Manual,
             },
+            CaptureDelayDays = request.CaptureDelayDays,
+            AllowInterac = request.AllowInterac,
             Description = request.Description,
             Metadata = metadata,
             ReceiptEmail = request.ReceiptEmail,
@@ -238,7 +245,8 @@ internal sealed class CheckoutCommandExecutor(
         p.LatestCharge?.Network,
         p.LastPaymentError?.DeclineCode,
         p.LastPaymentError?.Code,
-        p.CancellationReason);
+        p.CancellationReason,
+        p.LatestCharge?.Receipt);
 
     internal static ReaderObservation Observe(TerminalReader r)
     {
