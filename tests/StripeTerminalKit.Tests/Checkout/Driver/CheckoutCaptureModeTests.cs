@@ -82,6 +82,11 @@ public sealed class CheckoutCaptureModeTests
         var paid = Assert.IsType<CheckoutSucceeded>(result);
         Assert.Equal(("interac", 2500L), (paid.Network, paid.AmountCaptured));
         Assert.DoesNotContain(h.Emulator.RequestLog, r => r.Operation == EmulatorOperations.PaymentIntentsCapture);
+        // What Stripe needs to take Interac: interac_present allowed, and not capture_method=manual
+        // (changelog basil 2025-03-31). The default used to be plain manual, which left Interac out.
+        var pi = await h.Emulator.CreateStripeClient().V1.PaymentIntents.GetAsync(paid.PaymentIntentId);
+        Assert.Contains("interac_present", pi.PaymentMethodTypes);
+        Assert.NotEqual("manual", pi.CaptureMethod);
     }
 
     [Fact]
