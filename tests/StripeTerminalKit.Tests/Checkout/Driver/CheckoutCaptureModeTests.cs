@@ -33,6 +33,26 @@ public sealed class CheckoutCaptureModeTests
     }
 
     [Fact]
+    public async Task AutomaticDelayed_captured_by_Stripe_can_be_refunded_though_the_checkout_never_saw_the_capture()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(1)));
+        await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("delayed-refund", 5000) with { CaptureMode = CheckoutCaptureMode.AutomaticDelayed, CaptureDelayDays = 1 }));
+        var early = h.Checkout.RefundAsync("delayed-refund", 1000);
+        await h.RunUntilAsync(() => early.IsCompleted);
+        await h.RunForAsync(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1), step: TimeSpan.FromHours(1));
+
+        var refund = h.Checkout.RefundAsync("delayed-refund", 1000);
+        await h.RunUntilAsync(() => refund.IsCompleted);
+
+        // Before Stripe's capture there was nothing to refund; after it, the refund goes through.
+        Assert.Equal((CheckoutOperationStatus.Rejected, CheckoutOperationRejection.NotAllowedInState), ((await early).Status, (await early).Rejection));
+        Assert.True((await refund).Status == CheckoutOperationStatus.Succeeded, (await refund).ToString());
+        Assert.Equal(1000, Assert.Single(h.Emulator.GetLedger().Refunds).Amount);
+        Assert.Equal(CheckoutState.PartiallyRefunded, (await h.Checkout.GetAsync("delayed-refund"))!.State);
+    }
+
+    [Fact]
     public async Task AutomaticDelayed_may_still_be_captured_early_by_the_caller()
     {
         await using var h = await CheckoutHarness.StartAsync();
