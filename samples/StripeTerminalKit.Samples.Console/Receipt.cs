@@ -34,6 +34,20 @@ internal static class Receipt
         output.WriteLine($"Card     {(paid.CardBrand ?? "card").ToUpperInvariant()} •••• {paid.Last4 ?? "????"}");
         output.WriteLine($"Network  {paid.Network ?? "unknown"}");
         output.WriteLine($"Status   APPROVED, {(paid.Captured ? $"captured {CheckoutSample.Money(paid.AmountCaptured)}" : "authorised only")}");
+        if (paid.Receipt is { } emv)
+        {
+            // What the card networks require on a custom receipt for a chip or contactless payment
+            // (docs: terminal/features/receipts); or let Stripe email its own (receipt_email).
+            output.WriteLine($"App      {emv.ApplicationName ?? "-"}");
+            output.WriteLine($"AID      {emv.ApplicationId ?? "-"}");
+            output.WriteLine($"ARC      {emv.AuthorizationResponseCode ?? "-"}");
+            output.WriteLine($"Account  {emv.AccountType ?? "-"}");
+            output.WriteLine($"Verified {Verification(emv.CardholderVerificationMethod)}");
+            output.WriteLine($"Auth     {emv.AuthorizationCode ?? "-"}");
+            output.WriteLine($"Entry    {EntryMode(emv.EntryMode)}");
+            output.WriteLine($"Reader   {emv.ReaderId ?? "-"}");
+        }
+
         output.WriteLine($"Payment  {paid.PaymentIntentId}");
         output.WriteLine($"Order    {paid.CheckoutId}");
         output.WriteLine(rule);
@@ -44,6 +58,24 @@ internal static class Receipt
             output.WriteLine(label.PadRight(Width - amount.Length) + amount);
         }
     }
+
+    private static string Verification(string? method) => method switch
+    {
+        "offline_pin" or "online_pin" or "offline_pin_and_signature" => "PIN",
+        "signature" => "signature",
+        "none" => "no CVM (contactless)",
+        null => "-",
+        _ => method,
+    };
+
+    private static string EntryMode(string? readMethod) => readMethod switch
+    {
+        "contactless_emv" => "contactless",
+        "contact_emv" => "chip",
+        "magnetic_stripe_track2" or "magnetic_stripe_fallback" => "swipe",
+        null => "-",
+        _ => readMethod,
+    };
 
     private static string Center(string text) => text.PadLeft((Width + text.Length) / 2);
 }

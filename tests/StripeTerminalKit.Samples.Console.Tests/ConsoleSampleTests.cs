@@ -38,6 +38,15 @@ public sealed class ConsoleSampleTests
         Assert.Contains("Network  visa", receipt, StringComparison.Ordinal);
         Assert.Contains("Status   APPROVED, captured $19.50", receipt, StringComparison.Ordinal);
         Assert.Matches(@"Payment  pi_\w+", receipt);
+        // The EMV fields a custom receipt must print (docs: terminal/features/receipts).
+        Assert.Contains("AID      A0000000031010", receipt, StringComparison.Ordinal);
+        Assert.Matches(@"App      \S+", receipt);
+        Assert.Contains("ARC      3030", receipt, StringComparison.Ordinal);
+        Assert.Matches(@"Account  (credit|checking|savings|prepaid|unknown)", receipt);
+        Assert.Matches(@"Verified \S+", receipt);
+        Assert.Matches(@"Auth     \w+", receipt);
+        Assert.Matches(@"Entry    (contactless|chip)", receipt);
+        Assert.Matches(@"Reader   tmr_\w+", receipt);
     }
 
     [Fact]

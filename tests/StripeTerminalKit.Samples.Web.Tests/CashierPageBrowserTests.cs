@@ -54,6 +54,11 @@ public sealed class CashierPageBrowserTests(WebSampleFactory app) : IClassFixtur
         await Expect(page.GetByTestId("result-tip")).ToHaveTextAsync("$2.00");
         await Expect(page.GetByTestId("result-card")).ToHaveTextAsync("VISA •••• 4242");
         await Expect(page.GetByTestId("result-pi")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^pi_"));
+        // The receipt's EMV fields (docs: terminal/features/receipts).
+        await Expect(page.GetByTestId("receipt-aid")).ToHaveTextAsync("A0000000031010");
+        await Expect(page.GetByTestId("receipt-arc")).ToHaveTextAsync("3030");
+        await Expect(page.GetByTestId("receipt-reader")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^tmr_"));
+        await Expect(page.GetByTestId("receipt-auth")).Not.ToHaveTextAsync("—");
         await Expect(page.GetByTestId("history").Locator("tbody tr")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("history").Locator("tbody tr").First).ToContainTextAsync("Paid");
 

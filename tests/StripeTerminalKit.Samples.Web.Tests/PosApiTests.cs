@@ -37,6 +37,7 @@ public sealed class PosApiTests(WebSampleFactory app) : IClassFixture<WebSampleF
         Assert.Equal(1950, done.AmountCaptured);
         Assert.Equal(200, done.TipAmount);
         Assert.Equal(new Card("visa", "4242", "visa"), done.Card);
+        Assert.Equal(("A0000000031010", "3030", reader), (done.Receipt?.ApplicationId, done.Receipt?.AuthorizationResponseCode, done.Receipt?.ReaderId));
         Assert.StartsWith("pi_", done.PaymentIntentId);
         Assert.Equal(done.State, (await till.CheckoutAsync("api-happy")).State);
         await app.Emulator.Webhooks.DrainAsync();

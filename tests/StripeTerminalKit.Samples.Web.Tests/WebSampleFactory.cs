@@ -105,9 +105,24 @@ public sealed record Checkout(
     long AmountRefunded,
     Card? Card,
     string? Reason,
-    int Attempts);
+    int Attempts)
+{
+    /// <summary>The EMV receipt fields, once paid.</summary>
+    public Receipt? Receipt { get; init; }
+}
 
 public sealed record Card(string? Brand, string? Last4, string? Network);
+
+public sealed record Receipt(
+    string? ApplicationName,
+    string? ApplicationId,
+    string? AuthorizationResponseCode,
+    string? AccountType,
+    string? CardholderVerificationMethod,
+    string? AuthorizationCode,
+    string? EntryMode,
+    string? ReaderId,
+    string? LocationId);
 
 public sealed record Reader(string Id, string Label, string DeviceType, string Status, bool Simulated);
 

@@ -74,6 +74,9 @@ public sealed record CheckoutView
     /// <summary>The card, once paid.</summary>
     public CardView? Card { get; init; }
 
+    /// <summary>The EMV fields a custom receipt must print, once paid (null when Stripe sent none).</summary>
+    public Payments.CardReceipt? Receipt { get; init; }
+
     /// <summary>Why it did not pay: a decline code, a failure reason, who cancelled, or what needs attention.</summary>
     public string? Reason { get; init; }
 
@@ -108,6 +111,7 @@ public sealed record CheckoutView
             AmountCaptured = captured,
             AmountRefunded = refunded,
             Card = result is CheckoutSucceeded paid ? new CardView(paid.CardBrand, paid.Last4, paid.Network) : null,
+            Receipt = (result as CheckoutSucceeded)?.Receipt,
             Reason = result switch
             {
                 CheckoutDeclined d => d.DeclineCode,

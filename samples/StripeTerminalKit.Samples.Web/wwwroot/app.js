@@ -220,6 +220,7 @@ function renderPayment(view) {
   el('result-refunded').textContent = money(view.amountRefunded || 0, view.currency);
   el('result-pi').textContent = view.paymentIntentId || '—';
   el('result-order').textContent = view.checkoutId;
+  renderReceipt(paid ? view.receipt : null);
 
   const running = !view.completed;
   show('cancel', running || view.state === 'authorized');
@@ -231,6 +232,22 @@ function renderPayment(view) {
   show('new-sale', view.completed);
   renderCart();
   renderCustomer();
+}
+
+// A custom receipt for a chip or contactless payment must show these (or use Stripe's emailed receipt).
+function renderReceipt(receipt) {
+  show('receipt', !!receipt);
+  if (!receipt) return;
+  const cvm = { offline_pin: 'PIN', online_pin: 'PIN', offline_pin_and_signature: 'PIN and signature', signature: 'signature', none: 'none (contactless)' };
+  const entry = { contactless_emv: 'contactless', contact_emv: 'chip', magnetic_stripe_track2: 'swipe', magnetic_stripe_fallback: 'swipe' };
+  el('receipt-app').textContent = receipt.applicationName || '—';
+  el('receipt-aid').textContent = receipt.applicationId || '—';
+  el('receipt-arc').textContent = receipt.authorizationResponseCode || '—';
+  el('receipt-account').textContent = receipt.accountType || '—';
+  el('receipt-cvm').textContent = cvm[receipt.cardholderVerificationMethod] || receipt.cardholderVerificationMethod || '—';
+  el('receipt-auth').textContent = receipt.authorizationCode || '—';
+  el('receipt-entry').textContent = entry[receipt.entryMode] || receipt.entryMode || '—';
+  el('receipt-reader').textContent = receipt.readerId || '—';
 }
 
 function detail(view, info) {

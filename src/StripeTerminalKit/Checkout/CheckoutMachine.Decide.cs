@@ -516,7 +516,7 @@ internal sealed partial class CheckoutMachine
                     {
                         CompleteAttention(NeedsAttentionReason.AmountMismatch, null);
                     }
-                    else if (_s.Request.CaptureMode == CheckoutCaptureMode.Manual)
+                    else if (_s.Request.CaptureIsDeferred)
                     {
                         CompleteAuthorized(in pi);
                     }
@@ -950,6 +950,7 @@ internal sealed partial class CheckoutMachine
             Last4 = pi.Last4,
             Network = pi.Network,
             ChargeId = pi.ChargeId,
+            Receipt = pi.Receipt,
         };
 
         private void CompleteByIntent()

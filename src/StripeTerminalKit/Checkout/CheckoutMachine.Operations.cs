@@ -61,11 +61,14 @@ internal sealed partial class CheckoutMachine
         private void OnRefundRequested(long amount)
         {
             var remaining = _s.AmountCaptured - _s.AmountRefunded;
+            // Stripe captures an automatic_delayed payment by itself, without telling the checkout:
+            // one still authorised here may be captured by now, which the operation's read shows.
+            var capturedByStripe = _s.Phase == CheckoutPhase.Authorized && _s.Request.CaptureMode == CheckoutCaptureMode.AutomaticDelayed;
             CheckoutOperationRejection? rejection =
                 !_s.IsCompleted ? CheckoutOperationRejection.NotAllowedInState
                 : _s.Operation != PostOperation.None ? CheckoutOperationRejection.OperationInProgress
-                : _s.Phase != CheckoutPhase.Captured ? CheckoutOperationRejection.NotAllowedInState
-                : amount < 0 || amount > remaining || remaining <= 0 ? CheckoutOperationRejection.AmountExceedsRefundable
+                : _s.Phase != CheckoutPhase.Captured && !capturedByStripe ? CheckoutOperationRejection.NotAllowedInState
+                : amount < 0 || (!capturedByStripe && (amount > remaining || remaining <= 0)) ? CheckoutOperationRejection.AmountExceedsRefundable
                 : null;
             if (rejection is { } reason)
             {
@@ -190,6 +193,19 @@ internal sealed partial class CheckoutMachine
 
         private void OnRefundIntent(in PaymentIntentObservation pi)
         {
+            if (_s.Phase == CheckoutPhase.Authorized)
+            {
+                if (pi.Status != PaymentIntentStatus.Succeeded)
+                {
+                    // automatic_delayed, not captured yet: nothing to refund (void it instead).
+                    FinishOperation(CheckoutOperationStatus.Rejected, 0, CheckoutOperationRejection.NotAllowedInState, null, null);
+                    return;
+                }
+
+                _s.Phase = CheckoutPhase.Captured;
+                _s.AmountCapturable = 0;
+            }
+
             if (pi.Status != PaymentIntentStatus.Succeeded)
             {
                 FinishOperation(CheckoutOperationStatus.Rejected, 0, pi.Status == PaymentIntentStatus.Canceled
@@ -359,7 +375,7 @@ internal sealed partial class CheckoutMachine
                 return;
             }
 
-            if (pi.Status == PaymentIntentStatus.RequiresCapture && _s.Request.CaptureMode != CheckoutCaptureMode.Manual && AmountMatches(in pi))
+            if (pi.Status == PaymentIntentStatus.RequiresCapture && !_s.Request.CaptureIsDeferred && AmountMatches(in pi))
             {
                 // Any read in flight is superseded: its answer no longer matches what is pending.
                 _s.Pending = PendingKind.None;

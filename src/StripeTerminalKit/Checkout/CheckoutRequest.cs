@@ -64,6 +64,20 @@ public sealed record CheckoutRequest
     /// <summary>When the money is captured. Defaults to <see cref="CheckoutCaptureMode.CountryDefault"/>.</summary>
     public CheckoutCaptureMode CaptureMode { get; init; } = CheckoutCaptureMode.CountryDefault;
 
+    /// <summary>
+    /// Days after which Stripe captures an <see cref="CheckoutCaptureMode.AutomaticDelayed"/>
+    /// checkout by itself (<c>capture_delay_days</c>, 1 to 30); required with that mode and only with it.
+    /// </summary>
+    public int? CaptureDelayDays { get; init; }
+
+    /// <summary>
+    /// Whether Interac debit cards are accepted (<c>interac_present</c>, Canada only). Unset: accepted
+    /// for <c>cad</c> unless <see cref="CaptureMode"/> is <see cref="CheckoutCaptureMode.Manual"/>, which
+    /// Interac does not support (changelog basil 2025-03-31). Setting it with manual capture, or for
+    /// another currency, is refused before any call.
+    /// </summary>
+    public bool? AllowInterac { get; init; }
+
     /// <summary>One-step <c>process_payment_intent</c> (default) or <c>collect_payment_method</c> then <c>confirm_payment_intent</c>.</summary>
     public CheckoutFlow Flow { get; init; } = CheckoutFlow.ProcessInOneStep;
 
@@ -151,6 +165,8 @@ public sealed record CheckoutRequest
             throw new ArgumentException("CaptureMode is not a known value.", nameof(CaptureMode));
         }
 
+        ValidateCapture();
+
         if (!Enum.IsDefined(Flow))
         {
             throw new ArgumentException("Flow is not a known value.", nameof(Flow));
@@ -185,6 +201,53 @@ public sealed record CheckoutRequest
             throw new ArgumentException("ReceiptEmail must be an email address.", nameof(ReceiptEmail));
         }
     }
+
+    /// <summary>The capture options that contradict each other, refused before any call (typed error from StartAsync).</summary>
+    private void ValidateCapture()
+    {
+        if (CaptureDelayDays is { } days)
+        {
+            if (CaptureMode != CheckoutCaptureMode.AutomaticDelayed)
+            {
+                throw new ArgumentException("CaptureDelayDays is only used with CaptureMode AutomaticDelayed.", nameof(CaptureDelayDays));
+            }
+
+            if (days is < 1 or > 30)
+            {
+                throw new ArgumentException("CaptureDelayDays must be between 1 and 30 days.", nameof(CaptureDelayDays));
+            }
+        }
+
+        if (CaptureMode == CheckoutCaptureMode.AutomaticDelayed)
+        {
+            if (Currency != "aud")
+            {
+                throw new ArgumentException("CaptureMode AutomaticDelayed is only available in Australia, for AUD payments.", nameof(CaptureMode));
+            }
+
+            if (CaptureDelayDays is null)
+            {
+                throw new ArgumentException("CaptureDelayDays is required with CaptureMode AutomaticDelayed: the days after which Stripe captures, 1 to 30.", nameof(CaptureDelayDays));
+            }
+        }
+
+        if (AllowInterac == true)
+        {
+            if (Currency != "cad")
+            {
+                throw new ArgumentException("AllowInterac: Interac is only available for CAD payments.", nameof(AllowInterac));
+            }
+
+            if (CaptureMode == CheckoutCaptureMode.Manual)
+            {
+                // Stripe refuses the PaymentIntent (changelog basil 2025-03-31); refused here first.
+                throw new ArgumentException("AllowInterac: Interac does not support manual capture; use CaptureMode CountryDefault or Automatic, or leave Interac out.", nameof(AllowInterac));
+            }
+        }
+    }
+
+    /// <summary>Whether the money is left authorised when the checkout ends (the caller, or Stripe after a delay, captures).</summary>
+    internal bool CaptureIsDeferred => CaptureMode is CheckoutCaptureMode.Manual or CheckoutCaptureMode.AutomaticDelayed;
 
     private void ValidateCart()
     {
@@ -311,6 +374,15 @@ public enum CheckoutCaptureMode
     /// Single-message networks such as eftpos still capture in one step.
     /// </summary>
     Manual = 2,
+
+    /// <summary>
+    /// Australia only (<c>card_present[capture_method]=automatic_delayed</c>, docs:
+    /// terminal/payments/regional AU): authorise now; Stripe captures by itself after
+    /// <see cref="CheckoutRequest.CaptureDelayDays"/>. The checkout ends succeeded and not yet captured,
+    /// and may be captured earlier or cancelled meanwhile. eftpos-only cards decline (eftpos cannot
+    /// authorise now and capture later).
+    /// </summary>
+    AutomaticDelayed = 3,
 }
 
 /// <summary>How the payment is handed to the reader.</summary>

@@ -87,6 +87,13 @@ public sealed record CheckoutSucceeded : CheckoutResult
 
     /// <summary>The charge (<c>ch_…</c>).</summary>
     public string? ChargeId { get; init; }
+
+    /// <summary>
+    /// The EMV fields a custom receipt must print (application name, AID, ARC, account type,
+    /// verification method, authorisation code) with the entry mode, reader and location; null when
+    /// Stripe sent none. Or let Stripe email its own receipt (<see cref="CheckoutRequest.ReceiptEmail"/>).
+    /// </summary>
+    public Payments.CardReceipt? Receipt { get; init; }
 }
 
 /// <summary>The card was declined and the checkout ended without another card; no money moved and the PaymentIntent was cancelled.</summary>

@@ -52,7 +52,12 @@ public interface ITerminalCheckout
     /// <summary>Captures an authorised checkout (manual capture), in full or in part.</summary>
     Task<CheckoutOperationResult> CaptureAsync(string checkoutId, long? amount = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Refunds a captured checkout, in full (the rest) or in part.</summary>
+    /// <summary>
+    /// Refunds a captured checkout, in full (the rest) or in part: online (<c>POST /v1/refunds</c>),
+    /// except an Interac payment, which Stripe refunds in person only — it goes to the checkout's
+    /// reader (<c>refund_payment</c>) and the customer presents the card again; a prompt nobody
+    /// answers within 90 seconds is called off and the refund reported failed.
+    /// </summary>
     Task<CheckoutOperationResult> RefundAsync(string checkoutId, long? amount = null, CancellationToken cancellationToken = default);
 }
 

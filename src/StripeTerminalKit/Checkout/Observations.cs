@@ -32,6 +32,7 @@ internal enum PaymentIntentStatus : byte
 /// <param name="DeclineCode"><c>last_payment_error.decline_code</c>.</param>
 /// <param name="ErrorCode"><c>last_payment_error.code</c>.</param>
 /// <param name="CancellationReason"><c>cancellation_reason</c>.</param>
+/// <param name="Receipt">Latest charge's EMV receipt fields (a reference: carried, never decided on).</param>
 internal readonly record struct PaymentIntentObservation(
     string Id,
     PaymentIntentStatus Status,
@@ -46,7 +47,8 @@ internal readonly record struct PaymentIntentObservation(
     string? Network = null,
     string? DeclineCode = null,
     string? ErrorCode = null,
-    string? CancellationReason = null);
+    string? CancellationReason = null,
+    Payments.CardReceipt? Receipt = null);
 
 /// <summary>Type of the reader's current action.</summary>
 internal enum ReaderActionType : byte

@@ -74,18 +74,54 @@ internal static class PaymentMapping
         var details = charge.PaymentMethodDetails;
         CardDetails? card = null;
         string? network = null;
+        CardReceipt? receipt = null;
         if (details?.CardPresent is { } present)
         {
             card = new CardDetails(present.Brand, present.Last4, present.Funding);
             network = present.Network;
+            var r = present.Receipt;
+            receipt = Receipt(r?.ApplicationPreferredName, r?.DedicatedFileName, r?.AuthorizationResponseCode, r?.AccountType,
+                r?.CardholderVerificationMethod, r?.AuthorizationCode, present.ReadMethod, r?.ApplicationCryptogram,
+                r?.TerminalVerificationResults, r?.TransactionStatusInformation, present.Reader, present.Location);
         }
         else if (details?.InteracPresent is { } interac)
         {
             card = new CardDetails(interac.Brand, interac.Last4, interac.Funding);
             network = interac.Network;
+            var r = interac.Receipt;
+            receipt = Receipt(r?.ApplicationPreferredName, r?.DedicatedFileName, r?.AuthorizationResponseCode, r?.AccountType,
+                r?.CardholderVerificationMethod, r?.AuthorizationCode, interac.ReadMethod, r?.ApplicationCryptogram,
+                r?.TerminalVerificationResults, r?.TransactionStatusInformation, interac.Reader, interac.Location);
         }
 
-        return new PaymentCharge(charge.Id, details?.Type, card, network, charge.AmountRefunded);
+        return new PaymentCharge(charge.Id, details?.Type, card, network, charge.AmountRefunded) { Receipt = receipt };
+    }
+
+    /// <summary>The receipt, or null when the charge carries none of its fields (not read by a reader, or not yet).</summary>
+    private static CardReceipt? Receipt(
+        string? name, string? aid, string? arc, string? accountType, string? cvm, string? authorizationCode, string? entryMode,
+        string? cryptogram, string? tvr, string? tsi, string? reader, string? location)
+    {
+        if (name is null && aid is null && arc is null && accountType is null && cvm is null && authorizationCode is null && entryMode is null)
+        {
+            return null;
+        }
+
+        return new CardReceipt
+        {
+            ApplicationName = name,
+            ApplicationId = aid,
+            AuthorizationResponseCode = arc,
+            AccountType = accountType,
+            CardholderVerificationMethod = cvm,
+            AuthorizationCode = authorizationCode,
+            EntryMode = entryMode,
+            ApplicationCryptogram = cryptogram,
+            TerminalVerificationResults = tvr,
+            TransactionStatusInformation = tsi,
+            ReaderId = reader,
+            LocationId = location,
+        };
     }
 
     private static PaymentFailure? MapError(StripeError? error) => error is null

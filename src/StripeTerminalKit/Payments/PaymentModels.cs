@@ -17,6 +17,14 @@ public enum CaptureMethod
 
     /// <summary>Authorise only; capture later. In Australia every eftpos card declines with this.</summary>
     Manual,
+
+    /// <summary>
+    /// <c>payment_method_options[card_present][capture_method]=automatic_delayed</c>, Australia only
+    /// (docs: terminal/payments/regional, AU): authorise now and let Stripe capture by itself after
+    /// <see cref="CreatePaymentRequest.CaptureDelayDays"/>; until then it can be captured early or
+    /// cancelled like a manual one. eftpos cannot authorise-then-capture, so eftpos-only cards decline.
+    /// </summary>
+    AutomaticDelayed,
 }
 
 /// <summary>Which network a co-badged debit card should be routed to.</summary>
@@ -109,6 +117,12 @@ public sealed record CreatePaymentRequest(long Amount)
     /// <summary>When to capture; defaults by country (Australia: <see cref="Payments.CaptureMethod.ManualPreferred"/>, elsewhere <see cref="Payments.CaptureMethod.Automatic"/>).</summary>
     public CaptureMethod? CaptureMethod { get; init; }
 
+    /// <summary>
+    /// Days after which Stripe captures an <see cref="Payments.CaptureMethod.AutomaticDelayed"/>
+    /// payment by itself (<c>capture_delay_days</c>, 1–30); required with that capture method and only with it.
+    /// </summary>
+    public int? CaptureDelayDays { get; init; }
+
     /// <summary>The network to prefer for co-badged debit cards.</summary>
     public RoutingPriority? RoutingPriority { get; init; }
 
@@ -172,7 +186,11 @@ public sealed record PaymentCollectionOptions
 /// <param name="Card">Brand, last four digits and funding of the card.</param>
 /// <param name="Network">The network that processed it, such as <c>eftpos_au</c> or <c>visa</c>.</param>
 /// <param name="AmountRefunded">The amount refunded so far, in minor units.</param>
-public sealed record PaymentCharge(string Id, string? PaymentMethodType, CardDetails? Card, string? Network, long AmountRefunded);
+public sealed record PaymentCharge(string Id, string? PaymentMethodType, CardDetails? Card, string? Network, long AmountRefunded)
+{
+    /// <summary>The EMV receipt fields a custom receipt must print, when the charge carries them.</summary>
+    public CardReceipt? Receipt { get; init; }
+}
 
 /// <summary>Why the last attempt to pay failed.</summary>
 /// <param name="Code">Stripe's error code, such as <c>card_declined</c>.</param>

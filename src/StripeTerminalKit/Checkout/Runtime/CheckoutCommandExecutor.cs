@@ -99,6 +99,11 @@ internal sealed class CheckoutCommandExecutor(
             case CheckoutCommandKind.CancelPaymentIntent:
                 return IntentAnswer(c, request, await payments.CancelAsync(piId!, Reason(c.CancellationReason), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RefundPayment:
+                if (IsInterac(runner))
+                {
+                    return CheckoutEvent.RefundReceived(time.GetUtcNow(), c.Ticket, await RefundOnReaderAsync(c, request, piId!, options).ConfigureAwait(false));
+                }
+
                 var refund = await RefundAsync(c, request.CheckoutId, piId!, options).ConfigureAwait(false);
                 return CheckoutEvent.RefundReceived(time.GetUtcNow(), c.Ticket, new RefundObservation(refund.Id, refund.Amount, Map(refund.Status)));
             default:
@@ -134,6 +139,84 @@ internal sealed class CheckoutCommandExecutor(
 
             return found;
         }
+    }
+
+    /// <summary>How long the customer has to present their card for an in-person refund before it is called off.</summary>
+    internal static readonly TimeSpan InPersonRefundWait = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// Interac payments are refunded in person only: Stripe refuses them online and offers
+    /// <c>refund_payment</c> for Interac alone (docs: terminal/features/refunds). A refund is only
+    /// ever issued for money taken, whose network the checkout has read (its result, or for a
+    /// cancellation that found an Interac payment captured in one step, the PaymentIntent as last
+    /// read), so the choice is made before any call.
+    /// </summary>
+    private static bool IsInterac(CheckoutRunner runner) =>
+        runner.Handle.Result is CheckoutSucceeded { Network: "interac" } || runner.KnownNetwork == "interac";
+
+    /// <summary>
+    /// Refunds on the checkout's reader: <c>refund_payment</c>, then the reader is polled until the
+    /// customer has presented their card (or cancelled, or <see cref="InPersonRefundWait"/> ran out,
+    /// when the action is cancelled). The refund is found by the key it carries in its metadata.
+    /// </summary>
+    private async Task<RefundObservation> RefundOnReaderAsync(CheckoutCommand c, CheckoutRequest request, string paymentIntentId, TerminalCallOptions? options)
+    {
+        var key = c.Key.IsEmpty ? null : c.Key.ToString();
+        var metadata = new Dictionary<string, string>(2, StringComparer.Ordinal) { [TerminalCheckout.CheckoutIdMetadataKey] = request.CheckoutId };
+        if (key is not null)
+        {
+            metadata[RefundKeyMetadataKey] = key;
+        }
+
+        await payments.RefundOnReaderAsync(
+            request.ReaderId,
+            new InPersonRefundRequest { PaymentIntentId = paymentIntentId, Amount = c.Amount > 0 ? c.Amount : null, Metadata = metadata, EnableCustomerCancellation = true },
+            options,
+            stopping).ConfigureAwait(false);
+        TerminalReaderAction? action;
+        try
+        {
+            action = await readers.WaitForActionAsync(
+                request.ReaderId,
+                new ReaderActionWaitOptions { ExpectedType = Readers.ReaderActionType.RefundPayment, ExpectedIntentId = paymentIntentId, Timeout = InPersonRefundWait },
+                null,
+                stopping).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The customer never presented the card: call the prompt off, then look once more in
+            // case the card was presented just before.
+            await readers.CancelActionAsync(request.ReaderId, null, stopping).ConfigureAwait(false);
+            action = null;
+        }
+
+        if (action is { Status: Readers.ReaderActionStatus.Failed })
+        {
+            return new RefundObservation(action.RefundId ?? string.Empty, 0, Checkout.RefundStatus.Failed);
+        }
+
+        var found = key is null ? null : await FindRefundAsync(paymentIntentId, key).ConfigureAwait(false);
+        if (found is null && action?.RefundId is { } refundId)
+        {
+            found = await FindRefundByIdAsync(paymentIntentId, refundId).ConfigureAwait(false);
+        }
+
+        return found is null
+            ? new RefundObservation(string.Empty, 0, Checkout.RefundStatus.Canceled)
+            : new RefundObservation(found.Id, found.Amount, Map(found.Status));
+    }
+
+    private async Task<TerminalRefund?> FindRefundByIdAsync(string paymentIntentId, string refundId)
+    {
+        await foreach (var refund in payments.ListRefundsAsync(paymentIntentId, null, stopping).ConfigureAwait(false))
+        {
+            if (string.Equals(refund.Id, refundId, StringComparison.Ordinal))
+            {
+                return refund;
+            }
+        }
+
+        return null;
     }
 
     private async Task<TerminalRefund?> FindRefundAsync(string paymentIntentId, string key)
@@ -182,16 +265,23 @@ internal sealed class CheckoutCommandExecutor(
         }
 
         var australia = string.Equals(country, "AU", StringComparison.OrdinalIgnoreCase) || string.Equals(request.Currency, "aud", StringComparison.OrdinalIgnoreCase);
+        // Single-message debit networks (eftpos in Australia, Interac in Canada) cannot authorise
+        // now and capture later: manual_preferred captures them at once and authorises the rest.
+        // Interac refuses capture_method=manual outright (changelog basil 2025-03-31).
+        var singleMessageDebit = australia || string.Equals(request.Currency, "cad", StringComparison.OrdinalIgnoreCase);
         return new CreatePaymentRequest(request.Amount)
         {
             Currency = request.Currency,
             CaptureMethod = request.CaptureMode switch
             {
                 CheckoutCaptureMode.Automatic => CaptureMethod.Automatic,
+                CheckoutCaptureMode.AutomaticDelayed => CaptureMethod.AutomaticDelayed,
                 // Plain manual capture makes every eftpos card decline: Australia authorises with manual_preferred.
                 CheckoutCaptureMode.Manual => australia ? CaptureMethod.ManualPreferred : CaptureMethod.Manual,
-                _ => australia ? CaptureMethod.ManualPreferred : CaptureMethod.Manual,
+                _ => singleMessageDebit ? CaptureMethod.ManualPreferred : CaptureMethod.Manual,
             },
+            CaptureDelayDays = request.CaptureDelayDays,
+            AllowInterac = request.AllowInterac,
             Description = request.Description,
             Metadata = metadata,
             ReceiptEmail = request.ReceiptEmail,
@@ -241,7 +331,8 @@ internal sealed class CheckoutCommandExecutor(
         p.LatestCharge?.Network,
         p.LastPaymentError?.DeclineCode,
         p.LastPaymentError?.Code,
-        p.CancellationReason);
+        p.CancellationReason,
+        p.LatestCharge?.Receipt);
 
     internal static ReaderObservation Observe(TerminalReader r)
     {

@@ -63,6 +63,9 @@ internal sealed class CheckoutRunner
 
     public string? PaymentIntentId { get; private set; }
 
+    /// <summary>The network of the PaymentIntent's latest charge as last read (e.g. <c>interac</c>), for the executor's choice of refund.</summary>
+    public string? KnownNetwork => _state.Known.Network;
+
     /// <summary>
     /// The public state now, including changes after completion (a capture, void or refund),
     /// which the handle's stream no longer carries.

@@ -74,6 +74,12 @@ internal sealed class StoredRequest
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public CheckoutCaptureMode CaptureMode { get; set; }
 
+    /// <summary>Optional (added without a version change): only with <see cref="CheckoutCaptureMode.AutomaticDelayed"/>.</summary>
+    public int? CaptureDelayDays { get; set; }
+
+    /// <summary>Optional (added without a version change): absent means the currency's default.</summary>
+    public bool? AllowInterac { get; set; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public CheckoutFlow Flow { get; set; }
 
@@ -190,6 +196,37 @@ internal sealed class StoredIntent
     public string? ErrorCode { get; set; }
 
     public string? CancellationReason { get; set; }
+
+    /// <summary>Optional (added without a version change): the latest charge's EMV receipt fields.</summary>
+    public StoredReceipt? Receipt { get; set; }
+}
+
+/// <summary>The EMV receipt fields (<see cref="Payments.CardReceipt"/>), named as Stripe names them; every field optional.</summary>
+internal sealed class StoredReceipt
+{
+    public string? ApplicationPreferredName { get; set; }
+
+    public string? DedicatedFileName { get; set; }
+
+    public string? AuthorizationResponseCode { get; set; }
+
+    public string? AccountType { get; set; }
+
+    public string? CardholderVerificationMethod { get; set; }
+
+    public string? AuthorizationCode { get; set; }
+
+    public string? ReadMethod { get; set; }
+
+    public string? ApplicationCryptogram { get; set; }
+
+    public string? TerminalVerificationResults { get; set; }
+
+    public string? TransactionStatusInformation { get; set; }
+
+    public string? Reader { get; set; }
+
+    public string? Location { get; set; }
 }
 
 internal sealed class StoredSend
@@ -310,6 +347,9 @@ internal sealed class StoredResult
     public string? Network { get; set; }
 
     public string? Charge { get; set; }
+
+    /// <summary>Optional (added without a version change): the EMV receipt fields of a succeeded checkout.</summary>
+    public StoredReceipt? Receipt { get; set; }
 
     public string? DeclineCode { get; set; }
 

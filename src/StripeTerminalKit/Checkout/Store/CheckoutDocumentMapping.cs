@@ -322,6 +322,8 @@ internal static class CheckoutDocumentMapping
         Currency = r.Currency,
         Reader = r.ReaderId,
         CaptureMode = r.CaptureMode,
+        CaptureDelayDays = r.CaptureDelayDays,
+        AllowInterac = r.AllowInterac,
         Flow = r.Flow,
         Cart = r.CartLines?.Select(l => new StoredCartLine { Description = l.Description, Amount = l.Amount, Quantity = l.Quantity }).ToList(),
         CartTax = r.CartTax,
@@ -343,6 +345,8 @@ internal static class CheckoutDocumentMapping
         Currency = r.Currency ?? throw new FormatException("The stored checkout has no currency."),
         ReaderId = r.Reader ?? throw new FormatException("The stored checkout has no reader."),
         CaptureMode = r.CaptureMode,
+        CaptureDelayDays = r.CaptureDelayDays,
+        AllowInterac = r.AllowInterac,
         Flow = r.Flow,
         CartLines = r.Cart?.Select(l => new CheckoutCartLine(l.Description, l.Amount, l.Quantity)).ToArray(),
         CartTax = r.CartTax,
@@ -386,12 +390,45 @@ internal static class CheckoutDocumentMapping
         DeclineCode = o.DeclineCode,
         ErrorCode = o.ErrorCode,
         CancellationReason = o.CancellationReason,
+        Receipt = ToStored(o.Receipt),
     };
 
     private static PaymentIntentObservation ToObservation(StoredIntent? o) => o is null
         ? default
         : new PaymentIntentObservation(o.Id!, o.Status, o.Amount, o.AmountCapturable, o.AmountReceived, o.TipAmount, o.AmountRefunded,
-            o.Charge, o.CardBrand, o.Last4, o.Network, o.DeclineCode, o.ErrorCode, o.CancellationReason);
+            o.Charge, o.CardBrand, o.Last4, o.Network, o.DeclineCode, o.ErrorCode, o.CancellationReason, ToReceipt(o.Receipt));
+
+    private static StoredReceipt? ToStored(Payments.CardReceipt? r) => r is null ? null : new StoredReceipt
+    {
+        ApplicationPreferredName = r.ApplicationName,
+        DedicatedFileName = r.ApplicationId,
+        AuthorizationResponseCode = r.AuthorizationResponseCode,
+        AccountType = r.AccountType,
+        CardholderVerificationMethod = r.CardholderVerificationMethod,
+        AuthorizationCode = r.AuthorizationCode,
+        ReadMethod = r.EntryMode,
+        ApplicationCryptogram = r.ApplicationCryptogram,
+        TerminalVerificationResults = r.TerminalVerificationResults,
+        TransactionStatusInformation = r.TransactionStatusInformation,
+        Reader = r.ReaderId,
+        Location = r.LocationId,
+    };
+
+    private static Payments.CardReceipt? ToReceipt(StoredReceipt? r) => r is null ? null : new Payments.CardReceipt
+    {
+        ApplicationName = r.ApplicationPreferredName,
+        ApplicationId = r.DedicatedFileName,
+        AuthorizationResponseCode = r.AuthorizationResponseCode,
+        AccountType = r.AccountType,
+        CardholderVerificationMethod = r.CardholderVerificationMethod,
+        AuthorizationCode = r.AuthorizationCode,
+        EntryMode = r.ReadMethod,
+        ApplicationCryptogram = r.ApplicationCryptogram,
+        TerminalVerificationResults = r.TerminalVerificationResults,
+        TransactionStatusInformation = r.TransactionStatusInformation,
+        ReaderId = r.Reader,
+        LocationId = r.Location,
+    };
 
     private static StoredResult? ToStored(CheckoutResult? result)
     {
@@ -418,6 +455,7 @@ internal static class CheckoutDocumentMapping
                 stored.Last4 = r.Last4;
                 stored.Network = r.Network;
                 stored.Charge = r.ChargeId;
+                stored.Receipt = ToStored(r.Receipt);
                 break;
             case CheckoutDeclined r:
                 stored.DeclineCode = r.DeclineCode;
@@ -461,6 +499,7 @@ internal static class CheckoutDocumentMapping
             Last4 = r.Last4,
             Network = r.Network,
             ChargeId = r.Charge,
+            Receipt = ToReceipt(r.Receipt),
         },
         { Outcome: CheckoutOutcome.Declined } => new CheckoutDeclined
         {

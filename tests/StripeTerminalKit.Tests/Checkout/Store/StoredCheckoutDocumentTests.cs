@@ -13,6 +13,9 @@ public sealed class StoredCheckoutDocumentTests
 {
     public static TheoryData<string> Phases => [.. StoredCheckoutGallery.All().Select(p => p.Name)];
 
+    /// <summary>The states a v1 document could hold (not those showing fields added to v2 later).</summary>
+    public static TheoryData<string> V1Phases => [.. StoredCheckoutGallery.All().Select(p => p.Name).Except(StoredCheckoutGallery.AddedAfterV1)];
+
     private static CheckoutMachineState Gallery(string name) => StoredCheckoutGallery.All().Single(p => p.Name == name).State;
 
     [Theory]
@@ -48,7 +51,7 @@ public sealed class StoredCheckoutDocumentTests
     }
 
     [Theory]
-    [MemberData(nameof(Phases))]
+    [MemberData(nameof(V1Phases))]
     public void A_v1_document_upgrades_to_the_same_state_and_is_written_as_v2(string phase)
     {
         var upgraded = CheckoutStateSerializer.Deserialize(GoldenFiles.Read("v1", phase));
@@ -59,6 +62,23 @@ public sealed class StoredCheckoutDocumentTests
         AssertSameState(expected, upgraded);
         Assert.Equal(GoldenFiles.Pretty(CheckoutStateSerializer.Serialize(expected)), GoldenFiles.Pretty(CheckoutStateSerializer.Serialize(upgraded)));
         Assert.Contains("\"v\":2", CheckoutStateSerializer.Serialize(upgraded), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_optional_fields_added_to_v2_are_written_by_name_and_left_out_when_absent()
+    {
+        var with = JsonNode.Parse(CheckoutStateSerializer.Serialize(Gallery("authorized_delayed_with_receipt")))!;
+        var without = CheckoutStateSerializer.Serialize(Gallery("authorized"));
+
+        Assert.Equal(2, (int)with["v"]!);
+        Assert.Equal("automatic_delayed", (string)with["checkout"]!["capture_mode"]!);
+        Assert.Equal(3, (int)with["checkout"]!["capture_delay_days"]!);
+        Assert.False((bool)with["checkout"]!["allow_interac"]!);
+        Assert.Equal("A0000000031010", (string)with["result"]!["receipt"]!["dedicated_file_name"]!);
+        Assert.Equal("3030", (string)with["known"]!["receipt"]!["authorization_response_code"]!);
+        Assert.DoesNotContain("receipt", without, StringComparison.Ordinal);
+        Assert.DoesNotContain("capture_delay_days", without, StringComparison.Ordinal);
+        Assert.DoesNotContain("allow_interac", without, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,6 +35,9 @@ internal static class StoredCheckoutGallery
         Timeout = TimeSpan.FromMinutes(3),
     };
 
+    /// <summary>Gallery states showing optional fields added to version 2 after v1 (no v1 golden file can hold them).</summary>
+    public static readonly string[] AddedAfterV1 = ["authorized_delayed_with_receipt"];
+
     public static IReadOnlyList<(string Name, CheckoutMachineState State)> All()
     {
         var list = new List<(string, CheckoutMachineState)>
@@ -143,6 +146,31 @@ internal static class StoredCheckoutGallery
             RefundSeq = 1,
             AmountCaptured = 1000,
         }));
+        // The optional fields added to version 2 (issue 13): the EMV receipt of a paid checkout,
+        // Australia's delayed capture and the Interac choice. Absent, they are left out.
+        var receipt = new Payments.CardReceipt
+        {
+            ApplicationName = "Visa Credit",
+            ApplicationId = "A0000000031010",
+            AuthorizationResponseCode = "3030",
+            AccountType = "credit",
+            CardholderVerificationMethod = "none",
+            AuthorizationCode = "123456",
+            EntryMode = "contactless_emv",
+            ApplicationCryptogram = "0F1E2D3C4B5A6978",
+            TerminalVerificationResults = "0000000000",
+            TransactionStatusInformation = "0000",
+            ReaderId = MachineHarness.ReaderId,
+            LocationId = "tml_1",
+        };
+        var delayed = new MachineHarness(FullRequest(CheckoutCaptureMode.AutomaticDelayed) with { CartLines = null, CartTax = null, CaptureDelayDays = 3, AllowInterac = false });
+        delayed.ToWaiting();
+        delayed.Wake();
+        delayed.AnswerReads(MachineHarness.Reader(A.Succeeded), null);
+        delayed.AnswerReads(null, MachineHarness.Authorized(1000) with { Receipt = receipt });
+        Assert.Equal(CheckoutPhase.Authorized, delayed.State.Phase);
+        list.Add(("authorized_delayed_with_receipt", delayed.State));
+
         list.Add(("attention", verifying.State with
         {
             Phase = CheckoutPhase.Attention,
