@@ -37,6 +37,8 @@ public sealed class PollBudgetTests
         Assert.True(first.IsCompleted);
         Assert.False(second.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(400));
+        Assert.False(second.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.True(second.IsCompleted);
         await Task.WhenAll(first, second);
     }
