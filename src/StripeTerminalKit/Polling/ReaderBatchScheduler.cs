@@ -91,12 +91,16 @@ internal sealed class ReaderBatchScheduler
         return waiter.Completion.Task;
     }
 
-    /// <summary>The next round starts one interval after the last one began (at once after a quiet spell).</summary>
+    /// <summary>
+    /// The next round starts one interval after the last one began; after a quiet spell, a tenth of an
+    /// interval after the first ask, so the checkouts asking at about the same moment share it.
+    /// </summary>
     private void ScheduleRound()
     {
         _roundDue = true;
         var due = _lastRound + _settings.Interval - _time.GetUtcNow();
-        _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        var gather = _settings.Interval / 10;
+        _timer.Change(due > gather ? due : gather, Timeout.InfiniteTimeSpan);
     }
 
     private void OnTimer()
