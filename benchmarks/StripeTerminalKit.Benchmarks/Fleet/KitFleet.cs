@@ -130,6 +130,11 @@ internal static class KitFleet
             if (await Task.WhenAny(idle, Task.Delay(StuckAfter)) != idle)
             {
                 Interlocked.Increment(ref Stalls);
+                if (Environment.GetEnvironmentVariable("FLEET_DEBUG") == "1")
+                {
+                    Console.Error.WriteLine($"stall at {world.Time.GetUtcNow():HH:mm:ss.f}: pending work {runtime.PendingWork}");
+                }
+
                 return;
             }
 
