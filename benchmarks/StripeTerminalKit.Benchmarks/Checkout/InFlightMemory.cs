@@ -68,9 +68,10 @@ internal static class InFlightMemory
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         await using var emulator = new StripeEmulator(new StripeEmulatorOptions { TimeProvider = time, Seed = 3 });
-        var readers = await RegisterAsync(emulator, n);
+        // The warm-up has a reader of its own: a reader takes one action at a time (terminal_reader_busy).
+        var readers = await RegisterAsync(emulator, n + 1);
         var stripe = emulator.CreateStripeClient();
-        await SendAsync(stripe, readers[0], "warm");
+        await SendAsync(stripe, readers[n], "warm");
         var before = Heap();
         for (var i = 0; i < n; i++)
         {

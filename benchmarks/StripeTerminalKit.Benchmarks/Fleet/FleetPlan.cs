@@ -1,10 +1,19 @@
 namespace StripeTerminalKit.Benchmarks.Fleet;
 
-/// <summary>What the fleet simulation runs: the same readers and customers for every condition.</summary>
+/// <summary>What the fleet simulation runs: the same readers and customers for every condition and layout.</summary>
 internal sealed record FleetSettings
 {
     /// <summary>Readers in the fleet.</summary>
     public int Readers { get; init; } = 500;
+
+    /// <summary>Locations the readers are spread over (reader i is in location i mod this).</summary>
+    public int Locations { get; init; } = 50;
+
+    /// <summary>Stripe calls, webhooks and authorisations take time (null: every call is answered at once).</summary>
+    public bool Latency { get; init; }
+
+    /// <summary>How often the kit lists the readers of waiting checkouts (its default).</summary>
+    public TimeSpan BatchInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Simulated time during which customers arrive; checkouts still running then are finished.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromHours(1);
@@ -64,6 +73,7 @@ internal sealed class ReaderPlan
 {
     private readonly Random _arrivals;
     private readonly Random _taps;
+    private readonly Random _authorizations;
     private readonly FleetSettings _settings;
 
     public ReaderPlan(int index, FleetSettings settings, DateTimeOffset start)
@@ -71,6 +81,7 @@ internal sealed class ReaderPlan
         _settings = settings;
         _arrivals = new Random(HashCode.Combine(settings.Seed, index, 1));
         _taps = new Random(HashCode.Combine(settings.Seed, index, 2));
+        _authorizations = new Random(HashCode.Combine(settings.Seed, index, 3));
         Index = index;
 
         // Readers open staggered over the first arrival window, not all in the same second.
@@ -93,6 +104,9 @@ internal sealed class ReaderPlan
     /// <summary>The customer after this one arrives 30–90 s after this one did.</summary>
     public void CustomerArrived() =>
         NextArrival += _settings.ArrivalMin + TimeSpan.FromTicks((long)(_arrivals.NextDouble() * (_settings.ArrivalMax - _settings.ArrivalMin).Ticks));
+
+    /// <summary>How long the reader takes to authorise the current card (zero without the latency model).</summary>
+    public TimeSpan NextAuthorization() => _settings.Latency ? LatencyModel.Authorization(_authorizations) : TimeSpan.Zero;
 
     /// <summary>How long the current customer takes to tap once asked.</summary>
     public TimeSpan NextTapDelay() =>

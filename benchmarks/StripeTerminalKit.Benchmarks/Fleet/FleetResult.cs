@@ -33,13 +33,20 @@ internal sealed record FleetResult
 
     public required TimeSpan WallTime { get; init; }
 
+    /// <summary>The physical minimum of tap → outcome (p50, p99) under the latency model, when it was on.</summary>
+    public (TimeSpan P50, TimeSpan P99)? Minimum { get; init; }
+
     public double CallsPerCheckout => Checkouts == 0 ? 0 : (double)ApiCalls / Checkouts;
 
     public string SummaryLine(FleetSettings s) => string.Create(CultureInfo.InvariantCulture,
         $"{Name,-34} checkouts {Checkouts,5} ok {Succeeded,5} | calls/checkout {CallsPerCheckout,5:0.00} | tap→outcome p50 {Seconds(P50),6} p99 {Seconds(P99),6} max {Seconds(Max),6} | peak {PeakEndpointRate,3}/s {PeakEndpoint} (limit {s.EndpointLimit}), overall {PeakOverallRate,3}/s (limit {s.GlobalLimit}) | 429s {RateLimited,5} | {(PeakEndpointRate <= s.EndpointLimit && PeakOverallRate <= s.GlobalLimit && RateLimited == 0 ? "within limits" : "OVER LIMITS")}");
 
     public string MarkdownRow(FleetSettings s) => string.Create(CultureInfo.InvariantCulture,
-        $"| {Name} | {Checkouts} | {Succeeded} | {CallsPerCheckout:0.00} | {Seconds(P50)} | {Seconds(P99)} | {PeakEndpointRate}/s `{PeakEndpoint}` | {PeakOverallRate}/s | {RateLimited} | {(PeakEndpointRate <= s.EndpointLimit && PeakOverallRate <= s.GlobalLimit && RateLimited == 0 ? "yes" : "**no**")} |");
+        $"| {Name} | {Checkouts} | {Succeeded} | {CallsPerCheckout:0.00} | {Seconds(P50)} | {Seconds(P99)} | {Seconds(Max)} | {PeakEndpointRate}/s `{PeakEndpoint}` | {PeakOverallRate}/s | {RateLimited} | {(PeakEndpointRate <= s.EndpointLimit && PeakOverallRate <= s.GlobalLimit && RateLimited == 0 ? "yes" : "**no**")} |");
+
+    /// <summary>Tap → outcome against the physical minimum (latency model runs only).</summary>
+    public string LatencyRow() => Minimum is not { } min ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"| {Name} | {Seconds(P50)} | {Seconds(P99)} | {Seconds(min.P50)} | {Seconds(min.P99)} | {P50.TotalSeconds / min.P50.TotalSeconds:0.00}× | {P99.TotalSeconds / min.P99.TotalSeconds:0.00}× | {CallsPerCheckout:0.00} |");
 
     public string Breakdown() => string.Join(", ", CallsByOperation.OrderByDescending(p => p.Value).Select(p =>
         string.Create(CultureInfo.InvariantCulture, $"{p.Key} {(double)p.Value / Math.Max(1, Checkouts):0.00}")));

@@ -6,8 +6,8 @@ namespace StripeTerminalKit.Benchmarks.Fleet;
 
 /// <summary>
 /// The world every run shares: a fake clock, an emulator enforcing Stripe's live rate limits,
-/// one location and the fleet's readers, and a customer at every reader who taps a Visa card
-/// 2–20 s after being asked.
+/// the locations and the fleet's readers spread over them, and a customer at every reader who taps
+/// a Visa card 2–20 s after being asked.
 /// </summary>
 internal sealed class FleetWorld : IAsyncDisposable
 {
@@ -47,11 +47,22 @@ internal sealed class FleetWorld : IAsyncDisposable
             RateLimits = new EmulatorRateLimits(settings.GlobalLimit, settings.EndpointLimit),
         });
         var stripe = emulator.CreateStripeClient();
-        var location = await stripe.V1.Terminal.Locations.CreateAsync(new LocationCreateOptions
+        var locations = new string[Math.Max(1, settings.Locations)];
+        for (var i = 0; i < locations.Length; i++)
         {
-            DisplayName = "Fleet",
-            Address = new AddressOptions { Line1 = "1 Collins St", City = "Melbourne", State = "VIC", PostalCode = "3000", Country = "AU" },
-        });
+            if (i % 20 == 19)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            locations[i] = (await stripe.V1.Terminal.Locations.CreateAsync(new LocationCreateOptions
+            {
+                DisplayName = "Shop " + i,
+                Address = new AddressOptions { Line1 = (i + 1) + " Collins St", City = "Melbourne", State = "VIC", PostalCode = "3000", Country = "AU" },
+            })).Id;
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
 
         var plans = new ReaderPlan[settings.Readers];
         for (var i = 0; i < settings.Readers; i++)
@@ -62,7 +73,7 @@ internal sealed class FleetWorld : IAsyncDisposable
                 time.Advance(TimeSpan.FromSeconds(1));
             }
 
-            var reader = await stripe.V1.Terminal.Readers.CreateAsync(new ReaderCreateOptions { RegistrationCode = "simulated-s700", Location = location.Id, Label = "Till " + i });
+            var reader = await stripe.V1.Terminal.Readers.CreateAsync(new ReaderCreateOptions { RegistrationCode = "simulated-s700", Location = locations[i % locations.Length], Label = "Till " + i });
             plans[i] = new ReaderPlan(i, settings, default) { ReaderId = reader.Id };
         }
 
@@ -80,7 +91,9 @@ internal sealed class FleetWorld : IAsyncDisposable
             var plan = world.ByReader[prompt.ReaderId];
             var delay = plan.NextTapDelay();
             plan.TapAt = time.GetUtcNow() + delay;
-            return CustomerAction.Tap(TestCards.Visa, delay);
+
+            // The card is presented at TapAt; the reader shows the outcome once it has authorised.
+            return CustomerAction.Tap(TestCards.Visa, delay + plan.NextAuthorization());
         });
         return world;
     }
@@ -96,6 +109,10 @@ internal sealed class FleetWorld : IAsyncDisposable
         if (condition == WebhookCondition.Delayed)
         {
             Emulator.Webhooks.Faults = new EmulatorWebhookFaults { Delay = Settings.WebhookDelay };
+        }
+        else if (Settings.Latency)
+        {
+            Emulator.Webhooks.Faults = new EmulatorWebhookFaults { Delay = LatencyModel.WebhookMin, MaxDelay = LatencyModel.WebhookMax };
         }
 
         Emulator.Webhooks.Subscribe(handler, SubscribedEvents);

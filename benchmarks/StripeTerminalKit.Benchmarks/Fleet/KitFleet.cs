@@ -27,16 +27,26 @@ internal static class KitFleet
         await using var world = await FleetWorld.CreateAsync(settings);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(world.Time);
-        services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(world.Emulator).AddCheckout(o =>
+        TerminalCheckout? counted = null;
+        var kit = services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(world.Emulator);
+        if (settings.Latency)
+        {
+            var model = new LatencyModel(HashCode.Combine(settings.Seed, 4));
+            kit.UseInProcessHandler(_ => new LatencyHandler(world.Emulator.CreateHttpMessageHandler(), model, world.Time, () => counted));
+        }
+
+        kit.AddCheckout(o =>
         {
             // Live mode allows 25 requests per second per endpoint and 100 overall: polling may
             // take 20 of them, shared by every waiting checkout, and never more.
             o.PollRequestsPerSecond = 20;
+            o.BatchPollInterval = settings.BatchInterval;
         });
         services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(FleetWorld.WebhookSecret));
         await using var provider = services.BuildServiceProvider();
         var checkout = provider.GetRequiredService<ITerminalCheckout>();
         var runtime = (TerminalCheckout)checkout;
+        counted = runtime;
         var processor = provider.GetRequiredService<IStripeWebhookProcessor>();
         world.ConfigureWebhooks(condition, async (delivery, ct) =>
         {
@@ -120,6 +130,11 @@ internal static class KitFleet
             if (await Task.WhenAny(idle, Task.Delay(StuckAfter)) != idle)
             {
                 Interlocked.Increment(ref Stalls);
+                if (Environment.GetEnvironmentVariable("FLEET_DEBUG") == "1")
+                {
+                    Console.Error.WriteLine($"stall at {world.Time.GetUtcNow():HH:mm:ss.f}: pending work {runtime.PendingWork}");
+                }
+
                 return;
             }
 

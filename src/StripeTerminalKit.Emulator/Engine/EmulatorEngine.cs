@@ -506,7 +506,9 @@ internal sealed partial class EmulatorEngine : IDisposable
     }
 
     private static string[] ExpandablesOf(Type t) =>
-        t == typeof(Reader) ? ["location"]
+        // A reader's action PaymentIntent expands through a list too (data.action.process_payment_intent.payment_intent):
+        // Stripe expands any expandable field of a list's items with the data. prefix (docs: api/expanding_objects).
+        t == typeof(Reader) ? ReaderExpandables
         : t == typeof(PaymentIntent) ? PaymentIntentExpandables
         : t == typeof(Charge) ? ["balance_transaction"]
         : t == typeof(Refund) ? ["charge", "payment_intent"]

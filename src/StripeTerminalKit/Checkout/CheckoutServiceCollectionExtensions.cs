@@ -42,6 +42,7 @@ public static class CheckoutServiceCollectionExtensions
             .Validate(o => o.PollRequestsPerSecond is > 0 and <= 100, "StripeTerminalCheckoutOptions.PollRequestsPerSecond must be above 0 and at most 100 (Stripe's live limit).")
             .Validate(o => o.PollBurst > 0, "StripeTerminalCheckoutOptions.PollBurst must be positive.")
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.SafetyNetPollInterval > TimeSpan.Zero, "StripeTerminalCheckoutOptions poll intervals must be positive.")
+            .Validate(o => o.BatchPollInterval >= TimeSpan.Zero, "StripeTerminalCheckoutOptions.BatchPollInterval must not be negative (zero turns batched reads off).")
             .Validate(o => o.CompletedRetention >= TimeSpan.FromDays(1), "StripeTerminalCheckoutOptions.CompletedRetention must be at least a day.")
             .Validate(o => o.LeaseDuration >= TimeSpan.FromMilliseconds(300), "StripeTerminalCheckoutOptions.LeaseDuration must be at least 300 ms (15 s by default).")
             .ValidateOnStart();

@@ -24,7 +24,17 @@ public sealed class StripeTerminalCheckoutOptions
     /// <summary>How often a waiting checkout polls while webhooks are healthy.</summary>
     public TimeSpan SafetyNetPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often a waiting checkout polls while webhooks are down or disabled.</summary>
+    /// <summary>
+    /// How often the readers of waiting checkouts are listed while webhooks are down or disabled:
+    /// one <c>GET /v1/terminal/readers</c> per page of 100 readers (per location, or across the
+    /// account when that takes fewer requests), each action's PaymentIntent expanded, answers every
+    /// checkout waiting on that page. An outcome is seen on average half this interval after the
+    /// reader shows it. <see cref="TimeSpan.Zero"/> turns batching off: each checkout reads its own
+    /// reader every <see cref="PollInterval"/>. A reader that no list shows is read alone.
+    /// </summary>
+    public TimeSpan BatchPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a waiting checkout reads its reader alone (batching off, or a reader no list shows) while webhooks are down or disabled.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>

@@ -10,8 +10,9 @@ internal sealed class PollBudget
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly long _spacingTicks;
-    private readonly long _burstTicks;
+    private readonly int _burst;
+    private long _spacingTicks;
+    private long _burstTicks;
     private long _nextFreeTicks = long.MinValue;
 
     /// <param name="requestsPerSecond">The most polls per second across the process.</param>
@@ -22,12 +23,27 @@ internal sealed class PollBudget
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(burst);
         _time = time;
-        _spacingTicks = (long)(TimeSpan.TicksPerSecond / requestsPerSecond);
-        _burstTicks = _spacingTicks * (burst - 1);
-        RequestsPerSecond = requestsPerSecond;
+        _burst = burst;
+        SetRate(requestsPerSecond);
     }
 
-    public double RequestsPerSecond { get; }
+    /// <summary>The most polls per second, as last set.</summary>
+    public double RequestsPerSecond { get; private set; }
+
+    /// <summary>
+    /// Changes the rate from the next reservation on (turns already reserved keep their time). A farm
+    /// sets each instance's share of the account's read budget here as instances come and go.
+    /// </summary>
+    public void SetRate(double requestsPerSecond)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
+        lock (_gate)
+        {
+            _spacingTicks = Math.Max(1, (long)(TimeSpan.TicksPerSecond / requestsPerSecond));
+            _burstTicks = _spacingTicks * (_burst - 1);
+            RequestsPerSecond = requestsPerSecond;
+        }
+    }
 
     /// <summary>How many turns are reserved but not yet due.</summary>
     public int Queued

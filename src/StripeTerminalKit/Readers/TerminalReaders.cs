@@ -9,7 +9,7 @@ using StripeTerminalKit.Validation;
 namespace StripeTerminalKit.Readers;
 
 /// <summary>The Stripe.net-backed <see cref="ITerminalReaders"/>.</summary>
-internal sealed class TerminalReaders : ITerminalReaders
+internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSource
 {
     internal const string ReaderPrefix = "tmr_";
     private const int MaxInputs = 5;
@@ -126,6 +126,33 @@ internal sealed class TerminalReaders : ITerminalReaders
 
             startingAfter = page.Data[^1].Id;
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<Polling.ReaderPage> ListPageAsync(Polling.ReaderPageQuery query, CancellationToken cancellationToken)
+    {
+        var options = new ReaderListOptions
+        {
+            Limit = Polling.ReaderPageQuery.PageSize,
+            StartingAfter = query.StartingAfter,
+            Location = query.LocationId,
+            Expand = query.ExpandPaymentIntents ? ["data.action.process_payment_intent.payment_intent"] : null,
+        };
+        var page = await _executor.ExecuteAsync(
+            StripeOperation.ReadersList,
+            null,
+            new StripeCallContext(StripeOperation.ReadersList.Name),
+            (client, requestOptions, ct) => client.V1.Terminal.Readers.ListAsync(options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        var readers = new Polling.ObservedReader[page.Data.Count];
+        for (var i = 0; i < readers.Length; i++)
+        {
+            var reader = page.Data[i];
+            var intent = reader.Action?.ProcessPaymentIntent?.PaymentIntent;
+            readers[i] = new Polling.ObservedReader(ReaderMapping.Map(reader), intent is null ? null : Payments.PaymentMapping.Map(intent));
+        }
+
+        return new Polling.ReaderPage(readers, page.HasMore);
     }
 
     public async Task<TerminalReader> UpdateAsync(

@@ -59,6 +59,39 @@ public sealed class ExpandTests
         Assert.Equal(intent.Id, collecting.Action.CollectPaymentMethod.PaymentIntent.Id);
     }
 
+    /// <summary>
+    /// Stripe expands the items of a list through <c>data.</c> (docs.stripe.com/api/expanding_objects: "expand
+    /// properties in lists … with the data property"), and a reader's action PaymentIntent is expandable
+    /// (OpenAPI <c>terminal.reader</c> x-expandableFields <c>action</c>; <c>process_payment_intent.payment_intent</c> is
+    /// expandable): one list request of a location shows each reader's action with its PaymentIntent.
+    /// </summary>
+    [Fact]
+    public async Task Listing_a_location_s_readers_expands_each_action_s_payment_intent()
+    {
+        await using var h = new WireHarness();
+        var shop = await h.CreateLocationAsync("Shop");
+        var other = await h.CreateLocationAsync("Other");
+        var paid = await h.RegisterReaderAsync(locationId: shop.Id);
+        var idle = await h.RegisterReaderAsync(locationId: shop.Id);
+        await h.RegisterReaderAsync(locationId: other.Id);
+        var intent = await h.CreateIntentAsync(2345);
+        await h.PayOnReaderAsync(paid, intent);
+
+        var page = await h.Stripe.V1.Terminal.Readers.ListAsync(new ReaderListOptions
+        {
+            Location = shop.Id,
+            Limit = 100,
+            Expand = ["data.action.process_payment_intent.payment_intent"],
+        });
+
+        Assert.Equal([idle.Id, paid.Id], page.Data.Select(r => r.Id));
+        var action = page.Data.Single(r => r.Id == paid.Id).Action;
+        Assert.Equal("succeeded", action.Status);
+        Assert.Equal(intent.Id, action.ProcessPaymentIntent.PaymentIntent.Id);
+        Assert.Equal(2345, action.ProcessPaymentIntent.PaymentIntent.AmountReceived);
+        Assert.Null(page.Data.Single(r => r.Id == idle.Id).Action);
+    }
+
     [Fact]
     public async Task Lists_expand_through_data()
     {

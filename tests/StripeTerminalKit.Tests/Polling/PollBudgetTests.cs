@@ -23,6 +23,27 @@ public sealed class PollBudgetTests
     }
 
     [Fact]
+    public async Task A_new_rate_spaces_the_turns_reserved_after_it()
+    {
+        var budget = new PollBudget(requestsPerSecond: 10, burst: 1, _time);
+        await budget.WaitTurnAsync(CancellationToken.None);
+
+        budget.SetRate(2);
+        var first = budget.WaitTurnAsync(CancellationToken.None).AsTask();
+        var second = budget.WaitTurnAsync(CancellationToken.None).AsTask();
+
+        Assert.Equal(2, budget.RequestsPerSecond);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.True(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        Assert.False(second.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.True(second.IsCompleted);
+        await Task.WhenAll(first, second);
+    }
+
+    [Fact]
     public async Task However_many_wait_no_second_exceeds_the_rate()
     {
         var budget = new PollBudget(requestsPerSecond: 20, burst: 5, _time);

@@ -9,10 +9,13 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// <summary>
 /// Runs the state machine's calls through the payment and reader modules (which own validation,
 /// retries and error typing) and turns each answer or failure into the event that answers the
-/// command's ticket. Reads go through the shared polling budgets, one per endpoint read.
+/// command's ticket. Reads go through the shared polling budgets, one per endpoint read; a waiting
+/// checkout's reader is read in a batch (one list request for every checkout waiting on its page)
+/// when a <see cref="ReaderBatchScheduler"/> is given, and alone when no batch shows it.
 /// </summary>
 internal sealed class CheckoutCommandExecutor(
-    ITerminalPayments payments, ITerminalReaders readers, PollBudget readerBudget, PollBudget intentBudget, TimeProvider time, string? country, CancellationToken stopping)
+    ITerminalPayments payments, ITerminalReaders readers, PollBudget readerBudget, PollBudget intentBudget, TimeProvider time, string? country, CancellationToken stopping,
+    ReaderBatchScheduler? batches = null)
 {
     /// <summary>The metadata key a checkout's refund carries its idempotency key under, to be found again when its answer is lost.</summary>
     internal const string RefundKeyMetadataKey = "stk_refund_key";
@@ -75,16 +78,15 @@ internal sealed class CheckoutCommandExecutor(
                 var cart = new ReaderCart(request.Currency, lines, tax, lines.Sum(l => l.UnitAmount * l.Quantity) + tax);
                 return ReaderAnswer(c, await readers.ShowCartAsync(request.ReaderId, cart, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.ProcessPaymentIntent:
-                return ReaderAnswer(c, await payments.ProcessOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
+                return SentAnswer(c, await payments.ProcessOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CollectPaymentMethod:
-                return ReaderAnswer(c, await payments.CollectOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
+                return SentAnswer(c, await payments.CollectOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.ConfirmPaymentIntent:
-                return ReaderAnswer(c, await payments.ConfirmOnReaderAsync(request.ReaderId, piId!, options, stopping).ConfigureAwait(false));
+                return SentAnswer(c, await payments.ConfirmOnReaderAsync(request.ReaderId, piId!, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CancelReaderAction:
                 return ReaderAnswer(c, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RetrieveReader:
-                await readerBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
-                var reader = await readers.GetAsync(request.ReaderId, MachineRead, stopping).ConfigureAwait(false);
+                var reader = await ReadReaderAsync(runner, c, piId).ConfigureAwait(false);
                 if (reader.Action?.PaymentIntentId == piId && reader.Action?.Status is Readers.ReaderActionStatus.Succeeded or Readers.ReaderActionStatus.Failed)
                 {
                     runner.NoteFinalReaderSeenByPolling();
@@ -92,6 +94,12 @@ internal sealed class CheckoutCommandExecutor(
 
                 return ReaderAnswer(c, reader);
             case CheckoutCommandKind.RetrievePaymentIntent:
+                if (runner.TakeObservedIntent(c.Ticket, piId) is { } observedIntent)
+                {
+                    // Read moments ago in the same response that showed the reader's action over.
+                    return IntentAnswer(c, request, observedIntent);
+                }
+
                 await intentBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
                 return IntentAnswer(c, request, await payments.GetAsync(piId!, MachineRead, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CapturePaymentIntent:
@@ -109,6 +117,46 @@ internal sealed class CheckoutCommandExecutor(
             default:
                 throw new InvalidOperationException($"The checkout machine asked for {c.Kind}, which is not a Stripe call.");
         }
+    }
+
+    /// <summary>
+    /// Reads the checkout's reader: in the next batch that lists it, or alone (through the reader
+    /// budget) when batches are off or none shows it; a checkout whose reader no batch showed reads
+    /// alone from then on. A batch's expanded PaymentIntent is kept for the read that follows when
+    /// it can stand in for it: our action succeeded and the next step is our capture (whose answer
+    /// carries the card details), so the PaymentIntent read is saved.
+    /// </summary>
+    private async Task<TerminalReader> ReadReaderAsync(CheckoutRunner runner, CheckoutCommand c, string? piId)
+    {
+        var request = runner.Request;
+        if (batches is not null && !runner.ReadsReaderAlone)
+        {
+            var observed = await batches.ObserveAsync(request.ReaderId, runner.Owner).ConfigureAwait(false);
+            if (observed is not null)
+            {
+                var action = observed.Reader.Action;
+                if (observed.PaymentIntent is { } intent && piId is not null && intent.Id == piId && action?.PaymentIntentId == piId
+                    && action.Status == Readers.ReaderActionStatus.Succeeded && intent.Status == IntentStatus.RequiresCapture
+                    && request.CaptureMode != CheckoutCaptureMode.Manual)
+                {
+                    runner.OfferObservedIntent(c.Ticket, intent);
+                }
+
+                return observed.Reader;
+            }
+
+            runner.ReadsReaderAlone = true;
+        }
+
+        await readerBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
+        return await readers.GetAsync(request.ReaderId, MachineRead, stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>The answer to a send: the reader, whose location places it in its batch.</summary>
+    private CheckoutEvent SentAnswer(in CheckoutCommand c, TerminalReader r)
+    {
+        batches?.NoteLocation(r.Id, r.LocationId);
+        return ReaderAnswer(c, r);
     }
 
     /// <summary>

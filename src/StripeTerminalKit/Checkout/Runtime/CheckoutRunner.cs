@@ -175,7 +175,7 @@ internal sealed class CheckoutRunner
         }
 
         var previousPhase = _state.Phase;
-        _state = _owner.MachineFor().Transition(in _state, in e, _buffer);
+        _state = _owner.MachineFor(ReadsReaderAlone).Transition(in _state, in e, _buffer);
         var count = _buffer.Count;
         if (count > _commands.Length)
         {
@@ -347,6 +347,27 @@ internal sealed class CheckoutRunner
                 break;
         }
     }
+
+    /// <summary>No batch listed this checkout's reader: it is read alone, at the single-read pace.</summary>
+    public bool ReadsReaderAlone { get; set; }
+
+    private ObservedIntent? _observedIntent;
+
+    /// <summary>A PaymentIntent that came expanded with the reader read answering <paramref name="readerTicket"/>.</summary>
+    public void OfferObservedIntent(int readerTicket, Payments.TerminalPayment intent) =>
+        Volatile.Write(ref _observedIntent, new ObservedIntent(readerTicket, intent));
+
+    /// <summary>
+    /// The offered PaymentIntent, if the read asked for is the one the machine issues right after that
+    /// reader answer (the next ticket, the same PaymentIntent); taken once, and dropped otherwise.
+    /// </summary>
+    public Payments.TerminalPayment? TakeObservedIntent(int intentTicket, string? paymentIntentId)
+    {
+        var offered = Interlocked.Exchange(ref _observedIntent, null);
+        return offered is not null && offered.ReaderTicket + 1 == intentTicket && offered.Intent.Id == paymentIntentId ? offered.Intent : null;
+    }
+
+    private sealed record ObservedIntent(int ReaderTicket, Payments.TerminalPayment Intent);
 
     /// <summary>Polling found a finished reader action that no webhook had announced.</summary>
     public void NoteFinalReaderSeenByPolling()

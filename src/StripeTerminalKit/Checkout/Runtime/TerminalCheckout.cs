@@ -28,6 +28,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     private readonly CancellationTokenSource _stopping = new();
     private readonly CheckoutMachine _pollingMachine;
     private readonly CheckoutMachine _webhookMachine;
+    private readonly CheckoutMachine _batchMachine;
     private readonly StripeTerminalCheckoutOptions _options;
 
     private readonly string? _country;
@@ -54,6 +55,11 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         WebhookHealth = new WebhookHealth(time, options.WebhookHealthWindow);
         // One budget per endpoint read: a read that decides an outcome (the PaymentIntent) never
         // queues behind the routine reader polls of every other waiting checkout.
+        // Waiting checkouts' readers are listed in batches (one request per page of 100 readers) when
+        // the readers module can list pages; the list endpoint has its own budget of the same rate.
+        Batches = options.BatchPollInterval > TimeSpan.Zero && readers is IReaderPageSource pages
+            ? new ReaderBatchScheduler(pages, new PollBudget(options.PollRequestsPerSecond, options.PollBurst, time), time, new ReaderBatchSettings(options.BatchPollInterval), this, _stopping.Token)
+            : null;
         Commands = new CheckoutCommandExecutor(
             payments,
             readers,
@@ -61,10 +67,20 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
             new PollBudget(options.PollRequestsPerSecond, options.PollBurst, time),
             time,
             country,
-            _stopping.Token);
+            _stopping.Token,
+            Batches);
         _pollingMachine = new CheckoutMachine(CheckoutMachineOptions.Default with
         {
             PollInterval = options.PollInterval,
+        });
+        // A batched checkout asks again half a batch interval after each answer, in time for the next
+        // round: the batch's pace is the poll's pace, and one list request answers all of them, so
+        // asking often costs no extra request.
+        var batchPoll = options.BatchPollInterval > TimeSpan.Zero ? options.BatchPollInterval / 2 : options.PollInterval;
+        _batchMachine = new CheckoutMachine(CheckoutMachineOptions.Default with
+        {
+            PollInterval = batchPoll,
+            PollSlowInterval = batchPoll,
         });
         _webhookMachine = new CheckoutMachine(CheckoutMachineOptions.Default with
         {
@@ -94,9 +110,17 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
 
     internal CheckoutCommandExecutor Commands { get; }
 
-    /// <summary>The machine whose polling pace fits the webhooks' health right now.</summary>
-    internal CheckoutMachine MachineFor() =>
-        _options.WebhooksEnabled && WebhookHealth.IsHealthy ? _webhookMachine : _pollingMachine;
+    /// <summary>Reads waiting checkouts' readers in batches, or null when each reads its own.</summary>
+    internal ReaderBatchScheduler? Batches { get; }
+
+    /// <summary>
+    /// The machine whose polling pace fits the webhooks' health right now: a slow safety net while
+    /// they are healthy, else the batch's pace, or the single-read pace for a reader read alone.
+    /// </summary>
+    internal CheckoutMachine MachineFor(bool readsReaderAlone = false) =>
+        _options.WebhooksEnabled && WebhookHealth.IsHealthy ? _webhookMachine
+        : Batches is not null && !readsReaderAlone ? _batchMachine
+        : _pollingMachine;
 
     public async Task<CheckoutHandle> StartAsync(CheckoutRequest request, CancellationToken cancellationToken = default)
     {

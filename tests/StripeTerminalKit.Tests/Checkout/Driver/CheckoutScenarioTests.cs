@@ -1,6 +1,7 @@
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Emulator;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Tests.Checkout.Driver;
 
@@ -527,9 +528,50 @@ public sealed class CheckoutScenarioTests
     }
 
     [Fact]
-    public async Task Polling_alone_completes_the_checkout_without_any_webhook()
+    public async Task Without_webhooks_one_list_request_a_second_serves_every_checkout_waiting_and_saves_the_PaymentIntent_read()
     {
         await using var h = await CheckoutHarness.StartAsync(webhooks: false);
+        var location = (await h.Readers.GetAsync(h.ReaderId)).LocationId;
+        var second = (await h.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location, Label = "Till 2" })).Id;
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(7)));
+        var started = h.Time.GetUtcNow();
+        var before = h.Emulator.RequestLog.Count;
+
+        var one = await h.Checkout.StartAsync(h.Sale("batch-one", 1400));
+        var two = await h.Checkout.StartAsync(h.Sale("batch-two", 1500) with { ReaderId = second });
+        await h.RunUntilAsync(() => one.HasCompleted && two.HasCompleted, step: TimeSpan.FromMilliseconds(100));
+
+        var calls = h.Emulator.RequestLog.Skip(before).ToArray();
+        var lists = calls.Count(r => r.Operation == EmulatorOperations.ReadersList);
+        Assert.IsType<CheckoutSucceeded>(one.Result);
+        Assert.IsType<CheckoutSucceeded>(two.Result);
+        // Seen within a batch interval of the tap: one list a second for both, no reader or PaymentIntent read.
+        Assert.True(one.Result!.CompletedAt - started <= TimeSpan.FromSeconds(7 + 1), $"completed after {one.Result.CompletedAt - started}");
+        Assert.InRange(lists, 7, 9);
+        Assert.DoesNotContain(calls, r => r.Operation is EmulatorOperations.ReadersGet or EmulatorOperations.PaymentIntentsGet);
+        Assert.Equal(2, calls.Count(r => r.Operation == EmulatorOperations.PaymentIntentsCapture));
+        Assert.All(calls.Where(r => r.Operation == EmulatorOperations.ReadersList), r => Assert.Equal(200, r.StatusCode));
+        Assert.NotNull(((CheckoutSucceeded)one.Result).Last4);
+    }
+
+    [Fact]
+    public async Task Without_webhooks_a_caller_captured_checkout_still_reads_its_PaymentIntent_for_the_card_details()
+    {
+        await using var h = await CheckoutHarness.StartAsync(webhooks: false);
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(3)));
+
+        var result = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("batch-manual") with { CaptureMode = CheckoutCaptureMode.Manual }));
+
+        var ok = Assert.IsType<CheckoutSucceeded>(result);
+        Assert.NotNull(ok.Last4);
+        Assert.Contains(h.Emulator.RequestLog, r => r.Operation == EmulatorOperations.PaymentIntentsGet);
+    }
+
+    [Fact]
+    public async Task Polling_alone_completes_the_checkout_without_any_webhook()
+    {
+        // Batched reads off: the checkout reads its own reader at the single-read pace.
+        await using var h = await CheckoutHarness.StartAsync(webhooks: false, configure: o => o.BatchPollInterval = TimeSpan.Zero);
         h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(7)));
         var started = h.Time.GetUtcNow();
 

@@ -89,7 +89,7 @@ public sealed class TerminalCheckoutTests
         var result = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-poll")));
 
         Assert.IsType<CheckoutSucceeded>(result);
-        Assert.Contains(h.Emulator.RequestLog, r => r.Operation == EmulatorOperations.ReadersGet);
+        Assert.Contains(h.Emulator.RequestLog, r => r.Operation == EmulatorOperations.ReadersList);
     }
 
     [Fact]

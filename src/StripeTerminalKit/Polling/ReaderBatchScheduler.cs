@@ -1,0 +1,367 @@
+namespace StripeTerminalKit.Polling;
+
+/// <summary>
+/// Observes waiting checkouts' readers in batches: one <c>GET /v1/terminal/readers</c> (a page of up
+/// to 100 readers, each action's PaymentIntent expanded) answers every checkout waiting on a reader
+/// of that page. Reads come in rounds, one every <see cref="ReaderBatchSettings.Interval"/> while any
+/// checkout waits; a round lists only the pages holding waiting readers, either per location or
+/// across the account, whichever takes fewer requests, and spends the shared list budget.
+/// A reader that no page shows is answered with <see langword="null"/>: its checkout reads it alone.
+/// </summary>
+internal sealed class ReaderBatchScheduler
+{
+    /// <summary>The scope key of the account-wide listing (no <c>location</c> filter).</summary>
+    private const string Account = "";
+
+    private readonly Lock _gate = new();
+    private readonly IReaderPageSource _source;
+    private readonly PollBudget _budget;
+    private readonly TimeProvider _time;
+    private readonly ReaderBatchSettings _settings;
+    private readonly IWorkCounter? _work;
+    private readonly CancellationToken _stopping;
+    private readonly ITimer _timer;
+
+    // What earlier pages taught: each reader's location, and the page (the cursor it follows) it was on per scope.
+    private readonly Dictionary<string, string?> _locationOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string?>> _pageOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _pagesInScope = new(StringComparer.Ordinal);
+
+    private List<Waiter> _waiting = [];
+    private DateTimeOffset _lastRound = DateTimeOffset.MinValue;
+    private bool _roundDue;
+    private bool _roundRunning;
+
+    /// <param name="source">Lists one page of readers.</param>
+    /// <param name="budget">The list requests' share of the account's read budget.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="settings">The pace of the rounds.</param>
+    /// <param name="work">Counts a running round as work (drivers on a fake clock wait for it).</param>
+    /// <param name="stopping">Stops the scheduler: every waiting observation is cancelled.</param>
+    public ReaderBatchScheduler(IReaderPageSource source, PollBudget budget, TimeProvider time, ReaderBatchSettings settings, IWorkCounter? work, CancellationToken stopping)
+    {
+        _source = source;
+        _budget = budget;
+        _time = time;
+        _settings = settings;
+        _work = work;
+        _stopping = stopping;
+        _timer = time.CreateTimer(static s => ((ReaderBatchScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        stopping.Register(static s => ((ReaderBatchScheduler)s!).CancelAll(), this);
+    }
+
+    /// <summary>How many list requests were sent (for tests and diagnostics).</summary>
+    public int ListRequests => Volatile.Read(ref _listRequests);
+
+    private int _listRequests;
+
+    /// <summary>Remembers where a reader is (from any answer that shows it), so its first batch is its location's.</summary>
+    public void NoteLocation(string readerId, string? locationId)
+    {
+        lock (_gate)
+        {
+            _locationOf[readerId] = locationId;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next round that lists this reader, and returns the reader as that page showed it
+    /// (read after this call began), or <see langword="null"/> when no page shows it. While it waits for
+    /// the clock the caller's work does not count on <paramref name="work"/>; it counts again before
+    /// the caller resumes, as <see cref="PollBudget"/> does.
+    /// </summary>
+    public Task<ObservedReader?> ObserveAsync(string readerId, IWorkCounter? work)
+    {
+        var waiter = new Waiter(readerId, work);
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return Task.FromCanceled<ObservedReader?>(_stopping);
+            }
+
+            _waiting.Add(waiter);
+            if (!_roundDue && !_roundRunning)
+            {
+                ScheduleRound();
+            }
+        }
+
+        work?.WorkDone();
+        return waiter.Completion.Task;
+    }
+
+    /// <summary>
+    /// The next round starts one interval after the last one began; after a quiet spell, a tenth of an
+    /// interval after the first ask, so the checkouts asking at about the same moment share it.
+    /// </summary>
+    private void ScheduleRound()
+    {
+        _roundDue = true;
+        var due = _lastRound + _settings.Interval - _time.GetUtcNow();
+        var gather = _settings.Interval / 10;
+        _timer.Change(due > gather ? due : gather, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTimer()
+    {
+        // Counted before anything else, so a driver on a fake clock never sees the round as idle.
+        _work?.WorkQueued();
+        _ = RunRoundAsync();
+    }
+
+    private async Task RunRoundAsync()
+    {
+        List<Waiter> round;
+        lock (_gate)
+        {
+            round = _waiting;
+            _waiting = [];
+            _roundDue = false;
+            _roundRunning = true;
+            _lastRound = _time.GetUtcNow();
+        }
+
+        try
+        {
+            if (round.Count > 0)
+            {
+                var plan = Plan(round);
+                var reads = new Task[plan.Count];
+                var i = 0;
+                foreach (var (page, group) in plan)
+                {
+                    reads[i++] = ReadChainAsync(page.Scope, page.Cursor, group.Readers);
+                }
+
+                await Task.WhenAll(reads).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _roundRunning = false;
+                if (_waiting.Count > 0 && !_stopping.IsCancellationRequested)
+                {
+                    ScheduleRound();
+                }
+            }
+
+            _work?.WorkDone();
+        }
+    }
+
+    /// <summary>
+    /// The pages to read: the waiting readers grouped by the page they were last seen on, per location
+    /// or across the account, whichever needs fewer requests (a tie goes to the locations).
+    /// </summary>
+    private Dictionary<PageKey, PageGroup> Plan(List<Waiter> round)
+    {
+        lock (_gate)
+        {
+            var byLocation = Group(round, perLocation: true);
+            var byAccount = Group(round, perLocation: false);
+            return Cost(byAccount) < Cost(byLocation) ? byAccount : byLocation;
+        }
+    }
+
+    private Dictionary<PageKey, PageGroup> Group(List<Waiter> round, bool perLocation)
+    {
+        var plan = new Dictionary<PageKey, PageGroup>();
+        foreach (var waiter in round)
+        {
+            var scope = perLocation && _locationOf.TryGetValue(waiter.ReaderId, out var location) && location is not null ? location : Account;
+            string? cursor = null;
+            var known = _pageOf.TryGetValue(scope, out var pages) && pages.TryGetValue(waiter.ReaderId, out cursor);
+            var key = new PageKey(scope, cursor);
+            if (!plan.TryGetValue(key, out var group))
+            {
+                plan[key] = group = new PageGroup();
+            }
+
+            group.Unplaced |= !known;
+            if (!group.Readers.TryGetValue(waiter.ReaderId, out var waiters))
+            {
+                group.Readers[waiter.ReaderId] = waiters = new List<Waiter>(1);
+            }
+
+            waiters.Add(waiter);
+        }
+
+        return plan;
+    }
+
+    /// <summary>Requests a plan costs: one per known page; readers not placed yet may take every page of their scope.</summary>
+    private int Cost(Dictionary<PageKey, PageGroup> plan)
+    {
+        var cost = 0;
+        foreach (var (key, group) in plan)
+        {
+            cost += group.Unplaced ? Math.Max(1, _pagesInScope.GetValueOrDefault(key.Scope)) : 1;
+        }
+
+        return cost;
+    }
+
+    /// <summary>
+    /// Reads the page after <paramref name="cursor"/> in <paramref name="scope"/>, answering the waiters
+    /// it shows, and the following pages while some are not found and more pages follow.
+    /// </summary>
+    private async Task ReadChainAsync(string scope, string? cursor, Dictionary<string, List<Waiter>> remaining)
+    {
+        var start = cursor;
+        var pages = 0;
+        while (true)
+        {
+            ReaderPage page;
+            try
+            {
+                await _budget.WaitTurnAsync(_work, _stopping).ConfigureAwait(false);
+                Interlocked.Increment(ref _listRequests);
+                page = await _source.ListPageAsync(new ReaderPageQuery(scope == Account ? null : scope, cursor, ExpandPaymentIntents: true), _stopping).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // the failure is each waiting checkout's to handle (its machine retries the read)
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                foreach (var waiters in remaining.Values)
+                {
+                    foreach (var waiter in waiters)
+                    {
+                        waiter.Fail(exception);
+                    }
+                }
+
+                return;
+            }
+
+            pages++;
+            lock (_gate)
+            {
+                if (!_pageOf.TryGetValue(scope, out var pageOf))
+                {
+                    _pageOf[scope] = pageOf = new Dictionary<string, string?>(StringComparer.Ordinal);
+                }
+
+                foreach (var observed in page.Readers)
+                {
+                    pageOf[observed.Reader.Id] = cursor;
+                    _locationOf[observed.Reader.Id] = observed.Reader.LocationId;
+                }
+
+                if (start is null && !page.HasMore)
+                {
+                    _pagesInScope[scope] = pages;
+                }
+            }
+
+            foreach (var observed in page.Readers)
+            {
+                if (remaining.Remove(observed.Reader.Id, out var waiters))
+                {
+                    foreach (var waiter in waiters)
+                    {
+                        waiter.Answer(observed);
+                    }
+                }
+            }
+
+            if (remaining.Count == 0 || !page.HasMore || page.Readers.Count == 0)
+            {
+                break;
+            }
+
+            cursor = page.Readers[^1].Reader.Id;
+        }
+
+        // Not on the pages read: forget where it was and let its checkout read it alone.
+        lock (_gate)
+        {
+            foreach (var readerId in remaining.Keys)
+            {
+                if (_pageOf.TryGetValue(scope, out var pageOf))
+                {
+                    pageOf.Remove(readerId);
+                }
+            }
+        }
+
+        foreach (var waiters in remaining.Values)
+        {
+            foreach (var waiter in waiters)
+            {
+                waiter.Answer(null);
+            }
+        }
+    }
+
+    private void CancelAll()
+    {
+        List<Waiter> waiting;
+        lock (_gate)
+        {
+            waiting = _waiting;
+            _waiting = [];
+            _timer.Dispose();
+        }
+
+        foreach (var waiter in waiting)
+        {
+            waiter.Cancel(_stopping);
+        }
+    }
+
+    /// <summary>A page: its scope (a location id, or empty for the account) and the reader it follows.</summary>
+    private readonly record struct PageKey(string Scope, string? Cursor);
+
+    /// <summary>The waiting readers a page should show; unplaced ones may be on any later page.</summary>
+    private sealed class PageGroup
+    {
+        public Dictionary<string, List<Waiter>> Readers { get; } = new(StringComparer.Ordinal);
+
+        public bool Unplaced { get; set; }
+    }
+
+    private sealed class Waiter(string readerId, IWorkCounter? work)
+    {
+        public string ReaderId { get; } = readerId;
+
+        public TaskCompletionSource<ObservedReader?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Counted again before the waiter can run, so the count never dips to idle in between.
+        public void Answer(ObservedReader? observed)
+        {
+            work?.WorkQueued();
+            if (!Completion.TrySetResult(observed))
+            {
+                work?.WorkDone();
+            }
+        }
+
+        public void Fail(Exception exception)
+        {
+            work?.WorkQueued();
+            if (!Completion.TrySetException(exception))
+            {
+                work?.WorkDone();
+            }
+        }
+
+        public void Cancel(CancellationToken token)
+        {
+            work?.WorkQueued();
+            if (!Completion.TrySetCanceled(token))
+            {
+                work?.WorkDone();
+            }
+        }
+    }
+}
+
+/// <summary>The pace of batched reader reads.</summary>
+/// <param name="Interval">How often the readers with waiting checkouts are listed.</param>
+internal sealed record ReaderBatchSettings(TimeSpan Interval)
+{
+    public static ReaderBatchSettings Default { get; } = new(TimeSpan.FromSeconds(1));
+}
