@@ -122,7 +122,10 @@ internal sealed partial class CheckoutReconciler(
             var now = time.GetUtcNow();
             await foreach (var record in store.ListByStateAsync(CheckoutState.Authorized, cancellationToken).ConfigureAwait(false))
             {
-                if (now - record.UpdatedAt >= options.SettleAuthorizationsAfter)
+                // An automatic_delayed authorisation is Stripe's to capture when its delay ends: voiding
+                // it would undo the sale, capturing it would only do early what Stripe will do.
+                if (now - record.UpdatedAt >= options.SettleAuthorizationsAfter
+                    && CheckoutStateSerializer.Deserialize(record.StateJson).Request.CaptureMode != CheckoutCaptureMode.AutomaticDelayed)
                 {
                     due.Add(record.CheckoutId);
                 }

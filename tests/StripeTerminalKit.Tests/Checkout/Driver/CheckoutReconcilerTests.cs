@@ -76,6 +76,21 @@ public sealed class CheckoutReconcilerTests
     }
 
     [Fact]
+    public async Task An_automatic_delayed_authorisation_is_left_for_Stripe_to_capture_whatever_the_policy()
+    {
+        // Stripe captures it when its delay ends: the void policy would have undone the sale at 36 h.
+        await using var h = await CheckoutHarness.StartAsync();
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-delayed", 3100) with { CaptureMode = CheckoutCaptureMode.AutomaticDelayed, CaptureDelayDays = 3 }));
+        h.Time.Advance(TimeSpan.FromHours(37));
+
+        var report = await Reconciler(h, AuthorizationSettlement.Void).ReconcileAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal((0, 0), (report.Voided, report.Captured));
+        Assert.Equal("requires_capture", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
+    }
+
+    [Fact]
     public async Task With_the_void_policy_an_ageing_authorisation_is_released()
     {
         var (h, _) = await AuthorisedAsync("order-release", 1800);
