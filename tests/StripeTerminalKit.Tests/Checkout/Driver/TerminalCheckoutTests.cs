@@ -234,8 +234,12 @@ public sealed class TerminalCheckoutTests
         h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
         await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-two-refunds", 3000)));
 
+        // The first refund's POST is held until the clock moves: still in flight when the second is asked.
+        h.Emulator.Faults.Add(new FaultRule(FaultKind.SlowReaderAck) { Operation = EmulatorOperations.RefundsCreate, Delay = TimeSpan.FromSeconds(5) });
         var first = h.Checkout.RefundAsync("order-two-refunds", 1000);
         var second = h.Checkout.RefundAsync("order-two-refunds", 700);
+        await h.RunUntilAsync(() => second.IsCompleted);
+        Assert.False(first.IsCompleted);
         await h.RunUntilAsync(() => first.IsCompleted && second.IsCompleted);
 
         Assert.Equal(CheckoutOperationStatus.Succeeded, (await first).Status);
