@@ -25,12 +25,6 @@ public sealed record TerminalCallOptions
     /// </summary>
     public string? ConnectedAccount { get; init; }
 
-    /// <summary>
-    /// The caller retries this call itself (the checkout machine, which re-reads Stripe and picks
-    /// the key): the pipeline's timeouts still apply, its retries do not, so one retrier decides.
-    /// </summary>
-    internal bool RetriedByCaller { get; init; }
-
     /// <summary>Shorthand for options that derive keys from <paramref name="scope"/>.</summary>
     /// <param name="scope">A durable id such as an order or checkout id.</param>
     /// <param name="attempt">The attempt number, starting at 1.</param>

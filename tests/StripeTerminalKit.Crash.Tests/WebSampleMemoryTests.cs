@@ -28,6 +28,9 @@ public sealed class WebSampleMemoryTests(ITestOutputHelper output)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan StepDeadline = TimeSpan.FromSeconds(60);
 
+    // The web sample's SalesJournal.KeptPerDevice (the sample is run as a process, not referenced).
+    private const int SalesJournalKeptPerDevice = 200;
+
     [Fact]
     public async Task Web_sample_memory_stays_flat_as_checkouts_go_through()
     {
@@ -91,8 +94,11 @@ public sealed class WebSampleMemoryTests(ITestOutputHelper output)
             System.IO.File.WriteAllText(Path.Combine(folder, "memory.txt"), summary + Environment.NewLine + string.Join(Environment.NewLine, measured.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Done} {s.Rss}"))));
             SigkillRestartTests.ScanChildLogsForSecrets(system);
 
-            // The leak this replaces kept ~31 KB per checkout; a kept checkout of any kind is over 2 KB.
-            Assert.True(slope < 1_024, $"the sample keeps {slope:0} bytes per checkout after warm-up; {summary}; {system.Logs}");
+            // The leak this guards against kept ~31 KB per checkout. The sample's sales journal is bounded
+            // (200 sales a device) but still filling in a short run (~2.5 KB a sale), so a short run allows
+            // 8 KB; a run whose warm-up fills the journal (the documented one) must stay under 1 KB.
+            var journalFull = warmup >= (SalesJournalKeptPerDevice * lanes) + lanes;
+            Assert.True(slope < (journalFull ? 1_024 : 8_192), $"the sample keeps {slope:0} bytes per checkout after warm-up; {summary}; {system.Logs}");
             passed = true;
         }
         finally

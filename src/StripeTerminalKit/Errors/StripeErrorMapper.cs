@@ -9,8 +9,7 @@ namespace StripeTerminalKit.Errors;
 /// <param name="Operation">The kit operation name.</param>
 /// <param name="ReaderId">The reader the call targeted, if any.</param>
 /// <param name="IntentId">The PaymentIntent or SetupIntent the call targeted, if any.</param>
-/// <param name="Keyed">Whether the request carried an idempotency key (set by the executor).</param>
-internal readonly record struct StripeCallContext(string Operation, string? ReaderId = null, string? IntentId = null, bool Keyed = false);
+internal readonly record struct StripeCallContext(string Operation, string? ReaderId = null, string? IntentId = null);
 
 /// <summary>
 /// Turns a Stripe.net <see cref="StripeException"/> into the kit's exception hierarchy.
@@ -131,7 +130,7 @@ internal static class StripeErrorMapper
             { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry },
             >= 500 => new StripeUnavailableException(
                 $"Stripe failed to process {context.Operation} (HTTP {status}).{suffix}", SafeInner(exception))
-            { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry, OutcomeUnknown = true, StoredUnderKey = context.Keyed },
+            { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry, OutcomeUnknown = true },
             404 => new ResourceNotFoundException($"The object {context.Operation} refers to does not exist.{suffix}", SafeInner(exception))
             { Parameter = error.Param },
             400 or 424 => new InvalidRequestException(

@@ -9,9 +9,6 @@ namespace StripeTerminalKit.Resilience;
 /// <summary>Builds the kit's default pipeline: total timeout → retry → attempt timeout.</summary>
 internal static class StripeTerminalPipeline
 {
-    /// <summary>Set on calls whose caller retries them itself (see <c>TerminalCallOptions.RetriedByCaller</c>).</summary>
-    public static readonly ResiliencePropertyKey<bool> RetriedByCaller = new("StripeTerminalKit.RetriedByCaller");
-
     public static void Configure(
         ResiliencePipelineBuilder builder,
         StripeTerminalOptions options,
@@ -31,7 +28,7 @@ internal static class StripeTerminalPipeline
             {
                 Name = "StripeTerminalKit.Retry",
                 MaxRetryAttempts = retry.MaxRetries,
-                ShouldHandle = args => new ValueTask<bool>(!args.Context.Properties.GetValue(RetriedByCaller, false) && ShouldRetry(args.Outcome.Exception, retry)),
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome.Exception, retry)),
                 DelayGenerator = args =>
                 {
                     // Jittered exponential backoff whether or not Stripe sent Retry-After (Stripe

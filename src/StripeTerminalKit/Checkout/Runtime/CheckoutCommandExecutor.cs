@@ -60,13 +60,10 @@ internal sealed class CheckoutCommandExecutor(
         runner.Post(in answer);
     }
 
-    // The machine retries its own calls (reads first, then the key it chooses): the pipeline only times them.
-    private static readonly TerminalCallOptions MachineRead = new() { RetriedByCaller = true };
-
     private async Task<CheckoutEvent> CallAsync(CheckoutRunner runner, CheckoutCommand c)
     {
         var request = runner.Request;
-        var options = c.Key.IsEmpty ? MachineRead : new TerminalCallOptions { IdempotencyKey = new KitKey(c.Key.ToString()), RetriedByCaller = true };
+        var options = c.Key.IsEmpty ? null : new TerminalCallOptions { IdempotencyKey = new KitKey(c.Key.ToString()) };
         var piId = c.PaymentIntentId ?? runner.PaymentIntentId;
         switch (c.Kind)
         {
@@ -101,7 +98,7 @@ internal sealed class CheckoutCommandExecutor(
                 }
 
                 await intentBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
-                return IntentAnswer(c, request, await payments.GetAsync(piId!, MachineRead, stopping).ConfigureAwait(false));
+                return IntentAnswer(c, request, await payments.GetAsync(piId!, null, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CapturePaymentIntent:
                 return IntentAnswer(c, request, await payments.CaptureAsync(piId!, c.Amount > 0 ? c.Amount : null, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CancelPaymentIntent:
@@ -149,7 +146,7 @@ internal sealed class CheckoutCommandExecutor(
         }
 
         await readerBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
-        return await readers.GetAsync(request.ReaderId, MachineRead, stopping).ConfigureAwait(false);
+        return await readers.GetAsync(request.ReaderId, null, stopping).ConfigureAwait(false);
     }
 
     /// <summary>The answer to a send: the reader, whose location places it in its batch.</summary>
