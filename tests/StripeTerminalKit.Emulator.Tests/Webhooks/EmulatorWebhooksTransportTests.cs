@@ -54,6 +54,10 @@ public sealed class EmulatorWebhooksTransportTests
         Assert.Equal([WebhookTestKit.ReaderActionSucceeded(1).Json, WebhookTestKit.ReaderActionSucceeded(2).Json], healthy.Bodies);
         Assert.Single(stuck.Bodies);
 
+        // The listener has the second request; the emulator must also have read its answer before the
+        // clock moves, or that answer's own attempt timeout fires (it raced on a busy CI machine).
+        await UntilAsync(() => healthySubscription.Counters.Delivered == 2).WaitAsync(Guard);
+
         // The stuck endpoint's attempt still times out on the emulator's clock; only then does its
         // own lane move on to its next event (which hangs in turn).
         time.Advance(EmulatorWebhookRetryPolicy.Default.AttemptTimeout);
@@ -97,5 +101,14 @@ public sealed class EmulatorWebhooksTransportTests
 
         Assert.Equal(new EmulatorWebhookCounters { Published = 1, FailedAttempts = 1 }, subscription.Counters);
         Assert.StartsWith("Redirected", subscription.LastFailure, StringComparison.Ordinal);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        // Real sockets on the other side: wait for the emulator's delivery loop, not for the clock.
+        while (!condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
+        }
     }
 }
