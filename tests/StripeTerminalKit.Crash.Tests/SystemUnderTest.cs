@@ -28,6 +28,7 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
     private ChildProcess? _emulator;
     private ChildProcess? _sample;
     private int _sampleStarts;
+    private int? _emulatorMaxWrites;
 
     private SystemUnderTest(string folder, int lanes, int seed)
     {
@@ -82,10 +83,10 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
 
     public static string LaneLabel(int lane) => "Lane " + lane.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<SystemUnderTest> StartAsync(string folder, int lanes, int seed, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? sampleEnvironment = null)
+    public static async Task<SystemUnderTest> StartAsync(string folder, int lanes, int seed, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? sampleEnvironment = null, int? emulatorMaxWrites = null)
     {
         Directory.CreateDirectory(folder);
-        var system = new SystemUnderTest(folder, lanes, seed);
+        var system = new SystemUnderTest(folder, lanes, seed) { _emulatorMaxWrites = emulatorMaxWrites };
         foreach (var (name, value) in sampleEnvironment ?? new Dictionary<string, string?>())
         {
             system.SampleEnvironment[name] = value;
@@ -208,7 +209,10 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
         var webhooks = new Uri(SampleBase, "/stripe/webhooks");
         _emulator = ChildProcess.Start(
             ChildProcess.BuiltDll("EmulatorServerDll"),
-            ["--port", "0", "--seed", _seed.ToString(CultureInfo.InvariantCulture), "--webhook-url", webhooks.ToString()],
+            [
+                "--port", "0", "--seed", _seed.ToString(CultureInfo.InvariantCulture), "--webhook-url", webhooks.ToString(),
+                .. _emulatorMaxWrites is { } writes ? ["--max-writes", writes.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+            ],
             new Dictionary<string, string?>(StringComparer.Ordinal)
             {
                 // The signing secret through the environment, out of the process list.

@@ -47,7 +47,9 @@ public sealed class WebSampleMemoryTests(ITestOutputHelper output)
             // One line per request would make the log, not the process, the thing that grows on disk.
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        var system = await SystemUnderTest.StartAsync(folder, lanes, seed: 7, run.Token, gc);
+        // About four accepted writes a checkout (create, process, present, capture); the server's
+        // default limit of 20,000 would stop a long run, so it is raised with room to spare.
+        var system = await SystemUnderTest.StartAsync(folder, lanes, seed: 7, run.Token, gc, emulatorMaxWrites: Math.Max(20_000, checkouts * 8));
         var passed = false;
         try
         {

@@ -61,8 +61,8 @@ internal static class ExitCodes
 
 /// <summary>
 /// Parses <c>--port</c>, <c>--seed</c>, <c>--webhook-url</c> (repeatable), <c>--webhook-secret</c>,
-/// <c>--rate-limits</c>, <c>--allow-remote-webhooks</c>, <c>--help</c> and <c>--version</c>, as
-/// <c>--name value</c> or <c>--name=value</c>. Eight options do not justify a parsing library.
+/// <c>--rate-limits</c>, <c>--max-writes</c>, <c>--allow-remote-webhooks</c>, <c>--help</c> and <c>--version</c>,
+/// as <c>--name value</c> or <c>--name=value</c>. Nine options do not justify a parsing library.
 /// </summary>
 internal static class ServerArguments
 {
@@ -87,6 +87,9 @@ internal static class ServerArguments
                                     (localhost, 127.x.x.x, [::1]). Repeat for more (at most {Security.ServerLimits.MaxWebhookEndpoints}).
           --allow-remote-webhooks   Also allow webhook URLs off this machine (signed events leave it).
           --rate-limits <mode>      live (100/s, 25/s per endpoint), sandbox (25/s) or off (default).
+          --max-writes <count>      Accepted writes (POST/DELETE answered 2xx) before the server refuses
+                                    more, bounding what it keeps in memory (default {Security.ServerLimits.MaxAcceptedWrites:N0};
+                                    at most {Security.ServerLimits.MaxAcceptedWritesCeiling:N0}).
           --webhook-secret <secret> Secret that signs webhooks (Stripe-Signature). Default: a fresh test
                                     secret (whsec_...) printed once at start. Also read from
                                     {WebhookSecretVariable}.
@@ -120,6 +123,7 @@ internal static class ServerArguments
         EmulatorRateLimits? rateLimits = null;
         string? rateLimitsMode = null;
         string? secret = null;
+        int? maxWrites = null;
         var webhookUrls = new List<Uri>();
 
         for (var i = 0; i < args.Count; i++)
@@ -142,7 +146,7 @@ internal static class ServerArguments
             }
 
             var (name, inlineValue) = Split(arg);
-            if (name is not ("--port" or "--seed" or "--webhook-url" or "--webhook-secret" or "--rate-limits"))
+            if (name is not ("--port" or "--seed" or "--webhook-url" or "--webhook-secret" or "--rate-limits" or "--max-writes"))
             {
                 return CommandLineResult.Failed(name.StartsWith('-')
                     ? $"unknown option '{Shorten(name)}'."
@@ -238,6 +242,22 @@ internal static class ServerArguments
 
                     break;
 
+                case "--max-writes":
+                    if (maxWrites is not null)
+                    {
+                        return CommandLineResult.Failed("--max-writes is given more than once.");
+                    }
+
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var w)
+                        || w < 1 || w > Security.ServerLimits.MaxAcceptedWritesCeiling)
+                    {
+                        return CommandLineResult.Failed(
+                            $"--max-writes must be a whole number from 1 to {Security.ServerLimits.MaxAcceptedWritesCeiling}, not '{Shorten(value)}'.");
+                    }
+
+                    maxWrites = w;
+                    break;
+
                 default: // --webhook-secret
                     if (secret is not null)
                     {
@@ -286,6 +306,7 @@ internal static class ServerArguments
             WebhookSecret = secret,
             AllowRemoteWebhooks = allowRemoteWebhooks,
             RateLimits = rateLimits,
+            MaxAcceptedWrites = maxWrites ?? Security.ServerLimits.MaxAcceptedWrites,
         });
     }
 

@@ -18,4 +18,10 @@ internal static class ServerLimits
     /// emulator keeps in memory; a test suite or a day at a till stays well below.
     /// </summary>
     public const int MaxAcceptedWrites = 20_000;
+
+    /// <summary>
+    /// The most <c>--max-writes</c> may raise it to: a long soak run (a million writes keep a few
+    /// gigabytes of ledger), not an unbounded server.
+    /// </summary>
+    public const int MaxAcceptedWritesCeiling = 1_000_000;
 }

@@ -22,7 +22,7 @@ public sealed class ServerArgumentsTests
     public void Every_option_is_read_in_both_spellings()
     {
         var result = ServerArguments.Parse(
-            ["--port", "8080", "--seed=-42", "--webhook-url", "http://127.0.0.1:5000/webhooks", "--webhook-url=https://example.test/hook", "--webhook-secret", "whsec_given", "--allow-remote-webhooks", "--rate-limits=live"],
+            ["--port", "8080", "--seed=-42", "--webhook-url", "http://127.0.0.1:5000/webhooks", "--webhook-url=https://example.test/hook", "--webhook-secret", "whsec_given", "--allow-remote-webhooks", "--rate-limits=live", "--max-writes", "250000"],
             NoEnvironment);
 
         Assert.Equal(CommandKind.Run, result.Kind);
@@ -32,6 +32,26 @@ public sealed class ServerArgumentsTests
         Assert.Equal("whsec_given", result.Settings.WebhookSecret);
         Assert.True(result.Settings.AllowRemoteWebhooks);
         Assert.Equal(StripeTerminalKit.Emulator.EmulatorRateLimits.Live, result.Settings.RateLimits);
+        Assert.Equal(250_000, result.Settings.MaxAcceptedWrites);
+    }
+
+    [Fact]
+    public void Without_max_writes_the_documented_limit_holds()
+    {
+        Assert.Equal(20_000, ServerArguments.Parse([], NoEnvironment).Settings!.MaxAcceptedWrites);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("1000001")]
+    [InlineData("lots")]
+    public void Max_writes_outside_one_to_a_million_is_refused_by_name(string value)
+    {
+        var result = ServerArguments.Parse(["--max-writes", value], NoEnvironment);
+
+        Assert.Equal(CommandKind.Error, result.Kind);
+        Assert.Equal($"--max-writes must be a whole number from 1 to 1000000, not '{value}'.", result.Error);
     }
 
     [Fact]
@@ -192,7 +212,7 @@ public sealed class ServerArgumentsTests
     [Fact]
     public void Usage_text_documents_every_option_and_how_to_point_Stripe_net_at_the_server()
     {
-        foreach (var expected in new[] { "--port", "--seed", "--webhook-url", "--webhook-secret", "--allow-remote-webhooks", "--rate-limits", "--help", "--version", "12111", "apiBase: \"http://127.0.0.1:12111\"", "/_emulator/health", ServerArguments.WebhookSecretVariable })
+        foreach (var expected in new[] { "--port", "--seed", "--webhook-url", "--webhook-secret", "--allow-remote-webhooks", "--rate-limits", "--max-writes", "--help", "--version", "12111", "apiBase: \"http://127.0.0.1:12111\"", "/_emulator/health", ServerArguments.WebhookSecretVariable })
         {
             Assert.Contains(expected, ServerArguments.UsageText);
         }
