@@ -4,8 +4,11 @@ namespace StripeTerminalKit.Checkout;
 public sealed class StripeTerminalCheckoutOptions
 {
     /// <summary>
-    /// The most reads per second of each endpoint polled (the reader, the PaymentIntent) for all
-    /// checkouts in this process together; waiting checkouts share it first come, first served.
+    /// The most reads per second of each endpoint polled (the reader, the PaymentIntent, the reader
+    /// list) for all checkouts of the account together; waiting checkouts share it first come, first
+    /// served. Instances sharing one checkout store (a farm on PostgreSQL) split it evenly between
+    /// the live ones, so the farm as a whole stays within it; a dead instance's share returns to the
+    /// others once its lease runs out.
     /// Stripe allows 25 requests per second per endpoint (sandbox and live) and 25 (sandbox) or
     /// 100 (live) overall; the default leaves room for the calls that move money. With live keys
     /// and a large fleet, 20 uses the per-endpoint room and stays within it.

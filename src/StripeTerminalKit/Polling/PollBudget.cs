@@ -10,7 +10,7 @@ internal sealed class PollBudget
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly int _burst;
+    private int _burst;
     private long _spacingTicks;
     private long _burstTicks;
     private long _nextFreeTicks = long.MinValue;
@@ -23,25 +23,51 @@ internal sealed class PollBudget
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(burst);
         _time = time;
-        _burst = burst;
-        SetRate(requestsPerSecond);
+        SetRate(requestsPerSecond, burst);
     }
 
     /// <summary>The most polls per second, as last set.</summary>
     public double RequestsPerSecond { get; private set; }
 
+    /// <summary>How many polls may go at once after a quiet spell, as last set.</summary>
+    public int Burst
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _burst;
+            }
+        }
+    }
+
     /// <summary>
-    /// Changes the rate from the next reservation on (turns already reserved keep their time). A farm
-    /// sets each instance's share of the account's read budget here as instances come and go.
+    /// Changes the rate and burst from the next reservation on (turns already reserved keep their
+    /// time). A farm sets each instance's share of the account's read budget here as instances come
+    /// and go (<see cref="ReadBudgetShare"/>).
     /// </summary>
-    public void SetRate(double requestsPerSecond)
+    public void SetRate(double requestsPerSecond, int burst)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(burst);
         lock (_gate)
         {
+            _burst = burst;
             _spacingTicks = Math.Max(1, (long)(TimeSpan.TicksPerSecond / requestsPerSecond));
             _burstTicks = _spacingTicks * (_burst - 1);
             RequestsPerSecond = requestsPerSecond;
+        }
+    }
+
+    /// <summary>
+    /// No turn before <paramref name="until"/>, and no burst saved up for then: an instance that has
+    /// just joined a farm waits until every other instance has seen it and shrunk its own share.
+    /// </summary>
+    public void HoldUntil(DateTimeOffset until)
+    {
+        lock (_gate)
+        {
+            _nextFreeTicks = Math.Max(_nextFreeTicks, until.UtcTicks);
         }
     }
 

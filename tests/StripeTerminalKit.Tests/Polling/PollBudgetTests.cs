@@ -28,7 +28,7 @@ public sealed class PollBudgetTests
         var budget = new PollBudget(requestsPerSecond: 10, burst: 1, _time);
         await budget.WaitTurnAsync(CancellationToken.None);
 
-        budget.SetRate(2);
+        budget.SetRate(2, burst: 1);
         var first = budget.WaitTurnAsync(CancellationToken.None).AsTask();
         var second = budget.WaitTurnAsync(CancellationToken.None).AsTask();
 
@@ -176,5 +176,59 @@ public sealed class PollBudgetTests
 
         _time.Advance(TimeSpan.FromMinutes(6));
         Assert.False(health.IsHealthy);
+    }
+    [Fact]
+    public async Task A_hold_lets_no_turn_go_before_it_and_saves_no_burst_for_then()
+    {
+        var budget = new PollBudget(requestsPerSecond: 10, burst: 5, _time);
+        budget.HoldUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(2));
+
+        var turns = Enumerable.Range(0, 3).Select(_ => budget.WaitTurnAsync(CancellationToken.None).AsTask()).ToArray();
+
+        _time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));
+        Assert.Equal(0, turns.Count(t => t.IsCompleted));
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(1, turns.Count(t => t.IsCompleted));
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        await Task.WhenAll(turns);
+    }
+
+    [Fact]
+    public async Task Three_instances_shares_of_an_account_budget_never_exceed_it_together()
+    {
+        // Each instance's ReadBudgetShare split over three: 12/s and a burst of 6 for the account.
+        var shares = Enumerable.Range(0, 3).Select(_ => new ReadBudgetShare(12, 6, _time)).ToArray();
+        foreach (var share in shares)
+        {
+            Assert.True(share.Apply(3, holdUntil: null));
+        }
+
+        var completedAt = new List<DateTimeOffset>();
+        var turns = new List<Task>();
+        foreach (var share in shares)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                turns.Add(share.Readers.WaitTurnAsync(CancellationToken.None).AsTask().ContinueWith(_ =>
+                {
+                    lock (completedAt)
+                    {
+                        completedAt.Add(_time.GetUtcNow());
+                    }
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+            }
+        }
+
+        for (var step = 0; step < 300; step++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        await Task.WhenAll(turns);
+        var start = completedAt.Min();
+        var perSecond = completedAt.GroupBy(t => (int)((t - start).TotalMilliseconds / 1000)).Select(g => g.Count()).ToArray();
+        Assert.All(perSecond, n => Assert.True(n <= 12 + 6, $"{n} polls in one second across the farm"));
+        Assert.True(perSecond.Skip(1).All(n => n <= 12), "past the first second the account's rate holds");
+        Assert.Equal(300, completedAt.Count);
     }
 }

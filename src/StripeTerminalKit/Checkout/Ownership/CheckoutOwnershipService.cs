@@ -89,6 +89,9 @@ internal sealed partial class CheckoutOwnershipService(TerminalCheckout checkout
             return;
         }
 
+        // Joining: the first round, or the first after a gap long enough for the others to have
+        // counted this instance out (its lease may have run out) and grown their shares.
+        var joined = _renewedAt is not { } last || asked - last >= checkout.LeaseDuration;
         _renewedAt = asked;
         var live = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var other in store.ListLeasesAsync(TerminalCheckout.InstanceLeasePrefix, cancellationToken).ConfigureAwait(false))
@@ -97,6 +100,7 @@ internal sealed partial class CheckoutOwnershipService(TerminalCheckout checkout
         }
 
         live.Add(checkout.LeaseName);
+        ShareReadBudget(live.Count, joined, asked);
         var adopt = new List<CheckoutRequest>();
         var mine = checkout.Runners.ToDictionary(r => r.CheckoutId, StringComparer.Ordinal);
         await foreach (var record in store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false))
@@ -128,6 +132,20 @@ internal sealed partial class CheckoutOwnershipService(TerminalCheckout checkout
         }
     }
 
+    /// <summary>
+    /// Splits the account's polling budget over the live instances. Joining a farm already running,
+    /// this instance polls only once every other instance has had a round (a period, plus slack
+    /// for the round itself) to see its lease and shrink its own share.
+    /// </summary>
+    private void ShareReadBudget(int liveInstances, bool joined, DateTimeOffset asked)
+    {
+        DateTimeOffset? holdUntil = joined && liveInstances > 1 ? asked + (Period * 1.5) : null;
+        if (checkout.ReadBudget.Apply(liveInstances, holdUntil) || holdUntil is not null)
+        {
+            LogReadBudgetShared(logger, liveInstances, checkout.ReadBudget.RequestsPerSecond, holdUntil);
+        }
+    }
+
     private void FenceAll()
     {
         foreach (var runner in checkout.Runners.ToArray())
@@ -144,6 +162,9 @@ internal sealed partial class CheckoutOwnershipService(TerminalCheckout checkout
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Another live process holds the instance name {InstanceId}: give every instance its own StripeTerminalCheckoutOptions.InstanceId; this one drives nothing until the name is free")]
     private static partial void LogDuplicateInstance(ILogger logger, string instanceId);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "Polling budget shared by {Instances} live instances: {RequestsPerSecond} reads/s per endpoint here (first poll not before {HoldUntil})")]
+    private static partial void LogReadBudgetShared(ILogger logger, int instances, double requestsPerSecond, DateTimeOffset? holdUntil);
 
     [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Ownership round failed (the checkout store may be unreachable); the next round retries")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

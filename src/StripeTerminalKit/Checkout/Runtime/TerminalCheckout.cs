@@ -54,17 +54,19 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         Logger = logger;
         WebhookHealth = new WebhookHealth(time, options.WebhookHealthWindow);
         // One budget per endpoint read: a read that decides an outcome (the PaymentIntent) never
-        // queues behind the routine reader polls of every other waiting checkout.
-        // Waiting checkouts' readers are listed in batches (one request per page of 100 readers) when
-        // the readers module can list pages; the list endpoint has its own budget of the same rate.
+        // queues behind the routine reader polls of every other waiting checkout. Waiting checkouts'
+        // readers are listed in batches (one request per page of 100 readers) when the readers
+        // module can list pages; the list endpoint has its own budget of the same rate. In a farm
+        // the ownership round splits each budget over the live instances (ReadBudget).
+        ReadBudget = new ReadBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time);
         Batches = options.BatchPollInterval > TimeSpan.Zero && readers is IReaderPageSource pages
-            ? new ReaderBatchScheduler(pages, new PollBudget(options.PollRequestsPerSecond, options.PollBurst, time), time, new ReaderBatchSettings(options.BatchPollInterval), this, _stopping.Token)
+            ? new ReaderBatchScheduler(pages, ReadBudget.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), this, _stopping.Token)
             : null;
         Commands = new CheckoutCommandExecutor(
             payments,
             readers,
-            new PollBudget(options.PollRequestsPerSecond, options.PollBurst, time),
-            new PollBudget(options.PollRequestsPerSecond, options.PollBurst, time),
+            ReadBudget.Readers,
+            ReadBudget.PaymentIntents,
             time,
             country,
             _stopping.Token,
@@ -90,6 +92,9 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
     }
 
     internal ICheckoutStore Store { get; }
+
+    /// <summary>This instance's share of the account's polling budget.</summary>
+    internal ReadBudgetShare ReadBudget { get; }
 
     /// <summary>The prefix of every instance's lease name in the store.</summary>
     internal const string InstanceLeasePrefix = "instance:";
