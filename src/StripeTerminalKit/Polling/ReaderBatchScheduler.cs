@@ -107,10 +107,10 @@ internal sealed class ReaderBatchScheduler
     {
         // Counted before anything else, so a driver on a fake clock never sees the round as idle.
         _work?.WorkQueued();
-        _ = RunRoundAsync();
+        RunRound();
     }
 
-    private async Task RunRoundAsync()
+    private void RunRound()
     {
         List<Waiter> round;
         lock (_gate)
@@ -122,33 +122,57 @@ internal sealed class ReaderBatchScheduler
             _lastRound = _time.GetUtcNow();
         }
 
-        try
+        var plan = round.Count > 0 ? Plan(round) : [];
+        if (plan.Count == 0)
         {
-            if (round.Count > 0)
+            FinishRound();
+            _work?.WorkDone();
+            return;
+        }
+
+        // The round's unit of work goes to its first page chain and each other chain gets its own:
+        // a chain hands its unit over while it waits for a turn or an answer, so chains read side by
+        // side never hand over one unit twice (the count would go below zero) and the round holds
+        // none of its own while they wait (a driver on a fake clock sees the kit idle and moves the
+        // clock). The last chain to end finishes the round before it lets go of its unit.
+        for (var k = 1; k < plan.Count; k++)
+        {
+            _work?.WorkQueued();
+        }
+
+        var running = plan.Count;
+        foreach (var (page, group) in plan)
+        {
+            _ = ReadThenFinishAsync(page.Scope, page.Cursor, group.Readers);
+        }
+
+        async Task ReadThenFinishAsync(string scope, string? cursor, Dictionary<string, List<Waiter>> readers)
+        {
+            try
             {
-                var plan = Plan(round);
-                var reads = new Task[plan.Count];
-                var i = 0;
-                foreach (var (page, group) in plan)
+                await ReadChainAsync(scope, cursor, readers).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref running) == 0)
                 {
-                    reads[i++] = ReadChainAsync(page.Scope, page.Cursor, group.Readers);
+                    FinishRound();
                 }
 
-                await Task.WhenAll(reads).ConfigureAwait(false);
+                _work?.WorkDone();
             }
         }
-        finally
-        {
-            lock (_gate)
-            {
-                _roundRunning = false;
-                if (_waiting.Count > 0 && !_stopping.IsCancellationRequested)
-                {
-                    ScheduleRound();
-                }
-            }
+    }
 
-            _work?.WorkDone();
+    private void FinishRound()
+    {
+        lock (_gate)
+        {
+            _roundRunning = false;
+            if (_waiting.Count > 0 && !_stopping.IsCancellationRequested)
+            {
+                ScheduleRound();
+            }
         }
     }
 

@@ -205,15 +205,73 @@ public sealed class ReaderBatchSchedulerTests : IDisposable
         Assert.Equal(1, work.Count);
     }
 
+    [Fact]
+    public async Task Pages_read_side_by_side_each_hand_over_their_own_work_so_the_count_never_goes_below_zero()
+    {
+        // Two locations waiting in one round: two list requests at once. Each request hands its work
+        // over while the network answers (as a driver on a fake clock models latency), and the
+        // second waits for a budget turn. Before each chain counted as its own work, both handed over
+        // the round's single unit: the count went to -1 and the driver never saw the kit idle.
+        // Three hundred readers: three pages. A first round learns which page shows each of two
+        // waiting readers; the next round then reads those two pages side by side.
+        _pages.Add("tml_north", 100);
+        _pages.Add("tml_south", 100);
+        _pages.Add("tml_idle", 100);
+        var northReader = _pages.ReadersOf("tml_north")[0];
+        var southReader = _pages.ReadersOf("tml_south")[0];
+        var work = new Counter();
+        var scheduler = new ReaderBatchScheduler(_pages, new PollBudget(2, 1, _time), _time, new ReaderBatchSettings(TimeSpan.FromSeconds(1)), work, _stopping.Token);
+        var learnNorth = scheduler.ObserveAsync(northReader, null);
+        var learnSouth = scheduler.ObserveAsync(southReader, null);
+        for (var i = 0; i < 50 && !(learnNorth.IsCompleted && learnSouth.IsCompleted); i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        await Task.WhenAll(learnNorth, learnSouth);
+        _pages.Requests.Clear();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        _pages.HandOver = work;
+
+        work.WorkQueued();
+        work.WorkQueued();
+        var north = scheduler.ObserveAsync(northReader, work);
+        var south = scheduler.ObserveAsync(southReader, work);
+        for (var i = 0; i < 30 && !(north.IsCompleted && south.IsCompleted); i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            for (var spin = 0; spin < 1000 && work.Count > 0 && !(north.IsCompleted && south.IsCompleted); spin++)
+            {
+                await Task.Yield();
+            }
+        }
+
+        Assert.NotNull(await north);
+        Assert.NotNull(await south);
+        Assert.Equal(2, _pages.Requests.Count);
+        Assert.True(work.Min >= 0, $"the work count went down to {work.Min}");
+    }
+
     private sealed class Counter : IWorkCounter
     {
         private int _count;
+        private int _min;
 
         public int Count => Volatile.Read(ref _count);
 
+        /// <summary>The lowest the count has been.</summary>
+        public int Min => Volatile.Read(ref _min);
+
         public void WorkQueued() => Interlocked.Increment(ref _count);
 
-        public void WorkDone() => Interlocked.Decrement(ref _count);
+        public void WorkDone()
+        {
+            var now = Interlocked.Decrement(ref _count);
+            lock (this)
+            {
+                _min = Math.Min(_min, now);
+            }
+        }
     }
 
     /// <summary>Stripe's list as a fake: readers newest first, pages of 100, <c>starting_after</c>, an optional location filter.</summary>
@@ -224,6 +282,9 @@ public sealed class ReaderBatchSchedulerTests : IDisposable
         public List<(string? LocationId, string? StartingAfter, bool ExpandPaymentIntents, DateTimeOffset At)> Requests { get; } = [];
 
         public Exception? FailNext { get; set; }
+
+        /// <summary>When set, each request hands its work over for 300 ms of the clock, as a network call on a fake clock does.</summary>
+        public IWorkCounter? HandOver { get; set; }
 
         public IEnumerable<string> All => _readers.Select(r => r.Id);
 
@@ -239,7 +300,24 @@ public sealed class ReaderBatchSchedulerTests : IDisposable
 
         public string LocationOf(string id) => _readers.Single(r => r.Id == id).Location;
 
-        public Task<ReaderPage> ListPageAsync(ReaderPageQuery query, CancellationToken cancellationToken)
+        public async Task<ReaderPage> ListPageAsync(ReaderPageQuery query, CancellationToken cancellationToken)
+        {
+            if (HandOver is { } work)
+            {
+                var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                work.WorkDone();
+                using var timer = time.CreateTimer(_ =>
+                {
+                    work.WorkQueued();
+                    answered.TrySetResult();
+                }, null, TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+                await answered.Task;
+            }
+
+            return await ListNowAsync(query);
+        }
+
+        private Task<ReaderPage> ListNowAsync(ReaderPageQuery query)
         {
             lock (Requests)
             {
