@@ -90,6 +90,11 @@ internal sealed class LatencyHandler(HttpMessageHandler inner, LatencyModel mode
     {
         var delay = model.ApiCall(request.Method, request.RequestUri?.AbsolutePath ?? "");
         var counter = work();
+        if (Environment.GetEnvironmentVariable("FLEET_DEBUG") == "1" && counter is StripeTerminalKit.Checkout.Runtime.TerminalCheckout t && t.PendingWork <= 0)
+        {
+            Console.Error.WriteLine($"UNCOUNTED {request.Method} {request.RequestUri?.AbsolutePath} pending={t.PendingWork}\n{Environment.StackTrace}");
+        }
+
         if (counter is not null && delay > TimeSpan.Zero)
         {
             var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
