@@ -17,6 +17,9 @@ namespace StripeTerminalKit.Farm.Tests;
 /// instances (the first one always instance 0) and restarts. Checked from Stripe's side: every
 /// checkout charged exactly once, no authorisation left held; every checkout final in the store
 /// and known to every instance; a killed instance's checkouts taken over by another instance.
+/// From the emulator server's request log (it runs at Stripe's live rate limits): no checkout
+/// driven by two instances at once, and no instance request answered 429 (the farm's peak
+/// requests per second against the limit is in the summary line).
 /// </summary>
 /// <remarks>
 /// Size (small by default, for CI on two cores): <c>STK_FARM_CHECKOUTS</c> (24), <c>STK_FARM_KILLS</c> (4),
@@ -31,6 +34,7 @@ public sealed class FarmTests(ITestOutputHelper output)
     private const string CheckoutIdMetadataKey = "stk_checkout_id";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan StepDeadline = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StripeProbeInterval = TimeSpan.FromMilliseconds(250);
 
     [Fact]
     public async Task Three_instances_killed_at_random_charge_every_checkout_once_and_leave_nothing_held()
@@ -56,9 +60,16 @@ public sealed class FarmTests(ITestOutputHelper output)
             await driver.WaitUntilAllFinalAsync();
             var findings = await driver.CheckAsync();
 
+            // From the emulator's side: one driver per checkout, and the account's rate against the live limits.
+            var log = await farm.ReadRequestLogAsync(run.Token);
+            var drivers = RequestLogAudit.OneDriverPerCheckout(log, driver.CheckoutOfPaymentIntent, farm.Starts.ToArray());
+            var rates = RequestLogAudit.Rates(log);
+            findings.AddRange(drivers);
+            findings.AddRange(RequestLogAudit.ThrottledInstanceRequests(log));
+
             var takeovers = driver.Takeovers.Select(t => t.TotalSeconds).Order().ToArray();
             var summary = string.Create(CultureInfo.InvariantCulture,
-                $"farm run: seed={seed}, {checkouts} checkouts on {lanes} readers over {Instances} instances, {driver.Kills.Count} SIGKILLs (instances {string.Join(",", driver.Kills)}), lease {lease.TotalSeconds:0.#} s, violations {findings.Count}; takeover after a kill p50 {Percentile(takeovers, 0.5):0.00} s p99 {Percentile(takeovers, 0.99):0.00} s ({takeovers.Length} of {driver.HeldAtKills} checkouts held by a killed instance); {checkouts / drove.TotalSeconds:0.00} checkouts/s over {drove.TotalSeconds:0} s; {driver.PosRetries} POS requests sent again");
+                $"farm run: seed={seed}, {checkouts} checkouts on {lanes} readers over {Instances} instances, {driver.Kills.Count} SIGKILLs (instances {string.Join(",", driver.Kills)}), lease {lease.TotalSeconds:0.#} s, violations {findings.Count} ({drivers.Count} two-driver); takeover after a kill p50 {Percentile(takeovers, 0.5):0.00} s p99 {Percentile(takeovers, 0.99):0.00} s ({takeovers.Length} of {driver.HeldAtKills} checkouts held by a killed instance); {checkouts / drove.TotalSeconds:0.00} checkouts/s over {drove.TotalSeconds:0} s; {driver.PosRetries} POS requests sent again; emulator at live limits: {log.Count} requests, {rates}");
             output.WriteLine(summary);
             foreach (var note in driver.Notes)
             {
@@ -116,6 +127,9 @@ public sealed class FarmTests(ITestOutputHelper output)
         public IReadOnlyCollection<TimeSpan> Takeovers => _takeovers;
 
         public int PosRetries => _posRetries;
+
+        /// <summary>Each PaymentIntent's checkout (metadata <c>stk_checkout_id</c>), filled by <see cref="CheckAsync"/>.</summary>
+        public Dictionary<string, string> CheckoutOfPaymentIntent { get; } = new(StringComparer.Ordinal);
 
         private string Id(int n) => string.Create(CultureInfo.InvariantCulture, $"farm-{seed}-{n:D4}");
 
@@ -180,7 +194,9 @@ public sealed class FarmTests(ITestOutputHelper output)
                 return false;
             });
 
-            await UntilAsync(id, "the reader shows the sale", async () =>
+            // Probed through Stripe, so at most 4 times a second per lane: the test's own reads count
+            // against the account's live limits too (25/s per endpoint), and must leave the instances room.
+            await UntilAsync(id, "the reader shows the sale", StripeProbeInterval, async () =>
             {
                 var r = await farm.Stripe.V1.Terminal.Readers.GetAsync(reader, cancellationToken: token);
                 if (r.Action is { Status: "in_progress", ProcessPaymentIntent.PaymentIntentId: { } pi })
@@ -303,6 +319,7 @@ public sealed class FarmTests(ITestOutputHelper output)
 
                 if (intent.Metadata?.GetValueOrDefault(CheckoutIdMetadataKey) is { } checkoutId)
                 {
+                    CheckoutOfPaymentIntent[intent.Id] = checkoutId;
                     (byCheckout.TryGetValue(checkoutId, out var list) ? list : byCheckout[checkoutId] = []).Add(intent);
                 }
             }
@@ -339,7 +356,9 @@ public sealed class FarmTests(ITestOutputHelper output)
             return findings;
         }
 
-        private async Task UntilAsync(string id, string what, Func<Task<bool>> probe)
+        private Task UntilAsync(string id, string what, Func<Task<bool>> probe) => UntilAsync(id, what, TimeSpan.FromMilliseconds(100), probe);
+
+        private async Task UntilAsync(string id, string what, TimeSpan interval, Func<Task<bool>> probe)
         {
             var clock = Stopwatch.StartNew();
             Exception? last = null;
@@ -363,7 +382,7 @@ public sealed class FarmTests(ITestOutputHelper output)
                     throw new TimeoutException($"{id}: {what} did not happen within {StepDeadline.TotalSeconds:0} s{(last is null ? "" : " (last error: " + last.GetType().Name + ")")}; {farm.Logs}");
                 }
 
-                await Task.Delay(100, token);
+                await Task.Delay(interval, token);
             }
         }
 
