@@ -64,12 +64,16 @@ public sealed class FarmTests(ITestOutputHelper output)
             var log = await farm.ReadRequestLogAsync(run.Token);
             var drivers = RequestLogAudit.OneDriverPerCheckout(log, driver.CheckoutOfPaymentIntent, farm.Starts.ToArray());
             var rates = RequestLogAudit.Rates(log);
-            findings.AddRange(drivers);
+            findings.AddRange(drivers.Findings);
+
+            // The check must have seen every checkout's writes, or it proves nothing.
+            findings.AddRange(Enumerable.Range(0, checkouts).Select(driver.Id).Where(id => !drivers.DriversByCheckout.ContainsKey(id)).Select(id => $"{id}: no instance write for it in the emulator's request log"));
+            await System.IO.File.WriteAllLinesAsync(Path.Combine(folder, "requests.tsv"), log.Select(r => string.Join('\t', r.Sequence, r.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), r.Instance ?? "test", r.Method, r.Operation, r.Status, r.IdempotencyKey, r.PaymentIntent)), run.Token);
             findings.AddRange(RequestLogAudit.ThrottledInstanceRequests(log));
 
             var takeovers = driver.Takeovers.Select(t => t.TotalSeconds).Order().ToArray();
             var summary = string.Create(CultureInfo.InvariantCulture,
-                $"farm run: seed={seed}, {checkouts} checkouts on {lanes} readers over {Instances} instances, {driver.Kills.Count} SIGKILLs (instances {string.Join(",", driver.Kills)}), lease {lease.TotalSeconds:0.#} s, violations {findings.Count} ({drivers.Count} two-driver); takeover after a kill p50 {Percentile(takeovers, 0.5):0.00} s p99 {Percentile(takeovers, 0.99):0.00} s ({takeovers.Length} of {driver.HeldAtKills} checkouts held by a killed instance); {checkouts / drove.TotalSeconds:0.00} checkouts/s over {drove.TotalSeconds:0} s; {driver.PosRetries} POS requests sent again; emulator at live limits: {log.Count} requests, {rates}");
+                $"farm run: seed={seed}, {checkouts} checkouts on {lanes} readers over {Instances} instances, {driver.Kills.Count} SIGKILLs (instances {string.Join(",", driver.Kills)}), lease {lease.TotalSeconds:0.#} s, violations {findings.Count}; takeover after a kill p50 {Percentile(takeovers, 0.5):0.00} s p99 {Percentile(takeovers, 0.99):0.00} s ({takeovers.Length} of {driver.HeldAtKills} checkouts held by a killed instance); {checkouts / drove.TotalSeconds:0.00} checkouts/s over {drove.TotalSeconds:0} s; {driver.PosRetries} POS requests sent again; emulator at live limits: {log.Count} requests, {rates}; {drivers}");
             output.WriteLine(summary);
             foreach (var note in driver.Notes)
             {
@@ -131,7 +135,7 @@ public sealed class FarmTests(ITestOutputHelper output)
         /// <summary>Each PaymentIntent's checkout (metadata <c>stk_checkout_id</c>), filled by <see cref="CheckAsync"/>.</summary>
         public Dictionary<string, string> CheckoutOfPaymentIntent { get; } = new(StringComparer.Ordinal);
 
-        private string Id(int n) => string.Create(CultureInfo.InvariantCulture, $"farm-{seed}-{n:D4}");
+        public string Id(int n) => string.Create(CultureInfo.InvariantCulture, $"farm-{seed}-{n:D4}");
 
         public async Task RunAsync()
         {

@@ -27,6 +27,16 @@ internal sealed record LoggedRequest(
 internal sealed record InstanceStart(string Instance, DateTimeOffset At);
 
 /// <summary>
+/// What the one-driver check saw: its findings, how many instance writes it tied to a checkout,
+/// how many instances wrote for each checkout, and how many times a checkout changed driver.
+/// </summary>
+internal sealed record DriverReport(List<string> Findings, int Writes, IReadOnlyDictionary<string, int> DriversByCheckout, int Handovers)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Writes} instance writes tied to {DriversByCheckout.Count} checkouts, {Handovers} changes of driver, {Findings.Count} two-driver findings");
+}
+
+/// <summary>
 /// The farm's request rate, per one-second window of the emulator's clock (the windows its rate
 /// limiter counts in): the peak overall and per endpoint, and the 429s, by who got them.
 /// </summary>
@@ -95,12 +105,13 @@ internal static class RequestLogAudit
     /// a takeover: once X's writes are followed by Y's, X never writes for it again unless X was
     /// (re)started in between (a restarted instance may take a checkout back). One finding per breach.
     /// </summary>
-    public static List<string> OneDriverPerCheckout(
+    public static DriverReport OneDriverPerCheckout(
         IEnumerable<LoggedRequest> log,
         IReadOnlyDictionary<string, string> checkoutOfPaymentIntent,
         IReadOnlyCollection<InstanceStart> starts)
     {
         var findings = new List<string>();
+        var handovers = 0;
         var writesByCheckout = new Dictionary<string, List<(LoggedRequest Request, string Instance)>>(StringComparer.Ordinal);
         foreach (var request in log.Where(r => r.IsWrite).OrderBy(r => r.Sequence))
         {
@@ -125,12 +136,13 @@ internal static class RequestLogAudit
                         $"{checkout}: {instance} writes again ({request.Method} {request.Operation}, request {request.Sequence}) after {driver} took it over (request {lastWrite[driver].Sequence}), with no restart of {instance} since its write {before.Sequence}: two drivers"));
                 }
 
+                handovers += driver is not null && instance != driver ? 1 : 0;
                 lastWrite[instance] = request;
                 driver = instance;
             }
         }
 
-        return findings;
+        return new DriverReport(findings, writesByCheckout.Values.Sum(w => w.Count), writesByCheckout.ToDictionary(c => c.Key, c => c.Value.Select(w => w.Instance).Distinct().Count(), StringComparer.Ordinal), handovers);
     }
 
     /// <summary>(b) Requests per one-second window, overall, from the instances and per endpoint; and the 429s.</summary>

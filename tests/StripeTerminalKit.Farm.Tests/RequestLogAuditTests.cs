@@ -11,7 +11,10 @@ public sealed class RequestLogAuditTests
     {
         var log = new[] { Write(1, 0, "web-0", "stk:co-1:create:1"), Write(2, 1, "web-0", key: null, pi: "pi_1"), Write(3, 5, "web-1", "stk:co-1:capture:1") };
 
-        Assert.Empty(RequestLogAudit.OneDriverPerCheckout(log, PaymentIntents, []));
+        var report = RequestLogAudit.OneDriverPerCheckout(log, PaymentIntents, []);
+
+        Assert.Empty(report.Findings);
+        Assert.Equal((3, 1), (report.Writes, report.Handovers));
     }
 
     [Fact]
@@ -19,7 +22,7 @@ public sealed class RequestLogAuditTests
     {
         var log = new[] { Write(1, 0, "web-0", "stk:co-1:create:1"), Write(2, 1, "web-1", "stk:co-1:process:1"), Write(3, 2, "web-0", key: null, pi: "pi_1") };
 
-        var finding = Assert.Single(RequestLogAudit.OneDriverPerCheckout(log, PaymentIntents, [new InstanceStart("web-0", T0.AddSeconds(-60))]));
+        var finding = Assert.Single(RequestLogAudit.OneDriverPerCheckout(log, PaymentIntents, [new InstanceStart("web-0", T0.AddSeconds(-60))]).Findings);
 
         Assert.StartsWith("co-1: web-0 writes again", finding, StringComparison.Ordinal);
     }
@@ -29,7 +32,10 @@ public sealed class RequestLogAuditTests
     {
         var log = new[] { Write(1, 0, "web-0", "stk:co-1:create:1"), Write(2, 1, "web-1", "stk:co-1:process:1"), Write(3, 9, "web-0", "stk:co-1:capture:1") };
 
-        Assert.Empty(RequestLogAudit.OneDriverPerCheckout(log, PaymentIntents, [new InstanceStart("web-0", T0.AddSeconds(5))]));
+        var report = RequestLogAudit.OneDriverPerCheckout(log, PaymentIntents, [new InstanceStart("web-0", T0.AddSeconds(5))]);
+
+        Assert.Empty(report.Findings);
+        Assert.Equal((3, 2, 2), (report.Writes, report.DriversByCheckout["co-1"], report.Handovers));
     }
 
     [Fact]
@@ -43,7 +49,7 @@ public sealed class RequestLogAuditTests
             Write(4, 3, instance: null, key: null, pi: "pi_1"),
         };
 
-        Assert.Empty(RequestLogAudit.OneDriverPerCheckout(log, PaymentIntents, []));
+        Assert.Empty(RequestLogAudit.OneDriverPerCheckout(log, PaymentIntents, []).Findings);
     }
 
     [Fact]
