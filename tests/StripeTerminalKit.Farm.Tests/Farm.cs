@@ -33,8 +33,9 @@ internal sealed partial class Farm : IAsyncDisposable
     private ChildProcess? _emulator;
     private string _adminConnection = "";
 
-    private Farm(string folder, int size, int lanes, TimeSpan lease)
+    private Farm(string folder, int size, int lanes, TimeSpan lease, bool webhooks)
     {
+        Webhooks = webhooks;
         Folder = folder;
         _lanes = lanes;
         _lease = lease;
@@ -44,6 +45,9 @@ internal sealed partial class Farm : IAsyncDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>Whether Stripe's webhooks reach the farm (instance 0); without them every instance polls.</summary>
+    public bool Webhooks { get; }
 
     public string Database { get; }
 
@@ -73,10 +77,10 @@ internal sealed partial class Farm : IAsyncDisposable
 
     public static string LaneLabel(int lane) => "Lane " + lane.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<Farm> StartAsync(string postgres, string folder, int size, int lanes, int seed, TimeSpan lease, CancellationToken cancellationToken)
+    public static async Task<Farm> StartAsync(string postgres, string folder, int size, int lanes, int seed, TimeSpan lease, bool webhooks, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        var farm = new Farm(folder, size, lanes, lease);
+        var farm = new Farm(folder, size, lanes, lease, webhooks);
         try
         {
             farm._adminConnection = postgres;
@@ -137,7 +141,8 @@ internal sealed partial class Farm : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = InstanceBase(i).GetLeftPart(UriPartial.Authority),
             ["STRIPE_API_KEY"] = ApiKey,
-            ["STRIPE_WEBHOOK_SECRET"] = WebhookSecret,
+            // Without a webhook secret the sample does not expect webhooks and polls Stripe.
+            ["STRIPE_WEBHOOK_SECRET"] = Webhooks ? WebhookSecret : "",
             ["StripeTerminal__ApiBase"] = EmulatorBase.GetLeftPart(UriPartial.Authority),
             ["ConnectionStrings__Checkouts"] = FarmConnection,
             ["Checkouts__InstanceId"] = InstanceName(i),
@@ -197,7 +202,10 @@ internal sealed partial class Farm : IAsyncDisposable
         _emulator = ChildProcess.Start(
             ChildProcess.BuiltDll("EmulatorServerDll"),
             // Stripe's live rate limits (100/s overall, 25/s per endpoint): past them a 429, which the audit counts.
-            ["--port", "0", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--rate-limits", "live", "--webhook-url", new Uri(InstanceBase(0), "/stripe/webhooks").ToString()],
+            [
+                "--port", "0", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--rate-limits", "live",
+                .. Webhooks ? (string[])["--webhook-url", new Uri(InstanceBase(0), "/stripe/webhooks").ToString()] : [],
+            ],
             new Dictionary<string, string?>(StringComparer.Ordinal) { ["STRIPE_TERMINAL_EMULATOR_WEBHOOK_SECRET"] = WebhookSecret },
             EmulatorLog,
             "emulator server");
