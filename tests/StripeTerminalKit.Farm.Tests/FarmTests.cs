@@ -116,8 +116,10 @@ public sealed class FarmTests(ITestOutputHelper output)
         private readonly Random _chaos = new(seed);
         private readonly SemaphoreSlim _oneDown = new(1, 1);
 
-        // The checkouts at which an instance dies: spread over the run; the first (checkout 0) starts on instance 0.
-        private readonly HashSet<int> _killAt = [.. Enumerable.Range(0, kills).Select(k => k * checkouts / kills)];
+        // The checkouts at which an instance dies: spread over the run; the first (checkout 0) starts on
+        // instance 0. Checkout n starts on instance n % 3, so the k-th kill point moves on by k: evenly
+        // spaced points (multiples of 3 at 24/4 and 300/10) would all kill instance 0.
+        private readonly HashSet<int> _killAt = [.. Enumerable.Range(0, kills).Select(k => Math.Min(checkouts - 1, (k * checkouts / kills) + (k % Instances)))];
         private readonly ConcurrentBag<TimeSpan> _takeovers = [];
         private readonly List<Task> _watches = [];
         private string[] _readers = [];
