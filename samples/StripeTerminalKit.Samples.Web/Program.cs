@@ -81,6 +81,10 @@ kit.AddCheckout(o =>
 });
 var checkoutStore = kit.UseSampleCheckoutStore(builder.Configuration, builder.Environment, mode);
 
+// In a farm, "stk-instance/<InstanceId>" ends the User-Agent of this instance's Stripe requests:
+// Stripe's Dashboard request log shows it, so an operator sees which instance sent each request.
+kit.UseInstanceUserAgent(builder.Configuration["Checkouts:InstanceId"]);
+
 // At start-up and every few minutes: resume what a crash interrupted (no POS request needed),
 // settle ageing authorisations, void orphans, and drop completed checkouts past retention.
 kit.AddCheckoutReconciler();

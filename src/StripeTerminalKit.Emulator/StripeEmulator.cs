@@ -61,6 +61,27 @@ public sealed class StripeEmulator : IDisposable, IAsyncDisposable
     /// <summary>Every request answered so far, with idempotency keys, status codes and injected faults.</summary>
     public IReadOnlyList<EmulatorRequestRecord> RequestLog => Engine.RequestLog;
 
+    /// <summary>
+    /// A page of the request log: the records whose <see cref="EmulatorRequestRecord.Sequence"/> is
+    /// above <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/> of them.
+    /// Cheaper than <see cref="RequestLog"/> for a reader that follows a long log.
+    /// </summary>
+    /// <param name="afterSequence">The last sequence already read; 0 for the start of the log.</param>
+    /// <param name="limit">The most records to return, at least 1.</param>
+    /// <returns>The page; empty when nothing newer was answered.</returns>
+    /// <example>
+    /// <code>
+    /// long seen = 0;
+    /// foreach (var record in emulator.GetRequestLog(seen, 100)) { seen = record.Sequence; }
+    /// </code>
+    /// </example>
+    public IReadOnlyList<EmulatorRequestRecord> GetRequestLog(long afterSequence, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return Engine.RequestLogAfter(afterSequence, limit);
+    }
+
     internal EmulatorEngine Engine { get; }
 
     /// <summary>A consistent snapshot of PaymentIntents, charges, refunds and reader actions.</summary>

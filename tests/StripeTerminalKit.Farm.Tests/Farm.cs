@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Npgsql;
@@ -30,8 +33,9 @@ internal sealed partial class Farm : IAsyncDisposable
     private ChildProcess? _emulator;
     private string _adminConnection = "";
 
-    private Farm(string folder, int size, int lanes, TimeSpan lease)
+    private Farm(string folder, int size, int lanes, TimeSpan lease, bool webhooks)
     {
+        Webhooks = webhooks;
         Folder = folder;
         _lanes = lanes;
         _lease = lease;
@@ -41,6 +45,9 @@ internal sealed partial class Farm : IAsyncDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>Whether Stripe's webhooks reach the farm (instance 0); without them every instance polls.</summary>
+    public bool Webhooks { get; }
 
     public string Database { get; }
 
@@ -59,6 +66,9 @@ internal sealed partial class Farm : IAsyncDisposable
 
     public string Logs => $"logs in {Folder}";
 
+    /// <summary>When each instance was started (first start and restarts), on the machine's clock, the emulator's too.</summary>
+    public ConcurrentQueue<InstanceStart> Starts { get; } = new();
+
     public bool IsRunning(int i) => _instances[i] is { HasExited: false };
 
     public static string InstanceName(int i) => "web-" + i.ToString(CultureInfo.InvariantCulture);
@@ -67,10 +77,10 @@ internal sealed partial class Farm : IAsyncDisposable
 
     public static string LaneLabel(int lane) => "Lane " + lane.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<Farm> StartAsync(string postgres, string folder, int size, int lanes, int seed, TimeSpan lease, CancellationToken cancellationToken)
+    public static async Task<Farm> StartAsync(string postgres, string folder, int size, int lanes, int seed, TimeSpan lease, bool webhooks, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        var farm = new Farm(folder, size, lanes, lease);
+        var farm = new Farm(folder, size, lanes, lease, webhooks);
         try
         {
             farm._adminConnection = postgres;
@@ -82,7 +92,12 @@ internal sealed partial class Farm : IAsyncDisposable
             }
 
             await farm.StartEmulatorAsync(seed, cancellationToken);
-            farm.Stripe = new StripeClient(ApiKey, httpClient: new SystemNetHttpClient(new HttpClient { Timeout = TimeSpan.FromSeconds(20) }, maxNetworkRetries: 2), apiBase: farm.EmulatorBase.GetLeftPart(UriPartial.Authority));
+            // The test's own Stripe calls (the customer at the reader, the checks) say so in their
+            // user agent: the request log tells them from the instances' (stk-instance/…).
+            farm.Stripe = new StripeClient(
+                ApiKey,
+                httpClient: new SystemNetHttpClient(new HttpClient { Timeout = TimeSpan.FromSeconds(20) }, maxNetworkRetries: 2, appInfo: new AppInfo { Name = "stk-farm-test" }),
+                apiBase: farm.EmulatorBase.GetLeftPart(UriPartial.Authority));
 
             // The first instance registers the simulated readers; the others find them by label.
             await farm.StartInstanceAsync(0, cancellationToken);
@@ -126,7 +141,8 @@ internal sealed partial class Farm : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = InstanceBase(i).GetLeftPart(UriPartial.Authority),
             ["STRIPE_API_KEY"] = ApiKey,
-            ["STRIPE_WEBHOOK_SECRET"] = WebhookSecret,
+            // Without a webhook secret the sample does not expect webhooks and polls Stripe.
+            ["STRIPE_WEBHOOK_SECRET"] = Webhooks ? WebhookSecret : "",
             ["StripeTerminal__ApiBase"] = EmulatorBase.GetLeftPart(UriPartial.Authority),
             ["ConnectionStrings__Checkouts"] = FarmConnection,
             ["Checkouts__InstanceId"] = InstanceName(i),
@@ -145,6 +161,7 @@ internal sealed partial class Farm : IAsyncDisposable
             environment[$"Shop__SimulatedReaders__{n}__Label"] = LaneLabel(lane);
         }
 
+        Starts.Enqueue(new InstanceStart(InstanceName(i), TimeProvider.System.GetUtcNow()));
         var process = ChildProcess.Start(ChildProcess.BuiltDll("WebSampleDll"), [], environment, InstanceLog(i), InstanceName(i));
         _instances[i] = process;
         using var client = Device(0, i);
@@ -184,7 +201,11 @@ internal sealed partial class Farm : IAsyncDisposable
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         _emulator = ChildProcess.Start(
             ChildProcess.BuiltDll("EmulatorServerDll"),
-            ["--port", "0", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--webhook-url", new Uri(InstanceBase(0), "/stripe/webhooks").ToString()],
+            // Stripe's live rate limits (100/s overall, 25/s per endpoint): past them a 429, which the audit counts.
+            [
+                "--port", "0", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--rate-limits", "live",
+                .. Webhooks ? (string[])["--webhook-url", new Uri(InstanceBase(0), "/stripe/webhooks").ToString()] : [],
+            ],
             new Dictionary<string, string?>(StringComparer.Ordinal) { ["STRIPE_TERMINAL_EMULATOR_WEBHOOK_SECRET"] = WebhookSecret },
             EmulatorLog,
             "emulator server");
@@ -197,6 +218,28 @@ internal sealed partial class Farm : IAsyncDisposable
         });
         EmulatorBase = await listening.Task.WaitAsync(StartDeadline, cancellationToken);
     }
+
+    /// <summary>The emulator's whole request log, read page by page from <c>GET /_emulator/requests</c>.</summary>
+    public async Task<List<LoggedRequest>> ReadRequestLogAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = EmulatorBase, Timeout = TimeSpan.FromSeconds(60) };
+        var log = new List<LoggedRequest>();
+        while (true)
+        {
+            var after = log.Count == 0 ? 0 : log[^1].Sequence;
+            var page = await http.GetFromJsonAsync<RequestLogPage>($"/_emulator/requests?after={after.ToString(CultureInfo.InvariantCulture)}&limit=10000", LogJson, cancellationToken)
+                ?? throw new InvalidOperationException("The emulator answered no request log.");
+            log.AddRange(page.Data);
+            if (!page.HasMore)
+            {
+                return log;
+            }
+        }
+    }
+
+    private static readonly JsonSerializerOptions LogJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private sealed record RequestLogPage(bool HasMore, List<LoggedRequest> Data);
 
     private static int FreePort()
     {

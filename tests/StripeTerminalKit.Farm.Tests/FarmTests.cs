@@ -17,11 +17,15 @@ namespace StripeTerminalKit.Farm.Tests;
 /// instances (the first one always instance 0) and restarts. Checked from Stripe's side: every
 /// checkout charged exactly once, no authorisation left held; every checkout final in the store
 /// and known to every instance; a killed instance's checkouts taken over by another instance.
+/// From the emulator server's request log (it runs at Stripe's live rate limits): no checkout
+/// driven by two instances at once, and no instance request answered 429 (the farm's peak
+/// requests per second against the limit is in the summary line).
 /// </summary>
 /// <remarks>
 /// Size (small by default, for CI on two cores): <c>STK_FARM_CHECKOUTS</c> (24), <c>STK_FARM_KILLS</c> (4),
 /// <c>STK_FARM_READERS</c> (3), <c>STK_FARM_SEED</c> (20261206), <c>STK_FARM_LEASE_MS</c> (3000).
-/// The issue's full size: <c>STK_FARM_CHECKOUTS=300 STK_FARM_KILLS=10</c>.
+/// The issue's full size: <c>STK_FARM_CHECKOUTS=300 STK_FARM_KILLS=10</c>. <c>STK_FARM_WEBHOOKS=off</c>
+/// sends no webhooks (every instance polls Stripe): the hardest case for the live rate limits.
 /// </remarks>
 public sealed class FarmTests(ITestOutputHelper output)
 {
@@ -31,6 +35,7 @@ public sealed class FarmTests(ITestOutputHelper output)
     private const string CheckoutIdMetadataKey = "stk_checkout_id";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan StepDeadline = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StripeProbeInterval = TimeSpan.FromMilliseconds(250);
 
     [Fact]
     public async Task Three_instances_killed_at_random_charge_every_checkout_once_and_leave_nothing_held()
@@ -46,7 +51,8 @@ public sealed class FarmTests(ITestOutputHelper output)
         using var run = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(240, (checkouts * 2.0) + (kills * 10.0))));
         var folder = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"stk-farm-{seed}-{Environment.ProcessId}-{DateTime.UtcNow:HHmmss}"));
         var passed = false;
-        var farm = await Farm.StartAsync(postgres, folder, Instances, lanes, seed, lease, run.Token);
+        var webhooks = Environment.GetEnvironmentVariable("STK_FARM_WEBHOOKS") != "off";
+        var farm = await Farm.StartAsync(postgres, folder, Instances, lanes, seed, lease, webhooks, run.Token);
         try
         {
             var driver = new Driver(farm, seed, checkouts, kills, lanes, lease, run.Token);
@@ -56,9 +62,20 @@ public sealed class FarmTests(ITestOutputHelper output)
             await driver.WaitUntilAllFinalAsync();
             var findings = await driver.CheckAsync();
 
+            // From the emulator's side: one driver per checkout, and the account's rate against the live limits.
+            var log = await farm.ReadRequestLogAsync(run.Token);
+            var drivers = RequestLogAudit.OneDriverPerCheckout(log, driver.CheckoutOfPaymentIntent, farm.Starts.ToArray());
+            var rates = RequestLogAudit.Rates(log);
+            findings.AddRange(drivers.Findings);
+
+            // The check must have seen every checkout's writes, or it proves nothing.
+            findings.AddRange(Enumerable.Range(0, checkouts).Select(driver.Id).Where(id => !drivers.DriversByCheckout.ContainsKey(id)).Select(id => $"{id}: no instance write for it in the emulator's request log"));
+            await System.IO.File.WriteAllLinesAsync(Path.Combine(folder, "requests.tsv"), log.Select(r => string.Join('\t', r.Sequence, r.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), r.Instance ?? "test", r.Method, r.Operation, r.Status, r.IdempotencyKey, r.PaymentIntent)), run.Token);
+            findings.AddRange(RequestLogAudit.ThrottledInstanceRequests(log));
+
             var takeovers = driver.Takeovers.Select(t => t.TotalSeconds).Order().ToArray();
             var summary = string.Create(CultureInfo.InvariantCulture,
-                $"farm run: seed={seed}, {checkouts} checkouts on {lanes} readers over {Instances} instances, {driver.Kills.Count} SIGKILLs (instances {string.Join(",", driver.Kills)}), lease {lease.TotalSeconds:0.#} s, violations {findings.Count}; takeover after a kill p50 {Percentile(takeovers, 0.5):0.00} s p99 {Percentile(takeovers, 0.99):0.00} s ({takeovers.Length} of {driver.HeldAtKills} checkouts held by a killed instance); {checkouts / drove.TotalSeconds:0.00} checkouts/s over {drove.TotalSeconds:0} s; {driver.PosRetries} POS requests sent again");
+                $"farm run: seed={seed}, {checkouts} checkouts on {lanes} readers over {Instances} instances, {driver.Kills.Count} SIGKILLs (instances {string.Join(",", driver.Kills)}), lease {lease.TotalSeconds:0.#} s, violations {findings.Count}; takeover after a kill p50 {Percentile(takeovers, 0.5):0.00} s p99 {Percentile(takeovers, 0.99):0.00} s ({takeovers.Length} of {driver.HeldAtKills} checkouts held by a killed instance); {checkouts / drove.TotalSeconds:0.00} checkouts/s over {drove.TotalSeconds:0} s; {driver.PosRetries} POS requests sent again; emulator at live limits{(webhooks ? "" : ", no webhooks")}: {log.Count} requests, {rates}; {drivers}");
             output.WriteLine(summary);
             foreach (var note in driver.Notes)
             {
@@ -99,8 +116,10 @@ public sealed class FarmTests(ITestOutputHelper output)
         private readonly Random _chaos = new(seed);
         private readonly SemaphoreSlim _oneDown = new(1, 1);
 
-        // The checkouts at which an instance dies: spread over the run; the first (checkout 0) starts on instance 0.
-        private readonly HashSet<int> _killAt = [.. Enumerable.Range(0, kills).Select(k => k * checkouts / kills)];
+        // The checkouts at which an instance dies: spread over the run; the first (checkout 0) starts on
+        // instance 0. Checkout n starts on instance n % 3, so the k-th kill point moves on by k: evenly
+        // spaced points (multiples of 3 at 24/4 and 300/10) would all kill instance 0.
+        private readonly HashSet<int> _killAt = [.. Enumerable.Range(0, kills).Select(k => Math.Min(checkouts - 1, (k * checkouts / kills) + (k % Instances)))];
         private readonly ConcurrentBag<TimeSpan> _takeovers = [];
         private readonly List<Task> _watches = [];
         private string[] _readers = [];
@@ -117,7 +136,10 @@ public sealed class FarmTests(ITestOutputHelper output)
 
         public int PosRetries => _posRetries;
 
-        private string Id(int n) => string.Create(CultureInfo.InvariantCulture, $"farm-{seed}-{n:D4}");
+        /// <summary>Each PaymentIntent's checkout (metadata <c>stk_checkout_id</c>), filled by <see cref="CheckAsync"/>.</summary>
+        public Dictionary<string, string> CheckoutOfPaymentIntent { get; } = new(StringComparer.Ordinal);
+
+        public string Id(int n) => string.Create(CultureInfo.InvariantCulture, $"farm-{seed}-{n:D4}");
 
         public async Task RunAsync()
         {
@@ -180,7 +202,9 @@ public sealed class FarmTests(ITestOutputHelper output)
                 return false;
             });
 
-            await UntilAsync(id, "the reader shows the sale", async () =>
+            // Probed through Stripe, so at most 4 times a second per lane: the test's own reads count
+            // against the account's live limits too (25/s per endpoint), and must leave the instances room.
+            await UntilAsync(id, "the reader shows the sale", StripeProbeInterval, async () =>
             {
                 var r = await farm.Stripe.V1.Terminal.Readers.GetAsync(reader, cancellationToken: token);
                 if (r.Action is { Status: "in_progress", ProcessPaymentIntent.PaymentIntentId: { } pi })
@@ -303,6 +327,7 @@ public sealed class FarmTests(ITestOutputHelper output)
 
                 if (intent.Metadata?.GetValueOrDefault(CheckoutIdMetadataKey) is { } checkoutId)
                 {
+                    CheckoutOfPaymentIntent[intent.Id] = checkoutId;
                     (byCheckout.TryGetValue(checkoutId, out var list) ? list : byCheckout[checkoutId] = []).Add(intent);
                 }
             }
@@ -339,7 +364,9 @@ public sealed class FarmTests(ITestOutputHelper output)
             return findings;
         }
 
-        private async Task UntilAsync(string id, string what, Func<Task<bool>> probe)
+        private Task UntilAsync(string id, string what, Func<Task<bool>> probe) => UntilAsync(id, what, TimeSpan.FromMilliseconds(100), probe);
+
+        private async Task UntilAsync(string id, string what, TimeSpan interval, Func<Task<bool>> probe)
         {
             var clock = Stopwatch.StartNew();
             Exception? last = null;
@@ -363,7 +390,7 @@ public sealed class FarmTests(ITestOutputHelper output)
                     throw new TimeoutException($"{id}: {what} did not happen within {StepDeadline.TotalSeconds:0} s{(last is null ? "" : " (last error: " + last.GetType().Name + ")")}; {farm.Logs}");
                 }
 
-                await Task.Delay(100, token);
+                await Task.Delay(interval, token);
             }
         }
 

@@ -105,6 +105,8 @@ internal static class ServerArguments
           GET    /_emulator/webhook_endpoints
           POST   /_emulator/webhook_endpoints        (form field url=...)
           DELETE /_emulator/webhook_endpoints/{"{id}"}
+          GET    /_emulator/requests                 (?after=<sequence>&limit=<1..10000>: the request log,
+                                                     oldest first, with each request's user agent)
 
         Exit codes: {ExitCodes.Success} stopped normally, {ExitCodes.StartFailed} could not start, {ExitCodes.UsageError} bad arguments.
         """;

@@ -50,6 +50,8 @@ internal static class ControlEndpoints
                 ? (IResult)Json(new WebhookEndpointResponse(id, "emulator.webhook_endpoint", string.Empty, Connect: false, Deleted: true))
                 : Error(StatusCodes.Status404NotFound, "resource_missing", $"No such webhook endpoint: '{id}'", "id"));
 
+        endpoints.MapGet(Prefix + "/requests", (HttpContext context) => ReadRequestLog(context.Request.Query, backend));
+
         // Anything else under the prefix is a typo, not a Stripe call: say so rather than forward it.
         endpoints.Map(Prefix + "/{**rest}", (HttpContext context) =>
             Error(
@@ -115,6 +117,43 @@ internal static class ControlEndpoints
                 "webhook_endpoints_limit_reached",
                 $"The emulator forwards to at most {ServerLimits.MaxWebhookEndpoints} webhook endpoints (Stripe's limit per account). Delete one first.",
                 "url");
+    }
+
+    /// <summary>The most records one page of <c>/_emulator/requests</c> holds, and the default.</summary>
+    public const int MaxRequestLogPage = 10_000;
+
+    /// <inheritdoc cref="MaxRequestLogPage"/>
+    public const int DefaultRequestLogPage = 1_000;
+
+    private static IResult ReadRequestLog(IQueryCollection query, EmulatorBackend backend)
+    {
+        if (backend.ReadRequestLog is not { } read)
+        {
+            return Error(StatusCodes.Status404NotFound, "resource_missing", "This server keeps no request log.", null);
+        }
+
+        long after = 0;
+        if (query.TryGetValue("after", out var afterText)
+            && !long.TryParse(afterText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after))
+        {
+            return Error(StatusCodes.Status400BadRequest, "parameter_invalid_integer", "Invalid integer: after must be a sequence, 0 or more.", "after");
+        }
+
+        var limit = DefaultRequestLogPage;
+        if (query.TryGetValue("limit", out var limitText)
+            && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxRequestLogPage))
+        {
+            return Error(StatusCodes.Status400BadRequest, "parameter_invalid_integer", $"Invalid integer: limit must be between 1 and {MaxRequestLogPage}.", "limit");
+        }
+
+        // One more than asked tells whether a next page exists.
+        var records = read(after, limit + 1);
+        var page = records.Take(limit).Select(r => new RequestLogEntry(
+            r.Sequence, r.At, r.Method, r.Path, r.Operation, r.StatusCode, r.ErrorCode, r.IdempotencyKey, r.Replayed,
+            r.UserAgent, r.PaymentIntentId, r.StripeAccount, r.Fault?.ToString()));
+        return TypedResults.Json(
+            new RequestLogPage("list", Prefix + "/requests", records.Count > limit, [.. page]),
+            ControlJsonContext.Default.RequestLogPage);
     }
 
     private static string ApiBase(HttpRequest request) => $"{request.Scheme}://{request.Host}";

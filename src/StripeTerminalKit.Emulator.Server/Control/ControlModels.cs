@@ -26,6 +26,28 @@ internal sealed record WebhookEndpointResponse(
 /// <summary>A Stripe-style list.</summary>
 internal sealed record WebhookEndpointList(string Object, string Url, bool HasMore, IReadOnlyList<WebhookEndpointResponse> Data);
 
+/// <summary>
+/// One answered request of the emulator's log, for <c>GET /_emulator/requests</c>. Never a header
+/// other than the user agent, never a body: requests carry the caller's API key.
+/// </summary>
+internal sealed record RequestLogEntry(
+    long Sequence,
+    DateTimeOffset Time,
+    string Method,
+    string Path,
+    string Operation,
+    int Status,
+    string? ErrorCode,
+    string? IdempotencyKey,
+    bool Replayed,
+    string? UserAgent,
+    string? PaymentIntent,
+    string? StripeAccount,
+    string? Fault);
+
+/// <summary>A page of the request log, oldest first; <c>has_more</c> says a next page exists (ask with <c>after</c> = the last sequence).</summary>
+internal sealed record RequestLogPage(string Object, string Url, bool HasMore, IReadOnlyList<RequestLogEntry> Data);
+
 /// <summary>A Stripe-style error body, so Stripe clients and humans read control errors alike.</summary>
 internal sealed record ErrorResponse(ErrorDetail Error);
 
@@ -43,4 +65,5 @@ internal sealed record ErrorDetail(
 [JsonSerializable(typeof(WebhookEndpointResponse))]
 [JsonSerializable(typeof(WebhookEndpointList))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(RequestLogPage))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext;

@@ -23,6 +23,10 @@ internal sealed class EmulatorBackend
     /// <summary>The seed the emulator runs with, reported by <c>/_emulator/info</c>.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>Reads a page of the emulator's request log (after a sequence, at most a count),
+    /// for <c>GET /_emulator/requests</c>; null when the backend keeps no log.</summary>
+    public Func<long, int, IReadOnlyList<EmulatorRequestRecord>>? ReadRequestLog { get; init; }
+
     /// <summary>Serves <paramref name="emulator"/>.</summary>
     /// <param name="emulator">The emulator; the caller keeps ownership and disposes it after the server.</param>
     /// <param name="allowRemoteWebhooks">Whether deliveries may connect off this machine.</param>
@@ -43,6 +47,7 @@ internal sealed class EmulatorBackend
                 return new Both(emulator.Webhooks.AddEndpoint(url, handler, connect: true), handler);
             },
             Seed = emulator.Options.Seed,
+            ReadRequestLog = emulator.GetRequestLog,
         };
     }
 

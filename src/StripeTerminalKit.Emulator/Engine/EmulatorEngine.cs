@@ -47,26 +47,26 @@ internal sealed partial class EmulatorEngine : IDisposable
         var auth = CheckAuthorization(request.Authorization);
         if (auth is not null)
         {
-            return Finish(request, operation, Error(auth, requestId), null);
+            return Finish(request, route, operation, Error(auth, requestId), null);
         }
 
         if (request.StripeVersion is { } version && !IsKnownApiVersion(version))
         {
             // "An unknown Stripe-Version is refused with 400" (docs: api/versioning; corrections table).
             var badVersion = ApiErrorException.InvalidRequest($"Invalid Stripe API version: {Truncate(version, 64)}. The emulator speaks {StripeEmulator.ApiVersion}; see https://docs.stripe.com/api/versioning.", "Stripe-Version");
-            return Finish(request, operation, Error(badVersion, requestId), null);
+            return Finish(request, route, operation, Error(badVersion, requestId), null);
         }
 
         if (route is null)
         {
             var notFound = new ApiErrorException(404, "invalid_request_error", null, $"Unrecognized request URL ({request.Method}: {request.Path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.");
-            return Finish(request, operation, Error(notFound, requestId), null);
+            return Finish(request, route, operation, Error(notFound, requestId), null);
         }
 
         if (_rateLimiter?.TryAcquire(operation, _time.GetUtcNow()) is { } limitedReason)
         {
             var limited = new ApiErrorException(429, "invalid_request_error", "rate_limit", "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.");
-            return Finish(request, operation, Error(limited, requestId) with { RateLimitedReason = limitedReason }, null);
+            return Finish(request, route, operation, Error(limited, requestId) with { RateLimitedReason = limitedReason }, null);
         }
 
         // Reader faults only apply to what the reader must acknowledge: its actions and test helpers.
@@ -76,7 +76,7 @@ internal sealed partial class EmulatorEngine : IDisposable
         {
             if (fault.Kind == FaultKind.ConnectionFailure)
             {
-                Finish(request, operation, new EmulatorResponse(0, [], requestId), fault.Kind);
+                Finish(request, route, operation, new EmulatorResponse(0, [], requestId), fault.Kind);
                 throw new EmulatedConnectionException("Emulated connection failure: the request never reached Stripe.");
             }
 
@@ -87,7 +87,7 @@ internal sealed partial class EmulatorEngine : IDisposable
                 faulted = faulted with { RateLimitedReason = RateLimiter.GlobalRate };
             }
 
-            return Finish(request, operation, faulted, fault.Kind);
+            return Finish(request, route, operation, faulted, fault.Kind);
         }
 
         var idempotent = request.Method == "POST" && !string.IsNullOrEmpty(request.IdempotencyKey);
@@ -98,19 +98,19 @@ internal sealed partial class EmulatorEngine : IDisposable
             if (request.IdempotencyKey!.Length > 255)
             {
                 var tooLong = ApiErrorException.InvalidRequest("Idempotency-Key must be at most 255 characters long.", "idempotency_key");
-                return Finish(request, operation, Error(tooLong, requestId), null);
+                return Finish(request, route, operation, Error(tooLong, requestId), null);
             }
 
             switch (_idempotency.Begin(scopeKey!, fingerprint!, _time.GetUtcNow(), out var stored))
             {
                 case IdempotencyStore.Outcome.Replay:
-                    return Finish(request, operation, stored! with { Replayed = true }, null);
+                    return Finish(request, route, operation, stored! with { Replayed = true }, null);
                 case IdempotencyStore.Outcome.Mismatch:
                     var mismatch = new ApiErrorException(400, "idempotency_error", null, $"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{request.IdempotencyKey}' if you meant to execute a different request.");
-                    return Finish(request, operation, Error(mismatch, requestId), null);
+                    return Finish(request, route, operation, Error(mismatch, requestId), null);
                 case IdempotencyStore.Outcome.InFlight:
                     var conflict = new ApiErrorException(409, "idempotency_error", "idempotency_key_in_use", "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): " + request.IdempotencyKey + ". Please try again later.");
-                    return Finish(request, operation, Error(conflict, requestId), null);
+                    return Finish(request, route, operation, Error(conflict, requestId), null);
             }
         }
 
@@ -144,16 +144,16 @@ internal sealed partial class EmulatorEngine : IDisposable
         if (fault?.Kind == FaultKind.ReaderTimeoutAfterDelivery)
         {
             var timeout = new ApiErrorException(400, "invalid_request_error", "terminal_reader_timeout", "There was a timeout when sending this command to the reader.");
-            return Finish(request, operation, Error(timeout, requestId), fault.Kind);
+            return Finish(request, route, operation, Error(timeout, requestId), fault.Kind);
         }
 
         if (fault?.Kind == FaultKind.ResponseLost)
         {
-            Finish(request, operation, response, fault.Kind);
+            Finish(request, route, operation, response, fault.Kind);
             throw new EmulatedConnectionException("Emulated lost response: the request was applied but the connection closed before the response arrived.");
         }
 
-        return Finish(request, operation, response, fault?.Kind);
+        return Finish(request, route, operation, response, fault?.Kind);
     }
 
     private (EmulatorResponse Response, EmulatorEvent[] Events, bool Store) Execute(Route route, EmulatorRequest request, string requestId)
@@ -175,11 +175,12 @@ internal sealed partial class EmulatorEngine : IDisposable
                 ExpireAuthorizations();
                 var result = route.Handler(this, ctx);
                 var body = Render(result, ctx);
-                return (new EmulatorResponse(200, body, requestId), _state.TakePendingEvents(), true);
+                var paymentIntentId = ConcernedPaymentIntent(result) ?? NamedPaymentIntent(route, form);
+                return (new EmulatorResponse(200, body, requestId, PaymentIntentId: paymentIntentId), _state.TakePendingEvents(), true);
             }
             catch (ApiErrorException e)
             {
-                return (Error(e, requestId), _state.TakePendingEvents(), !e.BeforeExecution);
+                return (Error(e, requestId) with { PaymentIntentId = NamedPaymentIntent(route, request) }, _state.TakePendingEvents(), !e.BeforeExecution);
             }
         }
     }
@@ -309,7 +310,7 @@ internal sealed partial class EmulatorEngine : IDisposable
         _ => null,
     };
 
-    private EmulatorResponse Finish(EmulatorRequest request, string operation, EmulatorResponse response, FaultKind? fault)
+    private EmulatorResponse Finish(EmulatorRequest request, Route? route, string operation, EmulatorResponse response, FaultKind? fault)
     {
         string? errorCode = null;
         if (response.StatusCode >= 400)
@@ -317,13 +318,64 @@ internal sealed partial class EmulatorEngine : IDisposable
             errorCode = TryReadErrorCode(response.Body);
         }
 
-        var record = new EmulatorRequestRecord(_time.GetUtcNow(), request.Method, request.Path, operation, request.IdempotencyKey, request.StripeAccount, response.StatusCode, errorCode, response.Replayed, fault);
+        var record = new EmulatorRequestRecord(_time.GetUtcNow(), request.Method, request.Path, operation, request.IdempotencyKey, request.StripeAccount, response.StatusCode, errorCode, response.Replayed, fault)
+        {
+            UserAgent = request.UserAgent,
+            PaymentIntentId = response.PaymentIntentId ?? NamedPaymentIntent(route, request),
+        };
         lock (_requestLog)
         {
-            _requestLog.Add(record);
+            // The sequence is the record's place in the log (from 1), so a reader can page with "after".
+            _requestLog.Add(record with { Sequence = _requestLog.Count + 1 });
         }
 
         return response;
+    }
+
+    /// <summary>The PaymentIntent an answered request concerned: the one it returned, or the one the returned reader's action or refund carries.</summary>
+    private static string? ConcernedPaymentIntent(object result) => result switch
+    {
+        PaymentIntent pi => pi.Id,
+        Reader { Action.PaymentIntentId: { } id } => id,
+        Refund refund => refund.PaymentIntentId,
+        _ => null,
+    };
+
+    /// <summary>The PaymentIntent a request names: in its path (<c>/v1/payment_intents/pi_…/…</c>) or its <c>payment_intent</c> parameter.</summary>
+    private static string? NamedPaymentIntent(Route? route, FormNode form)
+    {
+        if (route is { Args: [var id, ..] } && route.Operation.StartsWith("payment_intents.", StringComparison.Ordinal))
+        {
+            return id;
+        }
+
+        return form.Children.TryGetValue("payment_intent", out var named) && named.IsLeaf && !string.IsNullOrEmpty(named.Value) ? named.Value : null;
+    }
+
+    /// <summary>As above for a request refused before it ran (its body not parsed yet): parses the body only when it names one.</summary>
+    private static string? NamedPaymentIntent(Route? route, EmulatorRequest request)
+    {
+        if (route is null)
+        {
+            return null;
+        }
+
+        var form = request.Method == "POST" && request.Body is { } body && body.Contains("payment_intent=", StringComparison.Ordinal)
+            ? TryParse(body)
+            : null;
+        return NamedPaymentIntent(route, form ?? FormNode.Empty());
+
+        static FormNode? TryParse(string body)
+        {
+            try
+            {
+                return FormParser.Parse(body);
+            }
+            catch (ApiErrorException)
+            {
+                return null;
+            }
+        }
     }
 
     private static string? TryReadErrorCode(byte[] body)
@@ -337,6 +389,18 @@ internal sealed partial class EmulatorEngine : IDisposable
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> records whose sequence is above <paramref name="afterSequence"/>, oldest first.</summary>
+    public IReadOnlyList<EmulatorRequestRecord> RequestLogAfter(long afterSequence, int limit)
+    {
+        lock (_requestLog)
+        {
+            // Sequence n sits at index n - 1.
+            var start = (int)Math.Clamp(afterSequence, 0, _requestLog.Count);
+            var count = Math.Min(limit, _requestLog.Count - start);
+            return _requestLog.GetRange(start, count).ToArray();
         }
     }
 

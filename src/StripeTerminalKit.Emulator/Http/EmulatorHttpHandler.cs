@@ -19,7 +19,8 @@ internal sealed class EmulatorHttpHandler(StripeEmulator emulator) : HttpMessage
             Header(request.Headers, "Authorization"),
             Header(request.Headers, "Idempotency-Key"),
             Header(request.Headers, "Stripe-Account"),
-            Header(request.Headers, "Stripe-Version"));
+            Header(request.Headers, "Stripe-Version"),
+            UserAgent(request.Headers));
 
         EmulatorResponse response;
         try
@@ -61,6 +62,11 @@ internal sealed class EmulatorHttpHandler(StripeEmulator emulator) : HttpMessage
 
         return message;
     }
+
+    // The raw header as sent (product tokens separated by spaces), not re-joined by commas as
+    // TryGetValues would after parsing it into product tokens.
+    private static string? UserAgent(HttpRequestHeaders headers) =>
+        headers.NonValidated.TryGetValues("User-Agent", out var values) ? string.Join(" ", values) : null;
 
     private static string? Header(HttpRequestHeaders headers, string name) =>
         headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;

@@ -55,7 +55,28 @@ public sealed record EmulatorRequestRecord(
     int StatusCode,
     string? ErrorCode,
     bool Replayed,
-    FaultKind? Fault);
+    FaultKind? Fault)
+{
+    /// <summary>
+    /// The request's place in the log, from 1 (0 on a record not taken from the log); requests are
+    /// numbered in the order the emulator finished answering them.
+    /// </summary>
+    public long Sequence { get; init; }
+
+    /// <summary>
+    /// The request's <c>User-Agent</c> header as sent, or null. Stripe's Dashboard shows it for each
+    /// request; a server farm can name the instance there (the web sample appends <c>stk-instance/…</c>),
+    /// so a test can tell which process sent each request.
+    /// </summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>
+    /// The PaymentIntent the request concerned, when the emulator knows it: the one it created or
+    /// returned, the one named in the path or in a <c>payment_intent</c> parameter, or the one the
+    /// returned reader's action or refund carries. Null otherwise.
+    /// </summary>
+    public string? PaymentIntentId { get; init; }
+}
 
 /// <summary>
 /// A consistent snapshot of the money: what was authorised, captured, voided and refunded.

@@ -120,4 +120,80 @@ public sealed class LedgerTests
 
         Assert.Equal("acct_123", s.Emulator.RequestLog[^1].StripeAccount);
     }
+
+    [Fact]
+    public async Task The_request_log_keeps_each_request_user_agent_as_sent()
+    {
+        await using var s = await Scenario.StartAsync();
+        using var http = new HttpClient(s.Emulator.CreateHttpMessageHandler());
+        using var request = new HttpRequestMessage(HttpMethod.Get, StripeEmulator.DefaultApiBase + "/v1/terminal/readers/" + s.ReaderId);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", StripeEmulator.TestApiKey);
+        request.Headers.TryAddWithoutValidation("User-Agent", "Stripe/V1 .NetBindings/53.1.0 stk-instance/web-1");
+
+        using var response = await http.SendAsync(request);
+        await s.GetReaderAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Stripe/V1 .NetBindings/53.1.0 stk-instance/web-1", s.Emulator.RequestLog[^2].UserAgent);
+        Assert.StartsWith("Stripe/V1 .NetBindings/", s.Emulator.RequestLog[^1].UserAgent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_request_log_names_the_payment_intent_each_request_concerned()
+    {
+        await using var s = await Scenario.StartAsync();
+        var pi = await s.CreatePaymentIntentAsync(1000, captureMethod: "manual");
+        await s.ProcessAsync(pi.Id);
+        await s.GetReaderAsync();
+        await Scenario.FailsAsync(() => s.ProcessAsync(pi.Id)); // the reader is busy with it: refused, still about pi
+        await s.PresentAsync(TestCards.Visa);
+        await s.Stripe.V1.PaymentIntents.CaptureAsync(pi.Id);
+        await s.Stripe.V1.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = pi.Id, Amount = 100 });
+        await s.Stripe.V1.Terminal.Locations.GetAsync(s.LocationId);
+
+        var log = s.Emulator.RequestLog.Skip(2).ToArray(); // after the location and reader set-up
+
+        Assert.Equal(
+            [(EmulatorOperations.PaymentIntentsCreate, 200), (EmulatorOperations.ProcessPaymentIntent, 200), (EmulatorOperations.ReadersGet, 200),
+             (EmulatorOperations.ProcessPaymentIntent, 400), (EmulatorOperations.PresentPaymentMethod, 200), (EmulatorOperations.PaymentIntentsCapture, 200),
+             (EmulatorOperations.RefundsCreate, 200), (EmulatorOperations.LocationsGet, 200)],
+            log.Select(r => (r.Operation, r.StatusCode)));
+        Assert.All(log[..^1], r => Assert.Equal(pi.Id, r.PaymentIntentId));
+        Assert.Null(log[^1].PaymentIntentId);
+    }
+
+    [Fact]
+    public async Task An_idempotent_replay_names_the_payment_intent_of_the_first_answer()
+    {
+        await using var s = await Scenario.StartAsync();
+        var options = new RequestOptions { IdempotencyKey = "create-once" };
+        var pi = await s.CreatePaymentIntentAsync(1000, requestOptions: options);
+
+        await s.CreatePaymentIntentAsync(1000, requestOptions: options);
+
+        var replay = s.Emulator.RequestLog[^1];
+        Assert.True(replay.Replayed);
+        Assert.Equal(pi.Id, replay.PaymentIntentId);
+    }
+
+    [Fact]
+    public async Task The_request_log_is_numbered_and_read_in_pages()
+    {
+        await using var s = await Scenario.StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await s.GetReaderAsync();
+        }
+
+        var all = s.Emulator.RequestLog;
+        var first = s.Emulator.GetRequestLog(0, 2);
+        var rest = s.Emulator.GetRequestLog(first[^1].Sequence, 100);
+
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], all.Select(r => r.Sequence));
+        Assert.Equal([1L, 2L], first.Select(r => r.Sequence));
+        Assert.Equal([3L, 4L, 5L], rest.Select(r => r.Sequence));
+        Assert.Empty(s.Emulator.GetRequestLog(5, 100));
+        Assert.Empty(s.Emulator.GetRequestLog(99, 100));
+        Assert.Throws<ArgumentOutOfRangeException>(() => s.Emulator.GetRequestLog(0, 0));
+    }
 }
