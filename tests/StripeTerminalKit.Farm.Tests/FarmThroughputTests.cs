@@ -53,7 +53,7 @@ public sealed class FarmThroughputTests(ITestOutputHelper output)
     private static async Task<Measured> MeasureAsync(string postgres, int size, int checkouts, int lanes, CancellationToken token)
     {
         var folder = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"stk-farm-rate-{size}-{Environment.ProcessId}-{DateTime.UtcNow:HHmmss}"));
-        var farm = await Farm.StartAsync(postgres, folder, size, lanes, seed: 20261206, lease: TimeSpan.FromSeconds(10), token);
+        var farm = await Farm.StartAsync(postgres, folder, size, lanes, seed: 20261206, lease: TimeSpan.FromSeconds(10), webhooks: true, token);
         var passed = false;
         try
         {
@@ -109,7 +109,7 @@ public sealed class FarmThroughputTests(ITestOutputHelper output)
         {
             var r = await farm.Stripe.V1.Terminal.Readers.GetAsync(reader, cancellationToken: token);
             return r.Action is { Status: "in_progress", ProcessPaymentIntent.PaymentIntentId: not null };
-        }, token);
+        }, TimeSpan.FromMilliseconds(250), token);
         await farm.Stripe.V1.TestHelpers.Terminal.Readers.PresentPaymentMethodAsync(reader, new PresentOptions { Type = "card_present", CardPresent = new() { Number = "4242424242424242" } }, cancellationToken: token);
 
         string? state = null;
@@ -120,21 +120,38 @@ public sealed class FarmThroughputTests(ITestOutputHelper output)
                 ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(token)).RootElement.GetProperty("state").GetString()
                 : null;
             return state is "succeeded" or "declined" or "failed" or "canceled" or "voided" or "needs_attention";
-        }, token);
+        }, TimeSpan.FromMilliseconds(20), token);
         return state;
     }
 
-    private static async Task UntilAsync(string id, string what, Func<Task<bool>> probe, CancellationToken token)
+    /// <summary>
+    /// Probes until true. The emulator enforces the live limits on this test's own reads too
+    /// (25/s per endpoint), so the reader probe goes every 250 ms per lane and a refused probe is
+    /// simply asked again.
+    /// </summary>
+    private static async Task UntilAsync(string id, string what, Func<Task<bool>> probe, TimeSpan every, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
-        while (!await probe())
+        while (true)
         {
+            try
+            {
+                if (await probe())
+                {
+                    return;
+                }
+            }
+            catch (StripeException exception) when (exception.HttpStatusCode == HttpStatusCode.TooManyRequests)
+            {
+                // Asked too fast: ask again after the pause.
+            }
+
             if (clock.Elapsed > StepDeadline)
             {
                 throw new TimeoutException($"{id}: {what} did not happen within {StepDeadline.TotalSeconds:0} s");
             }
 
-            await Task.Delay(20, token);
+            await Task.Delay(every, token);
         }
     }
 
