@@ -125,6 +125,15 @@ internal sealed partial class CheckoutMachine
             // Whatever was in flight died with the old process: its outcome is unknown. A restart is
             // not a repeated failure, so the first re-read goes out at once.
             _s.RetryCount = 0;
+
+            // An operation's grace is for a POS caller waiting on it, and that caller died with the
+            // process. Coming back after the grace must not give the operation up unasked (Stripe
+            // may have made the refund or capture): it gets a fresh grace to find out and finish.
+            if (_s.Operation != PostOperation.None && _s.OperationHardStopAt < _now + _o.SettleGrace)
+            {
+                _s.OperationHardStopAt = _now + _o.SettleGrace;
+            }
+
             LoseInFlight();
 
             // Webhooks sent while the process was down are lost, and a webhook-paced wait polls only

@@ -143,6 +143,31 @@ public sealed class CheckoutReconcilerTests
     }
 
     [Fact]
+    public async Task A_refund_in_flight_at_a_crash_is_finished_however_late_the_process_comes_back()
+    {
+        // Simulation seed 10935: the backend came back four minutes after a crash that cut off a
+        // refund Stripe had made. The operation's two-minute grace (for a POS caller waiting on it)
+        // had run out, so the resumed machine gave the refund up as unknown without asking Stripe:
+        // the checkout stayed Succeeded while Stripe held it refunded.
+        var store = new CrashPointStore(r => r.State == CheckoutState.PartiallyRefunded);
+        await using var before = await CheckoutHarness.StartAsync(store: store);
+        before.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        Assert.IsType<CheckoutSucceeded>(await before.CompleteAsync(await before.Checkout.StartAsync(before.Sale("order-late-restart", 4000))));
+        _ = before.Checkout.RefundAsync("order-late-restart", 2500);
+        await before.RunUntilAsync(() => store.Crashed);
+
+        await using var after = await before.CrashAndRestartAsync();
+        after.Time.Advance(TimeSpan.FromMinutes(4));
+        var pass = Reconciler(after, AuthorizationSettlement.Capture).ReconcileAsync();
+        await after.RunUntilAsync(() => pass.IsCompleted);
+        await after.SettleAsync();
+
+        Assert.Equal(2500, Assert.Single(after.Emulator.GetLedger().Refunds).Amount);
+        var stored = await store.LoadAsync("order-late-restart");
+        Assert.Equal((CheckoutState.PartiallyRefunded, true), (stored!.State, stored.Completed));
+    }
+
+    [Fact]
     public async Task After_a_crash_the_reconciler_resumes_the_interrupted_checkout_to_its_end()
     {
         await using var before = await CheckoutHarness.StartAsync();
