@@ -38,7 +38,8 @@ public sealed class CheckoutReconcilerOptions
     /// <summary>
     /// Void authorisations the kit made for a checkout the store does not know (its record was
     /// lost, or it completed on another PaymentIntent): money held for a sale nobody will finish.
-    /// On by default.
+    /// Such a PaymentIntent not yet authorised (its reader may still wait for the card) is canceled
+    /// too, so it never will be. On by default.
     /// </summary>
     public bool VoidOrphanAuthorizations { get; set; } = true;
 
@@ -208,7 +209,7 @@ internal sealed partial class CheckoutReconciler(
                 cancellationToken).ConfigureAwait(false);
             foreach (var intent in page.Data)
             {
-                if (intent.Status == "requires_capture"
+                if (IsOpen(intent.Status)
                     && intent.Metadata?.TryGetValue(TerminalCheckout.CheckoutIdMetadataKey, out var checkoutId) == true
                     && await IsOrphanAsync(checkoutId, intent.Id, cancellationToken).ConfigureAwait(false))
                 {
@@ -240,6 +241,15 @@ internal sealed partial class CheckoutReconciler(
 
         return (voided, failed);
     }
+
+    /// <summary>
+    /// Not final yet: authorised, or still able to be. A forgotten sale's PaymentIntent is canceled
+    /// whether or not its customer has tapped yet: the sweep reads each creation window once, so an
+    /// orphan that was still waiting for its card when its window was read, and authorised after,
+    /// would otherwise hold the customer's money for good (simulation seed 38536).
+    /// </summary>
+    private static bool IsOpen(string status) =>
+        status is "requires_capture" or "requires_payment_method" or "requires_confirmation" or "requires_action" or "processing";
 
     /// <summary>No checkout holds it: none by that id, or one that completed on another PaymentIntent.</summary>
     private async Task<bool> IsOrphanAsync(string checkoutId, string paymentIntentId, CancellationToken cancellationToken)

@@ -187,6 +187,30 @@ public sealed class CheckoutReconcilerTests
     }
 
     [Fact]
+    public async Task A_payment_intent_whose_checkout_the_store_lost_is_canceled_before_its_customer_can_tap()
+    {
+        // Simulation seed 38536: the store lost a checkout whose reader still waited for the card.
+        // The sweep read that creation window while the PaymentIntent had no payment yet, passed it
+        // over, never read the window again, and the customer's later tap left money held for good.
+        await using var before = await CheckoutHarness.StartAsync();
+        var handle = await before.Checkout.StartAsync(before.Sale("order-forgotten", 1500));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+
+        await using var after = await before.CrashAndRestartAsync(new InMemoryCheckoutStore());
+        after.Time.Advance(TimeSpan.FromMinutes(6));
+        var pass = Reconciler(after, AuthorizationSettlement.Capture).ReconcileAsync();
+        await after.RunUntilAsync(() => pass.IsCompleted);
+        var report = await pass;
+        after.Emulator.Customer.Tap(after.ReaderId, TestCards.Visa);
+        await after.SettleAsync();
+
+        Assert.Equal(1, report.OrphansVoided);
+        var pi = Assert.Single(after.Emulator.GetLedger().PaymentIntents);
+        Assert.Equal("canceled", pi.Status);
+        Assert.DoesNotContain(after.Emulator.GetLedger().Charges, c => c.AmountCaptured > 0 || (c.Status == "succeeded" && !c.Voided));
+    }
+
+    [Fact]
     public async Task An_authorisation_whose_checkout_the_store_lost_is_voided_as_an_orphan()
     {
         var (h, _) = await AuthorisedAsync("order-orphan", 1500);
