@@ -98,12 +98,14 @@ internal sealed class LatencyHandler(HttpMessageHandler inner, LatencyModel mode
         if (counter is not null && delay > TimeSpan.Zero)
         {
             var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            counter.WorkDone();
             using var timer = time.CreateTimer(_ =>
             {
                 counter.WorkQueued();
                 resumed.TrySetResult();
             }, null, delay, Timeout.InfiniteTimeSpan);
+
+            // Handed over once the timer exists, so the clock never moves past it unfired.
+            counter.WorkDone();
             await resumed.Task.ConfigureAwait(false);
         }
 

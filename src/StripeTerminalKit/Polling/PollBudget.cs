@@ -124,9 +124,13 @@ internal sealed class PollBudget
     private async Task WaitCountedAsync(TimeSpan wait, IWorkCounter work, CancellationToken cancellationToken)
     {
         var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        work.WorkDone();
         using var timer = _time.CreateTimer(static s => Resume((State)s!, cancel: false), new State(turn, work), wait, Timeout.InfiniteTimeSpan);
         await using var registration = cancellationToken.Register(static s => Resume((State)s!, cancel: true), new State(turn, work)).ConfigureAwait(false);
+
+        // Handed over only once the timer exists: an owner that sees the work gone moves its clock,
+        // and a clock moved before the timer was made would not fire it at its time (the turn would
+        // come late, and the next one at once: two polls in one instant on a busy machine).
+        work.WorkDone();
         await turn.Task.ConfigureAwait(false);
     }
 

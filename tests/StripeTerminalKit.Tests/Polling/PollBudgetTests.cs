@@ -231,4 +231,39 @@ public sealed class PollBudgetTests
         Assert.True(perSecond.Skip(1).All(n => n <= 12), "past the first second the account's rate holds");
         Assert.Equal(300, completedAt.Count);
     }
+    [Fact]
+    public async Task A_counted_wait_fires_at_its_time_even_when_the_owner_moves_the_clock_the_instant_the_work_is_handed_over()
+    {
+        // Seen on a busy machine as two list requests in one instant: the wait handed its work
+        // over before its timer existed, the owner (a driver on a fake clock) saw nothing running
+        // and moved the clock, and the timer made afterwards came late, so the next turn was due at once.
+        var budget = new PollBudget(requestsPerSecond: 2, burst: 1, _time);
+        await budget.WaitTurnAsync(CancellationToken.None);
+        var owner = new ClockMovingOwner(_time, TimeSpan.FromMilliseconds(600));
+        owner.WorkQueued();
+
+        var turn = budget.WaitTurnAsync(owner, CancellationToken.None).AsTask();
+
+        // The owner moved the clock 600 ms past the hand-over: the turn, due at 500 ms, came then
+        // (its timer counted the work again before the clock stopped).
+        Assert.Equal(1, owner.Count);
+        await turn;
+    }
+
+    private sealed class ClockMovingOwner(FakeTimeProvider time, TimeSpan step) : IWorkCounter
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void WorkQueued() => Interlocked.Increment(ref _count);
+
+        public void WorkDone()
+        {
+            if (Interlocked.Decrement(ref _count) == 0)
+            {
+                time.Advance(step);
+            }
+        }
+    }
 }
