@@ -40,14 +40,12 @@ public sealed class FarmTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_instances_killed_at_random_charge_every_checkout_once_and_leave_nothing_held()
     {
-        var postgres = Environment.GetEnvironmentVariable("STK_POSTGRES_CONNECTION") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("STK_POSTGRES_CONNECTION is not set: the farm test needs a PostgreSQL server. Run it through .ci/run, or `source .ci/postgres.sh && stk_postgres_start` first.");
-        var seed = Setting("STK_FARM_SEED", 20261206);
-        var checkouts = Setting("STK_FARM_CHECKOUTS", 24);
-        var kills = Setting("STK_FARM_KILLS", 4);
-        var lanes = Setting("STK_FARM_READERS", 3);
-        var lease = TimeSpan.FromMilliseconds(Setting("STK_FARM_LEASE_MS", 3000));
+        var postgres = FarmRun.PostgresConnection();
+        var seed = FarmRun.Setting("STK_FARM_SEED", 20261206);
+        var checkouts = FarmRun.Setting("STK_FARM_CHECKOUTS", 24);
+        var kills = FarmRun.Setting("STK_FARM_KILLS", 4);
+        var lanes = FarmRun.Setting("STK_FARM_READERS", 3);
+        var lease = TimeSpan.FromMilliseconds(FarmRun.Setting("STK_FARM_LEASE_MS", 3000));
         using var run = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(240, (checkouts * 2.0) + (kills * 10.0))));
         var folder = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"stk-farm-{seed}-{Environment.ProcessId}-{DateTime.UtcNow:HHmmss}"));
         var passed = false;
@@ -75,7 +73,7 @@ public sealed class FarmTests(ITestOutputHelper output)
 
             var takeovers = driver.Takeovers.Select(t => t.TotalSeconds).Order().ToArray();
             var summary = string.Create(CultureInfo.InvariantCulture,
-                $"farm run: seed={seed}, {checkouts} checkouts on {lanes} readers over {Instances} instances, {driver.Kills.Count} SIGKILLs (instances {string.Join(",", driver.Kills)}), lease {lease.TotalSeconds:0.#} s, violations {findings.Count}; takeover after a kill p50 {Percentile(takeovers, 0.5):0.00} s p99 {Percentile(takeovers, 0.99):0.00} s ({takeovers.Length} of {driver.HeldAtKills} checkouts held by a killed instance); {checkouts / drove.TotalSeconds:0.00} checkouts/s over {drove.TotalSeconds:0} s; {driver.PosRetries} POS requests sent again; emulator at live limits{(webhooks ? "" : ", no webhooks")}: {log.Count} requests, {rates}; {drivers}");
+                $"farm run: seed={seed}, {checkouts} checkouts on {lanes} readers over {Instances} instances, {driver.Kills.Count} SIGKILLs (instances {string.Join(",", driver.Kills)}), lease {lease.TotalSeconds:0.#} s, violations {findings.Count}; takeover after a kill p50 {FarmRun.Percentile(takeovers, 0.5):0.00} s p99 {FarmRun.Percentile(takeovers, 0.99):0.00} s ({takeovers.Length} of {driver.HeldAtKills} checkouts held by a killed instance); {checkouts / drove.TotalSeconds:0.00} checkouts/s over {drove.TotalSeconds:0} s; {driver.PosRetries} POS requests sent again; emulator at live limits{(webhooks ? "" : ", no webhooks")}: {log.Count} requests, {rates}; {drivers}");
             output.WriteLine(summary);
             foreach (var note in driver.Notes)
             {
@@ -104,12 +102,6 @@ public sealed class FarmTests(ITestOutputHelper output)
             }
         }
     }
-
-    private static int Setting(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private sealed class Driver(Farm farm, int seed, int checkouts, int kills, int lanes, TimeSpan lease, CancellationToken token)
     {

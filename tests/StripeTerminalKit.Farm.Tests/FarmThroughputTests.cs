@@ -28,11 +28,9 @@ public sealed class FarmThroughputTests(ITestOutputHelper output)
     [Fact]
     public async Task One_and_three_instances_take_the_same_sales_and_report_checkouts_per_second()
     {
-        var postgres = Environment.GetEnvironmentVariable("STK_POSTGRES_CONNECTION") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("STK_POSTGRES_CONNECTION is not set: the farm test needs a PostgreSQL server. Run it through .ci/run, or `source .ci/postgres.sh && stk_postgres_start` first.");
-        var checkouts = Setting("STK_FARM_THROUGHPUT_CHECKOUTS", 12);
-        var lanes = Setting("STK_FARM_THROUGHPUT_READERS", 4);
+        var postgres = FarmRun.PostgresConnection();
+        var checkouts = FarmRun.Setting("STK_FARM_THROUGHPUT_CHECKOUTS", 12);
+        var lanes = FarmRun.Setting("STK_FARM_THROUGHPUT_READERS", 4);
         using var run = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(300, checkouts * 4.0)));
 
         var results = new List<Measured>();
@@ -84,7 +82,7 @@ public sealed class FarmThroughputTests(ITestOutputHelper output)
             var elapsed = clock.Elapsed;
             var sorted = durations.Order().ToArray();
             passed = true;
-            return new Measured(size, checkouts, succeeded, elapsed, checkouts / elapsed.TotalSeconds, Percentile(sorted, 0.5), Percentile(sorted, 0.99));
+            return new Measured(size, checkouts, succeeded, elapsed, checkouts / elapsed.TotalSeconds, FarmRun.Percentile(sorted, 0.5), FarmRun.Percentile(sorted, 0.99));
         }
         finally
         {
@@ -154,12 +152,6 @@ public sealed class FarmThroughputTests(ITestOutputHelper output)
             await Task.Delay(every, token);
         }
     }
-
-    private static int Setting(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private sealed record Measured(int Size, int Checkouts, int Succeeded, TimeSpan Elapsed, double PerSecond, double P50, double P99);
 
