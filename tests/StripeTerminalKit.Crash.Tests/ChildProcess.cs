@@ -168,6 +168,35 @@ internal sealed class ChildProcess : IDisposable
         Write($"===== killed (SIGKILL) at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
     }
 
+    /// <summary>
+    /// The log's last lines, for a failure message: CI keeps the test output, not the temporary
+    /// folder. The children print no secret (their made-up keys stay in their environment).
+    /// </summary>
+    public string LogTail(int lines = 20)
+    {
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            var tail = new Queue<string>(lines);
+            while (reader.ReadLine() is { } line)
+            {
+                if (tail.Count == lines)
+                {
+                    tail.Dequeue();
+                }
+
+                tail.Enqueue(line.Length > 400 ? line[..400] + "…" : line);
+            }
+
+            return string.Join('\n', tail);
+        }
+        catch (IOException e)
+        {
+            return $"(log unreadable: {e.Message})";
+        }
+    }
+
     /// <summary>Writes a separator or a note into the log.</summary>
     public void Write(string line)
     {

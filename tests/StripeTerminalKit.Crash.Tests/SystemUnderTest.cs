@@ -94,7 +94,7 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
 
         try
         {
-            var samplePort = FreePort();
+            var samplePort = LoopbackPorts.Reserve();
             system.SampleBase = new Uri($"http://127.0.0.1:{samplePort.ToString(CultureInfo.InvariantCulture)}");
             await system.StartEmulatorAsync(cancellationToken);
             system.Stripe = new StripeClient(ApiKey, httpClient: new SystemNetHttpClient(new HttpClient { Timeout = TimeSpan.FromSeconds(20) }, maxNetworkRetries: 2), apiBase: system.EmulatorBase.GetLeftPart(UriPartial.Authority));
@@ -173,7 +173,7 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (_sample.HasExited)
             {
-                throw new InvalidOperationException($"The web sample exited with code {_sample.ExitCode} during start {start}; {Logs}");
+                throw new InvalidOperationException($"The web sample exited with code {_sample.ExitCode} during start {start}; {Logs}; its last lines:\n{_sample.LogTail()}");
             }
 
             try
@@ -233,7 +233,7 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
         {
             if (_emulator.HasExited)
             {
-                throw new InvalidOperationException($"The emulator server exited with code {_emulator.ExitCode} at start; see {EmulatorLog}");
+                throw new InvalidOperationException($"The emulator server exited with code {_emulator.ExitCode} at start; see {EmulatorLog}; its last lines:\n{_emulator.LogTail()}");
             }
 
             if (deadline.IsCompleted)
@@ -250,15 +250,6 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
     }
 
     /// <summary>A port nobody listens on right now (the sample must keep one port across restarts, so it cannot bind 0).</summary>
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
 

@@ -40,7 +40,7 @@ internal sealed partial class Farm : IAsyncDisposable
         _lanes = lanes;
         _lease = lease;
         _instances = new ChildProcess?[size];
-        _ports = [.. Enumerable.Range(0, size).Select(_ => FreePort())];
+        _ports = [.. Enumerable.Range(0, size).Select(_ => LoopbackPorts.Reserve())];
         Database = "stk_farm_" + Guid.NewGuid().ToString("N")[..12];
     }
 
@@ -171,7 +171,7 @@ internal sealed partial class Farm : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Instance {i} exited with code {process.ExitCode} at start; {Logs}");
+                throw new InvalidOperationException($"Instance {i} exited with code {process.ExitCode} at start; {Logs}; its last lines:\n{process.LogTail()}");
             }
 
             try
@@ -240,15 +240,6 @@ internal sealed partial class Farm : IAsyncDisposable
     private static readonly JsonSerializerOptions LogJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private sealed record RequestLogPage(bool HasMore, List<LoggedRequest> Data);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
