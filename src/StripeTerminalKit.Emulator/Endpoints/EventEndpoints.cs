@@ -35,7 +35,9 @@ internal sealed partial class EmulatorEngine
                 && (gt is null || t > gt) && (gte is null || t >= gte) && (lt is null || t < lt) && (lte is null || t <= lte);
         }
 
-        var all = _state.Events.Where(e => e.Account == c.Account && Matches(e.Event)).OrderByDescending(e => e.Sequence).Select(e => e.Event).ToList();
+        var all = endingBefore is not null && startingAfter is null
+            ? NewerThan(endingBefore, e => e.Account == c.Account && Matches(e.Event))
+            : _state.Events.Where(e => e.Account == c.Account && Matches(e.Event)).OrderByDescending(e => e.Sequence).Select(e => e.Event).ToList();
         var start = 0;
         var end = all.Count;
         if (startingAfter is not null)
@@ -67,6 +69,30 @@ internal sealed partial class EmulatorEngine
             w.WriteString("url", "/v1/events");
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// The matching events from the newest down to <paramref name="cursor"/> (included, last), walking
+    /// back from the end of the log (kept in sequence order): a feed that reads what is new each
+    /// second costs what is new, not the whole log. Without the cursor among them, every match.
+    /// </summary>
+    private List<EmulatorEvent> NewerThan(string cursor, Func<(EmulatorEvent Event, string? Account, long Sequence), bool> matches)
+    {
+        var newestFirst = new List<EmulatorEvent>();
+        for (var i = _state.Events.Count - 1; i >= 0; i--)
+        {
+            var entry = _state.Events[i];
+            if (matches(entry))
+            {
+                newestFirst.Add(entry.Event);
+                if (entry.Event.Id == cursor)
+                {
+                    return newestFirst;
+                }
+            }
+        }
+
+        return newestFirst;
     }
 
     internal object GetEvent(RequestContext c)

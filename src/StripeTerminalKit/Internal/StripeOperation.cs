@@ -39,4 +39,5 @@ internal sealed record StripeOperation(string Name, bool UsesIdempotencyKey)
     public static readonly StripeOperation SetupIntentsCreate = new("setup_intents.create", true);
     public static readonly StripeOperation SetupIntentsGet = new("setup_intents.get", false);
     public static readonly StripeOperation SetupIntentsCancel = new("setup_intents.cancel", true);
+    public static readonly StripeOperation EventsList = new("events.list", false);
 }

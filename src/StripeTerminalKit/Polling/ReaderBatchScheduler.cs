@@ -1,3 +1,5 @@
+using StripeTerminalKit.Readers;
+
 namespace StripeTerminalKit.Polling;
 
 /// <summary>
@@ -27,6 +29,11 @@ internal sealed class ReaderBatchScheduler
     private readonly Dictionary<string, Dictionary<string, string?>> _pageOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _pagesInScope = new(StringComparer.Ordinal);
 
+    /// <summary>After a failed attempt to start the events feed (a key without access to events, say), pages alone for this long.</summary>
+    private static readonly TimeSpan FeedRetryDelay = TimeSpan.FromMinutes(1);
+
+    private readonly ReaderEventFeed _feed;
+    private DateTimeOffset _feedRetryAfter = DateTimeOffset.MinValue;
     private List<Waiter> _waiting = [];
     private DateTimeOffset _lastRound = DateTimeOffset.MinValue;
     private bool _roundDue;
@@ -46,6 +53,7 @@ internal sealed class ReaderBatchScheduler
         _settings = settings;
         _work = work;
         _stopping = stopping;
+        _feed = new ReaderEventFeed(settings);
         _timer = time.CreateTimer(static s => ((ReaderBatchScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         stopping.Register(static s => ((ReaderBatchScheduler)s!).CancelAll(), this);
     }
@@ -55,7 +63,21 @@ internal sealed class ReaderBatchScheduler
 
     private int _listRequests;
 
-    /// <summary>Remembers where a reader is (from any answer that shows it), so its first batch is its location's.</summary>
+    /// <summary>How many events requests the feed sent (for tests and diagnostics).</summary>
+    public int EventRequests => _feed.Requests;
+
+    /// <summary>
+    /// Remembers a reader as the answer to starting its action showed it (read no earlier than
+    /// <paramref name="sentAt"/>): its location places it in its first batch, and from then on the
+    /// events feed can answer for it.
+    /// </summary>
+    public void NoteSent(TerminalReader reader, DateTimeOffset sentAt)
+    {
+        NoteLocation(reader.Id, reader.LocationId);
+        _feed.NoteRead(reader, null, sentAt);
+    }
+
+    /// <summary>Remembers where a reader is, so its first batch is its location's.</summary>
     public void NoteLocation(string readerId, string? locationId)
     {
         lock (_gate)
@@ -122,35 +144,94 @@ internal sealed class ReaderBatchScheduler
             _lastRound = _time.GetUtcNow();
         }
 
+        var now = _lastRound;
+        List<Waiter> fromFeed = [];
         var plan = round.Count > 0 ? Plan(round) : [];
-        if (plan.Count == 0)
+        if (round.Count > 0 && _feed.IsLive(now))
+        {
+            // The feed answers the readers it can for one request; the rest are read in pages. A tie goes to the pages.
+            var fromPages = new List<Waiter>(round.Count);
+            foreach (var waiter in round)
+            {
+                (_feed.CanAnswer(waiter.ReaderId, now) ? fromFeed : fromPages).Add(waiter);
+            }
+
+            var rest = Plan(fromPages);
+            if (fromFeed.Count > 0 && 1 + Cost(rest) < Cost(plan))
+            {
+                plan = rest;
+            }
+            else
+            {
+                fromFeed = [];
+            }
+        }
+        else if (Cost(plan) >= 2 && now >= _feedRetryAfter)
+        {
+            // The pages this round cost more than one request: from the next round the feed can answer for one.
+            _ = EstablishThenReadAsync(plan, now);
+            return;
+        }
+
+        Launch(plan, fromFeed);
+    }
+
+    /// <summary>Starts the feed before the pages are read, so what the pages show is covered by it from then on.</summary>
+    private async Task EstablishThenReadAsync(Dictionary<PageKey, PageGroup> plan, DateTimeOffset now)
+    {
+        try
+        {
+            await _feed.EstablishAsync(_source, _budget, _time, _work, _stopping).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // no feed (say, a restricted key without events) only means pages; tried again later
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            _feedRetryAfter = now + FeedRetryDelay;
+        }
+
+        Launch(plan, []);
+    }
+
+    /// <summary>
+    /// Reads the round's pages and the feed side by side. The round's unit of work goes to the first
+    /// chain and each other chain gets its own: a chain hands its unit over while it waits for a turn
+    /// or an answer, so chains read side by side never hand over one unit twice (the count would go
+    /// below zero) and the round holds none of its own while they wait (a driver on a fake clock sees
+    /// the kit idle and moves the clock). The last chain to end finishes the round before it lets go
+    /// of its unit.
+    /// </summary>
+    private void Launch(Dictionary<PageKey, PageGroup> plan, List<Waiter> fromFeed)
+    {
+        var chains = plan.Count + (fromFeed.Count > 0 ? 1 : 0);
+        if (chains == 0)
         {
             FinishRound();
             _work?.WorkDone();
             return;
         }
 
-        // The round's unit of work goes to its first page chain and each other chain gets its own:
-        // a chain hands its unit over while it waits for a turn or an answer, so chains read side by
-        // side never hand over one unit twice (the count would go below zero) and the round holds
-        // none of its own while they wait (a driver on a fake clock sees the kit idle and moves the
-        // clock). The last chain to end finishes the round before it lets go of its unit.
-        for (var k = 1; k < plan.Count; k++)
+        for (var k = 1; k < chains; k++)
         {
             _work?.WorkQueued();
         }
 
-        var running = plan.Count;
+        var running = chains;
         foreach (var (page, group) in plan)
         {
-            _ = ReadThenFinishAsync(page.Scope, page.Cursor, group.Readers);
+            _ = ThenFinishAsync(ReadChainAsync(page.Scope, page.Cursor, group.Readers));
         }
 
-        async Task ReadThenFinishAsync(string scope, string? cursor, Dictionary<string, List<Waiter>> readers)
+        if (fromFeed.Count > 0)
+        {
+            _ = ThenFinishAsync(ReadFeedAsync(fromFeed));
+        }
+
+        async Task ThenFinishAsync(Task chain)
         {
             try
             {
-                await ReadChainAsync(scope, cursor, readers).ConfigureAwait(false);
+                await chain.ConfigureAwait(false);
             }
             finally
             {
@@ -161,6 +242,31 @@ internal sealed class ReaderBatchScheduler
 
                 _work?.WorkDone();
             }
+        }
+    }
+
+    /// <summary>One events request (or a few) answers every checkout the feed can answer for.</summary>
+    private async Task ReadFeedAsync(List<Waiter> waiters)
+    {
+        try
+        {
+            await _feed.ReadAsync(_source, _budget, _time, _work, _stopping).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // the failure is each waiting checkout's to handle (its machine retries the read)
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            foreach (var waiter in waiters)
+            {
+                waiter.Fail(exception);
+            }
+
+            return;
+        }
+
+        foreach (var waiter in waiters)
+        {
+            waiter.Answer(_feed.Answer(waiter.ReaderId));
         }
     }
 
@@ -186,7 +292,7 @@ internal sealed class ReaderBatchScheduler
         {
             var byLocation = Group(round, perLocation: true);
             var byAccount = Group(round, perLocation: false);
-            return Cost(byAccount) < Cost(byLocation) ? byAccount : byLocation;
+            return CostLocked(byAccount) < CostLocked(byLocation) ? byAccount : byLocation;
         }
     }
 
@@ -219,6 +325,14 @@ internal sealed class ReaderBatchScheduler
     /// <summary>Requests a plan costs: one per known page; readers not placed yet may take every page of their scope.</summary>
     private int Cost(Dictionary<PageKey, PageGroup> plan)
     {
+        lock (_gate)
+        {
+            return CostLocked(plan);
+        }
+    }
+
+    private int CostLocked(Dictionary<PageKey, PageGroup> plan)
+    {
         var cost = 0;
         foreach (var (key, group) in plan)
         {
@@ -239,9 +353,11 @@ internal sealed class ReaderBatchScheduler
         while (true)
         {
             ReaderPage page;
+            DateTimeOffset sentAt;
             try
             {
                 await _budget.WaitTurnAsync(_work, _stopping).ConfigureAwait(false);
+                sentAt = _time.GetUtcNow();
                 Interlocked.Increment(ref _listRequests);
                 page = await _source.ListPageAsync(new ReaderPageQuery(scope == Account ? null : scope, cursor, ExpandPaymentIntents: true), _stopping).ConfigureAwait(false);
             }
@@ -261,6 +377,11 @@ internal sealed class ReaderBatchScheduler
             }
 
             pages++;
+            foreach (var observed in page.Readers)
+            {
+                _feed.NoteRead(observed.Reader, observed.PaymentIntent, sentAt);
+            }
+
             lock (_gate)
             {
                 if (!_pageOf.TryGetValue(scope, out var pageOf))
@@ -387,5 +508,11 @@ internal sealed class ReaderBatchScheduler
 /// <param name="Interval">How often the readers with waiting checkouts are listed.</param>
 internal sealed record ReaderBatchSettings(TimeSpan Interval)
 {
+    /// <summary>How long after a reader's last real read the events feed may answer for it; then a page reads it again.</summary>
+    public TimeSpan FeedTrust { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most events pages one round reads; more events than that end the feed (pages serve until it starts again).</summary>
+    public int FeedPagesPerRound { get; init; } = 3;
+
     public static ReaderBatchSettings Default { get; } = new(TimeSpan.FromSeconds(1));
 }

@@ -13,7 +13,38 @@ internal interface IReaderPageSource
 {
     /// <summary>Reads one page (one request).</summary>
     Task<ReaderPage> ListPageAsync(ReaderPageQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads one page of the account's reader-action and authorisation events (one
+    /// <c>GET /v1/events</c>): the events just newer than <see cref="ReaderEventQuery.EndingBefore"/>,
+    /// or the newest when it is null.
+    /// </summary>
+    Task<ReaderEventPage> ListEventsAsync(ReaderEventQuery query, CancellationToken cancellationToken);
 }
+
+/// <summary>What one events request asks for.</summary>
+/// <param name="EndingBefore">Only events newer than this one (<c>ending_before</c>), or null for the newest.</param>
+/// <param name="Limit">How many at most (1 to 100).</param>
+internal readonly record struct ReaderEventQuery(string? EndingBefore, int Limit)
+{
+    /// <summary>
+    /// The event types that move a waiting checkout: its reader action ending or updating, and its
+    /// PaymentIntent authorised (that event's PaymentIntent stands in for the read before the capture).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Types =
+    [
+        "terminal.reader.action_succeeded",
+        "terminal.reader.action_failed",
+        "terminal.reader.action_updated",
+        "payment_intent.amount_capturable_updated",
+    ];
+}
+
+/// <summary>One event: the reader or the PaymentIntent it carries (the object as of the event).</summary>
+internal sealed record ReaderEvent(string Id, TerminalReader? Reader, TerminalPayment? PaymentIntent);
+
+/// <summary>One page of events, oldest first, and whether newer ones follow.</summary>
+internal sealed record ReaderEventPage(IReadOnlyList<ReaderEvent> Events, bool HasMore);
 
 /// <summary>What one list request asks for.</summary>
 /// <param name="LocationId">Only this location's readers, or null for every reader of the account.</param>

@@ -155,6 +155,37 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
         return new Polling.ReaderPage(readers, page.HasMore);
     }
 
+    public async Task<Polling.ReaderEventPage> ListEventsAsync(Polling.ReaderEventQuery query, CancellationToken cancellationToken)
+    {
+        var options = new Stripe.EventListOptions
+        {
+            Limit = query.Limit,
+            EndingBefore = query.EndingBefore,
+            Types = [.. Polling.ReaderEventQuery.Types],
+        };
+        var page = await _executor.ExecuteAsync(
+            StripeOperation.EventsList,
+            null,
+            new StripeCallContext(StripeOperation.EventsList.Name),
+            (client, requestOptions, ct) => client.V1.Events.ListAsync(options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+
+        // Stripe lists newest first; a feed applies them in the order they happened.
+        var events = new Polling.ReaderEvent[page.Data.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = page.Data[events.Length - 1 - i];
+            events[i] = e.Data?.Object switch
+            {
+                Reader reader => new Polling.ReaderEvent(e.Id, ReaderMapping.Map(reader), null),
+                Stripe.PaymentIntent intent => new Polling.ReaderEvent(e.Id, null, Payments.PaymentMapping.Map(intent)),
+                _ => new Polling.ReaderEvent(e.Id, null, null),
+            };
+        }
+
+        return new Polling.ReaderEventPage(events, page.HasMore);
+    }
+
     public async Task<TerminalReader> UpdateAsync(
         string readerId, UpdateReaderRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
     {

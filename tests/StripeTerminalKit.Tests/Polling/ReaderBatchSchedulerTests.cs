@@ -8,9 +8,9 @@ public sealed class ReaderBatchSchedulerTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
     private readonly CancellationTokenSource _stopping = new();
-    private readonly FakePages _pages;
+    private readonly FakeReaderPages _pages;
 
-    public ReaderBatchSchedulerTests() => _pages = new FakePages(_time);
+    public ReaderBatchSchedulerTests() => _pages = new FakeReaderPages(_time);
 
     public void Dispose()
     {
@@ -272,73 +272,5 @@ public sealed class ReaderBatchSchedulerTests : IDisposable
                 _min = Math.Min(_min, now);
             }
         }
-    }
-
-    /// <summary>Stripe's list as a fake: readers newest first, pages of 100, <c>starting_after</c>, an optional location filter.</summary>
-    private sealed class FakePages(TimeProvider time) : IReaderPageSource
-    {
-        private readonly List<(string Id, string Location)> _readers = [];
-
-        public List<(string? LocationId, string? StartingAfter, bool ExpandPaymentIntents, DateTimeOffset At)> Requests { get; } = [];
-
-        public Exception? FailNext { get; set; }
-
-        /// <summary>When set, each request hands its work over for 300 ms of the clock, as a network call on a fake clock does.</summary>
-        public IWorkCounter? HandOver { get; set; }
-
-        public IEnumerable<string> All => _readers.Select(r => r.Id);
-
-        public void Add(string location, int count)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                _readers.Add(($"tmr_{_readers.Count:D4}", location));
-            }
-        }
-
-        public string[] ReadersOf(string location) => _readers.Where(r => r.Location == location).Select(r => r.Id).ToArray();
-
-        public string LocationOf(string id) => _readers.Single(r => r.Id == id).Location;
-
-        public async Task<ReaderPage> ListPageAsync(ReaderPageQuery query, CancellationToken cancellationToken)
-        {
-            if (HandOver is { } work)
-            {
-                var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                work.WorkDone();
-                using var timer = time.CreateTimer(_ =>
-                {
-                    work.WorkQueued();
-                    answered.TrySetResult();
-                }, null, TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
-                await answered.Task;
-            }
-
-            return await ListNowAsync(query);
-        }
-
-        private Task<ReaderPage> ListNowAsync(ReaderPageQuery query)
-        {
-            lock (Requests)
-            {
-                Requests.Add((query.LocationId, query.StartingAfter, query.ExpandPaymentIntents, time.GetUtcNow()));
-            }
-
-            if (FailNext is { } failure)
-            {
-                FailNext = null;
-                return Task.FromException<ReaderPage>(failure);
-            }
-
-            var newestFirst = _readers.Where(r => query.LocationId is null || r.Location == query.LocationId).Reverse().ToList();
-            var from = query.StartingAfter is null ? 0 : newestFirst.FindIndex(r => r.Id == query.StartingAfter) + 1;
-            var page = newestFirst.Skip(from).Take(ReaderPageQuery.PageSize)
-                .Select(r => new ObservedReader(Reader(r.Id, r.Location), null)).ToArray();
-            return Task.FromResult(new ReaderPage(page, from + page.Length < newestFirst.Count));
-        }
-
-        private static TerminalReader Reader(string id, string location) => new(
-            id, id, "simulated_stripe_s700", null, location, ReaderNetworkStatus.Online, null,
-            new Dictionary<string, string>(), null, null, null, false);
     }
 }

@@ -65,6 +65,7 @@ internal sealed class CheckoutCommandExecutor(
         var request = runner.Request;
         var options = c.Key.IsEmpty ? null : new TerminalCallOptions { IdempotencyKey = new KitKey(c.Key.ToString()) };
         var piId = c.PaymentIntentId ?? runner.PaymentIntentId;
+        var sentAt = time.GetUtcNow();
         switch (c.Kind)
         {
             case CheckoutCommandKind.CreatePaymentIntent:
@@ -75,11 +76,11 @@ internal sealed class CheckoutCommandExecutor(
                 var cart = new ReaderCart(request.Currency, lines, tax, lines.Sum(l => l.UnitAmount * l.Quantity) + tax);
                 return ReaderAnswer(c, await readers.ShowCartAsync(request.ReaderId, cart, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.ProcessPaymentIntent:
-                return SentAnswer(c, await payments.ProcessOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
+                return SentAnswer(c, sentAt, await payments.ProcessOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CollectPaymentMethod:
-                return SentAnswer(c, await payments.CollectOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
+                return SentAnswer(c, sentAt, await payments.CollectOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.ConfirmPaymentIntent:
-                return SentAnswer(c, await payments.ConfirmOnReaderAsync(request.ReaderId, piId!, options, stopping).ConfigureAwait(false));
+                return SentAnswer(c, sentAt, await payments.ConfirmOnReaderAsync(request.ReaderId, piId!, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CancelReaderAction:
                 return ReaderAnswer(c, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RetrieveReader:
@@ -149,10 +150,10 @@ internal sealed class CheckoutCommandExecutor(
         return await readers.GetAsync(request.ReaderId, null, stopping).ConfigureAwait(false);
     }
 
-    /// <summary>The answer to a send: the reader, whose location places it in its batch.</summary>
-    private CheckoutEvent SentAnswer(in CheckoutCommand c, TerminalReader r)
+    /// <summary>The answer to a send: the reader, whose location places it in its batch and which the events feed follows from then on.</summary>
+    private CheckoutEvent SentAnswer(in CheckoutCommand c, DateTimeOffset sentAt, TerminalReader r)
     {
-        batches?.NoteLocation(r.Id, r.LocationId);
+        batches?.NoteSent(r, sentAt);
         return ReaderAnswer(c, r);
     }
 

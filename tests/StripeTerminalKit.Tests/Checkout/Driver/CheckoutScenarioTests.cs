@@ -555,6 +555,46 @@ public sealed class CheckoutScenarioTests
     }
 
     [Fact]
+    public async Task Without_webhooks_checkouts_on_several_pages_of_readers_are_answered_by_one_events_request_a_second()
+    {
+        await using var h = await CheckoutHarness.StartAsync(webhooks: false);
+        var location = (await h.Readers.GetAsync(h.ReaderId)).LocationId;
+        var readers = new List<string> { h.ReaderId };
+        for (var i = 0; i < 150; i++)
+        {
+            readers.Add((await h.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location, Label = $"Till {i + 2}" })).Id);
+        }
+
+        // Waiting readers on both pages of the location (newest first: the last registered are on page one).
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(12)));
+        var tills = new[] { readers[0], readers[10], readers[140], readers[150] };
+        var started = h.Time.GetUtcNow();
+        var before = h.Emulator.RequestLog.Count;
+
+        var checkouts = new List<CheckoutHandle>();
+        foreach (var (till, i) in tills.Select((t, i) => (t, i)))
+        {
+            checkouts.Add(await h.Checkout.StartAsync(h.Sale($"feed-{i}", 1400 + (10 * i)) with { ReaderId = till }));
+        }
+
+        await h.RunUntilAsync(() => checkouts.All(c => c.HasCompleted), step: TimeSpan.FromMilliseconds(100));
+
+        var calls = h.Emulator.RequestLog.Skip(before).ToArray();
+        Assert.All(checkouts, c => Assert.IsType<CheckoutSucceeded>(c.Result));
+        Assert.All(checkouts, c => Assert.True(c.Result!.CompletedAt - started <= TimeSpan.FromSeconds(12 + 2), $"completed after {c.Result!.CompletedAt - started}"));
+        // Pages while the feed starts (learning where the readers are, then read again once the feed
+        // covers them) and once more ten seconds later (FeedTrust); between, one events request a second
+        // for all four, and the authorisation event stands in for the PaymentIntent read.
+        var events = calls.Count(r => r.Operation == EmulatorOperations.EventsList);
+        var lists = calls.Count(r => r.Operation == EmulatorOperations.ReadersList);
+        Assert.InRange(events, 9, 13);
+        Assert.InRange(lists, 4, 6);
+        Assert.DoesNotContain(calls, r => r.Operation is EmulatorOperations.ReadersGet or EmulatorOperations.PaymentIntentsGet);
+        Assert.Equal(4, calls.Count(r => r.Operation == EmulatorOperations.PaymentIntentsCapture));
+        Assert.All(calls.Where(r => r.Operation is EmulatorOperations.EventsList or EmulatorOperations.ReadersList), r => Assert.Equal(200, r.StatusCode));
+    }
+
+    [Fact]
     public async Task Without_webhooks_a_caller_captured_checkout_still_reads_its_PaymentIntent_for_the_card_details()
     {
         await using var h = await CheckoutHarness.StartAsync(webhooks: false);

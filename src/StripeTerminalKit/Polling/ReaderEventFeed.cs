@@ -1,0 +1,201 @@
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
+
+namespace StripeTerminalKit.Polling;
+
+/// <summary>
+/// The account's reader-action events read as a feed (<c>GET /v1/events?ending_before=…</c>), so one
+/// request a round answers every waiting checkout whose reader was read recently: a reader whose
+/// action produced no event since that read is as it was; one whose action ended shows it in its
+/// event. Used by <see cref="ReaderBatchScheduler"/> when the waiting readers span more pages than
+/// one request. Stripe creates events whether or not webhooks reach the endpoint, so the feed
+/// serves while webhooks are down or late.
+/// </summary>
+/// <remarks>
+/// What makes "no event" mean "unchanged": the feed is read without gaps from the moment it was
+/// established (each request continues from the newest event the last one saw), and a reader is
+/// answered from it only when it was read at or after that moment. Events only move an action of
+/// ours that was in progress (same type, same PaymentIntent) forward, so a late event never takes a
+/// reader back. A reader last read longer ago than <see cref="ReaderBatchSettings.FeedTrust"/> is
+/// read again through a page (which refreshes every reader on it), bounding what an event that
+/// became visible late could hold up; a gap in the feed (a failed request, an idle spell, more
+/// events than it reads in a round) ends it, and it is established again when it pays.
+/// </remarks>
+internal sealed class ReaderEventFeed
+{
+    private const int PageLimit = 100;
+
+    private readonly Lock _gate = new();
+    private readonly ReaderBatchSettings _settings;
+    private readonly Dictionary<string, Snapshot> _readers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _readerOfIntent = new(StringComparer.Ordinal);
+    private bool _live;
+    private string? _cursor;
+    private DateTimeOffset _coveredSince;
+    private DateTimeOffset _lastRead;
+
+    public ReaderEventFeed(ReaderBatchSettings settings) => _settings = settings;
+
+    /// <summary>How many events requests were sent (for tests and diagnostics).</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    private int _requests;
+
+    /// <summary>Whether the feed runs without a gap, so the next read continues it.</summary>
+    public bool IsLive(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return _live && now - _lastRead <= _settings.Interval * 5;
+        }
+    }
+
+    /// <summary>A reader as a real read showed it (a page, or the answer to starting an action), read no earlier than <paramref name="readAt"/>.</summary>
+    public void NoteRead(TerminalReader reader, TerminalPayment? intent, DateTimeOffset readAt)
+    {
+        lock (_gate)
+        {
+            if (_readers.TryGetValue(reader.Id, out var old) && old.ReadAt > readAt)
+            {
+                return;
+            }
+
+            if (old?.Reader.Action?.PaymentIntentId is { } oldIntent)
+            {
+                _readerOfIntent.Remove(oldIntent);
+            }
+
+            _readers[reader.Id] = new Snapshot(reader, intent?.Id == reader.Action?.PaymentIntentId ? intent : null, readAt);
+            if (reader.Action?.PaymentIntentId is { } intentId)
+            {
+                _readerOfIntent[intentId] = reader.Id;
+            }
+        }
+    }
+
+    /// <summary>Whether the feed can answer for this reader now: it was read since the feed began, recently, with an action of a payment.</summary>
+    public bool CanAnswer(string readerId, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return _live
+                && _readers.TryGetValue(readerId, out var snapshot)
+                && snapshot.ReadAt >= _coveredSince
+                && now - snapshot.ReadAt <= _settings.FeedTrust
+                && snapshot.Reader.Action?.PaymentIntentId is not null;
+        }
+    }
+
+    /// <summary>The reader as the feed knows it (with its PaymentIntent when an event showed it authorised).</summary>
+    public ObservedReader? Answer(string readerId)
+    {
+        lock (_gate)
+        {
+            return _readers.TryGetValue(readerId, out var snapshot) ? new ObservedReader(snapshot.Reader, snapshot.Intent) : null;
+        }
+    }
+
+    /// <summary>Starts the feed at the newest event: everything after it will be read. Readers read from now on can be answered.</summary>
+    public async Task EstablishAsync(IReaderPageSource source, PollBudget budget, TimeProvider time, IWorkCounter? work, CancellationToken cancellationToken)
+    {
+        await budget.WaitTurnAsync(work, cancellationToken).ConfigureAwait(false);
+        var sentAt = time.GetUtcNow();
+        Interlocked.Increment(ref _requests);
+        var page = await source.ListEventsAsync(new ReaderEventQuery(null, 1), cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _cursor = page.Events.Count > 0 ? page.Events[^1].Id : null;
+            _coveredSince = sentAt;
+            _lastRead = sentAt;
+            _live = true;
+        }
+    }
+
+    /// <summary>
+    /// Reads every event since the last read (a few pages at most) and applies them. A failure or
+    /// more events than that ends the feed: the exception is the waiting checkouts' to handle.
+    /// </summary>
+    public async Task ReadAsync(IReaderPageSource source, PollBudget budget, TimeProvider time, IWorkCounter? work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var pages = 0; pages < _settings.FeedPagesPerRound; pages++)
+            {
+                await budget.WaitTurnAsync(work, cancellationToken).ConfigureAwait(false);
+                string? cursor;
+                lock (_gate)
+                {
+                    cursor = _cursor;
+                }
+
+                var sentAt = time.GetUtcNow();
+                Interlocked.Increment(ref _requests);
+                var page = await source.ListEventsAsync(new ReaderEventQuery(cursor, PageLimit), cancellationToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    foreach (var e in page.Events)
+                    {
+                        Apply(e);
+                    }
+
+                    if (page.Events.Count > 0)
+                    {
+                        _cursor = page.Events[^1].Id;
+                    }
+
+                    // Without a cursor the newest events came first; newer than those cannot be paged to.
+                    if (page.HasMore && cursor is null)
+                    {
+                        _live = false;
+                        return;
+                    }
+
+                    if (!page.HasMore)
+                    {
+                        _lastRead = sentAt;
+                        return;
+                    }
+                }
+            }
+
+            Reset();
+        }
+        catch
+        {
+            Reset();
+            throw;
+        }
+    }
+
+    /// <summary>Ends the feed; the next round that needs it establishes it again.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _live = false;
+            _cursor = null;
+        }
+    }
+
+    /// <summary>An event moves an action of ours forward, never back; a PaymentIntent event joins the reader running its action.</summary>
+    private void Apply(ReaderEvent e)
+    {
+        if (e.Reader is { Action: { PaymentIntentId: { } intentId } action } reader
+            && _readers.TryGetValue(reader.Id, out var snapshot)
+            && snapshot.Reader.Action is { Status: ReaderActionStatus.InProgress } known
+            && known.Type == action.Type
+            && known.PaymentIntentId == intentId)
+        {
+            _readers[reader.Id] = snapshot with { Reader = reader };
+        }
+        else if (e.PaymentIntent is { } intent
+            && _readerOfIntent.TryGetValue(intent.Id, out var readerId)
+            && _readers.TryGetValue(readerId, out var running)
+            && running.Reader.Action?.PaymentIntentId == intent.Id)
+        {
+            _readers[readerId] = running with { Intent = intent };
+        }
+    }
+
+    private sealed record Snapshot(TerminalReader Reader, TerminalPayment? Intent, DateTimeOffset ReadAt);
+}
