@@ -5,7 +5,7 @@ namespace StripeTerminalKit.Benchmarks.Fleet;
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/StripeTerminalKit.Benchmarks -- fleet</c>: the fleet
 /// under three webhook conditions with the kit for each location layout, the naive 1-second poller,
-/// and the three conditions again under the latency model, one summary line each.
+/// and the three conditions again under the latency model for each layout, one summary line each.
 /// </summary>
 internal static class FleetSimulation
 {
@@ -52,17 +52,19 @@ internal static class FleetSimulation
         var naiveSettings = settings with { Locations = layouts[0] };
         runs.Add(("naive", () => NaiveFleet.RunAsync(naiveSettings, "naive 1 s poller (no webhooks)")));
 
-        // The latency model (Stripe calls, webhook delivery and authorisation take time), on the first layout.
-        var timed = settings with { Locations = layouts[0], Latency = true };
-        runs.Add(("latency", () => WithMinimum(KitFleet.RunAsync(timed, WebhookCondition.Healthy, "latency model: webhooks healthy"), true, timed)));
-        runs.Add(("latency", () => WithMinimum(KitFleet.RunAsync(timed, WebhookCondition.Down, "latency model: webhooks down"), false, timed)));
-        runs.Add(("latency", () => WithMinimum(KitFleet.RunAsync(timed, WebhookCondition.Delayed, "latency model: webhooks 30 s late"), false, timed)));
+        // The latency model (Stripe calls, webhook delivery and authorisation take time), each layout.
+        foreach (var layout in layouts)
+        {
+            var timed = settings with { Locations = layout, Latency = true };
+            var where = layout == 1 ? "1 location" : layout + " locations";
+            runs.Add(("latency", () => WithMinimum(KitFleet.RunAsync(timed, WebhookCondition.Healthy, $"latency model: webhooks healthy, {where}"), true, timed)));
+            runs.Add(("latency", () => WithMinimum(KitFleet.RunAsync(timed, WebhookCondition.Down, $"latency model: webhooks down, {where}"), false, timed)));
+            runs.Add(("latency", () => WithMinimum(KitFleet.RunAsync(timed, WebhookCondition.Delayed, $"latency model: webhooks 30 s late, {where}"), false, timed)));
+        }
 
         // The runs share nothing (each has its own clock, emulator and kit): run them side by side
         // so both cores work; each is still deterministic on its own clock.
-        // The latency model runs only when asked for (--only=latency): at 500 readers its clock
-        // hand-over miscounts the kit's pending work (it goes negative) and the run stalls; see README.
-        var selected = runs.Where(r => only is null ? r.Key != "latency" : only.Split(',').Contains(r.Key)).ToArray();
+        var selected = runs.Where(r => only is null || only.Split(',').Contains(r.Key)).ToArray();
         var stalls = KitFleet.Stalls;
         var results = await Task.WhenAll(selected.Select(r => Task.Run(r.Run)));
         foreach (var result in results)

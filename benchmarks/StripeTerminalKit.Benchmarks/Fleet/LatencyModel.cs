@@ -7,9 +7,10 @@ namespace StripeTerminalKit.Benchmarks.Fleet;
 /// figures; these are assumptions stated here so that the ratios can be read against them:
 /// <list type="bullet">
 /// <item>Stripe API call: log-normal, median 300 ms for a call that changes something (create,
-/// process, capture), 150 ms for a read, 250 ms for a list of 100 readers with expanded
-/// PaymentIntents; σ = 0.4 (p99 ≈ 2.5 × median). The whole latency passes before Stripe handles the
-/// request, so an answer is never earlier than its effect.</item>
+/// process, capture), 150 ms for a read, 250 ms for a list (100 readers with expanded
+/// PaymentIntents, or a page of events); σ = 0.4 (p99 ≈ 2.5 × median). Half the latency passes
+/// before Stripe handles the request and half after (the answer travels back), so an answer is
+/// never earlier than its effect, and a read handled just after an event still takes its way back.</item>
 /// <item>Webhook delivery: uniform 0.2–1.0 s after the event (the emulator draws it).</item>
 /// <item>The reader's authorisation: log-normal, median 1.5 s, σ = 0.25 (p99 ≈ 2.7 s), from the
 /// moment the card is presented until the action shows succeeded.</item>
@@ -36,7 +37,7 @@ internal sealed class LatencyModel
     public TimeSpan ApiCall(HttpMethod method, string path)
     {
         var median = method != HttpMethod.Get ? MutationMedian
-            : path.EndsWith("/v1/terminal/readers", StringComparison.Ordinal) ? ListMedian
+            : path.EndsWith("/v1/terminal/readers", StringComparison.Ordinal) || path.EndsWith("/v1/events", StringComparison.Ordinal) ? ListMedian
             : ReadMedian;
         lock (_gate)
         {
@@ -50,7 +51,8 @@ internal sealed class LatencyModel
     /// <summary>
     /// The physical minimum of tap → outcome, drawn from the same distributions (100,000 draws):
     /// with webhooks, authorisation + webhook delivery + one capture call; without, authorisation
-    /// + half a batch interval + one list read + one capture call.
+    /// + the wait until a read made once a batch interval is handled (uniform over the interval:
+    /// half of it on average) + that read's way back + one capture call.
     /// </summary>
     public static (TimeSpan P50, TimeSpan P99) PhysicalMinimum(bool webhooks, TimeSpan batchInterval, int seed)
     {
@@ -61,7 +63,7 @@ internal sealed class LatencyModel
             var t = Authorization(random) + LogNormal(random, MutationMedian, ApiSigma);
             t += webhooks
                 ? WebhookMin + TimeSpan.FromTicks((long)(random.NextDouble() * (WebhookMax - WebhookMin).Ticks))
-                : batchInterval / 2 + LogNormal(random, ListMedian, ApiSigma);
+                : TimeSpan.FromTicks((long)(random.NextDouble() * batchInterval.Ticks)) + LogNormal(random, ReadMedian, ApiSigma) / 2;
             draws[i] = t;
         }
 
@@ -95,20 +97,29 @@ internal sealed class LatencyHandler(HttpMessageHandler inner, LatencyModel mode
             Console.Error.WriteLine($"UNCOUNTED {request.Method} {request.RequestUri?.AbsolutePath} pending={t.PendingWork}\n{Environment.StackTrace}");
         }
 
-        if (counter is not null && delay > TimeSpan.Zero)
-        {
-            var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var timer = time.CreateTimer(_ =>
-            {
-                counter.WorkQueued();
-                resumed.TrySetResult();
-            }, null, delay, Timeout.InfiniteTimeSpan);
+        // Half on the way to Stripe, half on the way back.
+        await WaitAsync(counter, delay / 2).ConfigureAwait(false);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        await WaitAsync(counter, delay - (delay / 2)).ConfigureAwait(false);
+        return response;
+    }
 
-            // Handed over once the timer exists, so the clock never moves past it unfired.
-            counter.WorkDone();
-            await resumed.Task.ConfigureAwait(false);
+    private async Task WaitAsync(IWorkCounter? counter, TimeSpan delay)
+    {
+        if (counter is null || delay <= TimeSpan.Zero)
+        {
+            return;
         }
 
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timer = time.CreateTimer(_ =>
+        {
+            counter.WorkQueued();
+            resumed.TrySetResult();
+        }, null, delay, Timeout.InfiniteTimeSpan);
+
+        // Handed over once the timer exists, so the clock never moves past it unfired.
+        counter.WorkDone();
+        await resumed.Task.ConfigureAwait(false);
     }
 }
