@@ -25,6 +25,13 @@ public sealed record TerminalCallOptions
     /// </summary>
     public string? ConnectedAccount { get; init; }
 
+    /// <summary>
+    /// The caller retries this call itself (the checkout machine, which re-reads Stripe and picks
+    /// the key): the pipeline's timeouts still apply, and it resends only when no answer arrived
+    /// (under the same key: Stripe replays the real answer); every answer is the caller's to handle.
+    /// </summary>
+    internal bool RetriedByCaller { get; init; }
+
     /// <summary>Shorthand for options that derive keys from <paramref name="scope"/>.</summary>
     /// <param name="scope">A durable id such as an order or checkout id.</param>
     /// <param name="attempt">The attempt number, starting at 1.</param>

@@ -9,7 +9,8 @@ namespace StripeTerminalKit.Errors;
 /// <param name="Operation">The kit operation name.</param>
 /// <param name="ReaderId">The reader the call targeted, if any.</param>
 /// <param name="IntentId">The PaymentIntent or SetupIntent the call targeted, if any.</param>
-internal readonly record struct StripeCallContext(string Operation, string? ReaderId = null, string? IntentId = null);
+/// <param name="Keyed">Whether the request carried an idempotency key (set by the executor).</param>
+internal readonly record struct StripeCallContext(string Operation, string? ReaderId = null, string? IntentId = null, bool Keyed = false);
 
 /// <summary>
 /// Turns a Stripe.net <see cref="StripeException"/> into the kit's exception hierarchy.
@@ -130,7 +131,7 @@ internal static class StripeErrorMapper
             { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry },
             >= 500 => new StripeUnavailableException(
                 $"Stripe failed to process {context.Operation} (HTTP {status}).{suffix}", SafeInner(exception))
-            { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry, OutcomeUnknown = true },
+            { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry, OutcomeUnknown = true, StoredUnderKey = context.Keyed },
             404 => new ResourceNotFoundException($"The object {context.Operation} refers to does not exist.{suffix}", SafeInner(exception))
             { Parameter = error.Param },
             400 or 424 => new InvalidRequestException(

@@ -41,6 +41,14 @@ public class StripeUnavailableException : StripeTerminalException
     /// </summary>
     public bool OutcomeUnknown { get; init; }
 
+    /// <summary>
+    /// <see langword="true"/> when Stripe answered a request that carried an idempotency key with a
+    /// server error: Stripe stores that answer under the key and replays it to every resend with the
+    /// same key (docs: api/idempotent_requests), so resending it is pointless. Read the object and,
+    /// if the request must still be made, make it under a new key.
+    /// </summary>
+    public bool StoredUnderKey { get; init; }
+
     /// <inheritdoc />
     public override bool IsTransient => StripeShouldRetry != false;
 }

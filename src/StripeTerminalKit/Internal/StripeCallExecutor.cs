@@ -7,6 +7,7 @@ using Stripe;
 using StripeTerminalKit.Diagnostics;
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Idempotency;
+using StripeTerminalKit.Resilience;
 
 namespace StripeTerminalKit.Internal;
 
@@ -102,9 +103,14 @@ internal sealed class StripeCallExecutor
         activity?.SetTag("stripe_terminal_kit.configuration", _configuration);
 
         var client = _clientFactory.Create();
-        var attempt = new Attempt<T>(this, operation, client, requestOptions, context, call, readerCheck);
+        var attempt = new Attempt<T>(this, operation, client, requestOptions, context with { Keyed = operation.UsesIdempotencyKey }, call, readerCheck);
         var started = _timeProvider.GetTimestamp();
         var resilienceContext = ResilienceContextPool.Shared.Get(operation.Name, cancellationToken);
+        if (callOptions?.RetriedByCaller == true)
+        {
+            resilienceContext.Properties.Set(StripeTerminalPipeline.RetriedByCaller, true);
+        }
+
         try
         {
             var result = (await _pipeline.ExecuteAsync(

@@ -129,6 +129,9 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
     }
 
     /// <inheritdoc />
+    // Batched reads serve waiting checkouts, whose machines retry a failed read after their backoff: one retrier.
+    private static readonly TerminalCallOptions RetriedByCheckouts = new() { RetriedByCaller = true };
+
     public async Task<Polling.ReaderPage> ListPageAsync(Polling.ReaderPageQuery query, CancellationToken cancellationToken)
     {
         var options = new ReaderListOptions
@@ -140,7 +143,7 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
         };
         var page = await _executor.ExecuteAsync(
             StripeOperation.ReadersList,
-            null,
+            RetriedByCheckouts,
             new StripeCallContext(StripeOperation.ReadersList.Name),
             (client, requestOptions, ct) => client.V1.Terminal.Readers.ListAsync(options, requestOptions, ct),
             cancellationToken).ConfigureAwait(false);
@@ -165,7 +168,7 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
         };
         var page = await _executor.ExecuteAsync(
             StripeOperation.EventsList,
-            null,
+            RetriedByCheckouts,
             new StripeCallContext(StripeOperation.EventsList.Name),
             (client, requestOptions, ct) => client.V1.Events.ListAsync(options, requestOptions, ct),
             cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,9 @@ namespace StripeTerminalKit.Resilience;
 /// <summary>Builds the kit's default pipeline: total timeout → retry → attempt timeout.</summary>
 internal static class StripeTerminalPipeline
 {
+    /// <summary>Set on calls whose caller retries them itself (see <c>TerminalCallOptions.RetriedByCaller</c>).</summary>
+    public static readonly ResiliencePropertyKey<bool> RetriedByCaller = new("StripeTerminalKit.RetriedByCaller");
+
     public static void Configure(
         ResiliencePipelineBuilder builder,
         StripeTerminalOptions options,
@@ -28,7 +31,7 @@ internal static class StripeTerminalPipeline
             {
                 Name = "StripeTerminalKit.Retry",
                 MaxRetryAttempts = retry.MaxRetries,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome.Exception, retry)),
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome.Exception, retry, transportOnly: args.Context.Properties.GetValue(RetriedByCaller, false))),
                 DelayGenerator = args =>
                 {
                     // Jittered exponential backoff whether or not Stripe sent Retry-After (Stripe
@@ -56,7 +59,14 @@ internal static class StripeTerminalPipeline
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "StripeTerminalKit.AttemptTimeout", Timeout = options.AttemptTimeout });
     }
 
-    private static bool ShouldRetry(Exception? exception, StripeTerminalRetryOptions retry)
+    /// <summary>
+    /// Failures where no answer from Stripe arrived: a resend under the same key is safe and tells
+    /// what happened (Stripe either never saw the request or replays its real answer). The only
+    /// retries of a call whose caller retries it itself (the checkout machine handles every answer).
+    /// </summary>
+    private static bool IsTransport(RetryDecision decision) => decision.Reason is "connection_failure" or "timeout" or "invalid_response";
+
+    private static bool ShouldRetry(Exception? exception, StripeTerminalRetryOptions retry, bool transportOnly)
     {
         if (exception is null)
         {
@@ -67,6 +77,6 @@ internal static class StripeTerminalPipeline
 
         // A Retry-After beyond the configured patience is Stripe saying "not now": fail fast and let
         // the caller schedule the retry instead of holding a POS request open.
-        return decision.ShouldRetry && !(decision.RetryAfter > retry.MaxRetryAfter);
+        return decision.ShouldRetry && (!transportOnly || IsTransport(decision)) && !(decision.RetryAfter > retry.MaxRetryAfter);
     }
 }

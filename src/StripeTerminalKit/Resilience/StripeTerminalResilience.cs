@@ -19,17 +19,22 @@ namespace StripeTerminalKit.Resilience;
 /// before or after <c>AddStripeTerminalKit</c>: when that key exists the kit uses it. A replacement
 /// can wrap the default with <c>builder.AddPipeline(registry.GetPipeline(GetDefaultPipelineKey(name)))</c>.
 /// To add strategies inside the kit's own pipeline, use <c>StripeTerminalKitBuilder.ConfigureResilience</c>.</para>
-/// <para>Retry table (first matching row wins):</para>
+/// <para>A checkout's own calls are retried by the checkout alone: it re-reads Stripe before acting
+/// again and chooses the idempotency key. The pipeline applies its timeouts to them and resends them
+/// only when no answer arrived (connection failure, attempt timeout, unreadable response), under the
+/// same key, so Stripe replays the real answer; every answer Stripe gave is the checkout's to handle.</para>
+/// <para>Retry table for every other call (first matching row wins):</para>
 /// <list type="table">
 /// <listheader><term>Failure</term><description>Decision</description></listheader>
 /// <item><term><c>Stripe-Should-Retry: false</c></term><description>no retry</description></item>
+/// <item><term>HTTP 5xx answered to a request with an idempotency key</term><description>no retry: Stripe stored the failure under the key and would replay it (docs: api/idempotent_requests); read the object, and resend under a new key if still needed — unless Stripe said <c>Stripe-Should-Retry: true</c></description></item>
 /// <item><term>reader busy / offline / hardware fault</term><description>no retry (typed error; look at the reader first)</description></item>
 /// <item><term><c>terminal_reader_timeout</c>, command not delivered (reader read back)</term><description>retry, same key</description></item>
 /// <item><term><c>terminal_reader_timeout</c>, delivery unknown</term><description>no retry</description></item>
 /// <item><term>connection failure, attempt timeout, unreadable response</term><description>retry</description></item>
 /// <item><term>HTTP 409, <c>idempotency_key_in_use</c>, <c>lock_timeout</c></term><description>retry</description></item>
 /// <item><term>HTTP 429 <c>rate_limit</c></term><description>retry with jittered exponential backoff, whether or not Stripe sent <c>Retry-After</c> (it does not document one); a <c>Retry-After</c> that is present only lengthens the wait. The <c>Stripe-Rate-Limited-Reason</c> is logged (event 1004) and tagged on the call's activity (<c>stripe.rate_limited_reason</c>)</description></item>
-/// <item><term>HTTP 5xx</term><description>retry</description></item>
+/// <item><term>HTTP 5xx to a read, or with no Stripe error body (a proxy's page)</term><description>retry</description></item>
 /// <item><term><c>Stripe-Should-Retry: true</c></term><description>retry</description></item>
 /// <item><term>HTTP 400 / 401 / 402 / 403 / 404, declines, invalid state, configuration, validation</term><description>no retry</description></item>
 /// </list>
@@ -68,6 +73,8 @@ public static class StripeTerminalResilience
 
         switch (exception)
         {
+            case StripeUnavailableException { StoredUnderKey: true, StripeShouldRetry: not true }:
+                return new RetryDecision(false, "stored_under_key");
             case ReaderUnavailableException busy:
                 return new RetryDecision(false, Outcomes.Of(busy));
             case ReaderTimeoutException { CommandDelivered: false }:

@@ -18,6 +18,9 @@ namespace StripeTerminalKit.Tests.DependencyInjection;
 
 public sealed class RegistrationTests
 {
+    // A server error to a request with a key is resent only when Stripe says so (it stored the answer otherwise).
+    private static readonly (string, string) RetryAllowed = ("Stripe-Should-Retry", "true");
+
     [Fact]
     public async Task Two_named_configurations_work_side_by_side()
     {
@@ -122,7 +125,7 @@ public sealed class RegistrationTests
     {
         var handler = new ScriptedHandler().On(
             "POST /v1/payment_intents",
-            Answer(() => Error(HttpStatusCode.InternalServerError, "api_error", null, "boom")),
+            Answer(() => Error(HttpStatusCode.InternalServerError, "api_error", null, "boom", null, null, RetryAllowed)),
             Answer(() => Json(HttpStatusCode.OK, PaymentIntent())));
         var services = TestKit.BaseServices(TimeProvider.System);
         services.AddStripeTerminalKit("shop2", o => { o.ApiKey = TestSecrets.ApiKey; o.Country = "AU"; })
@@ -142,7 +145,7 @@ public sealed class RegistrationTests
     {
         var handler = new ScriptedHandler().On(
             "POST /v1/payment_intents",
-            Answer(() => Error(HttpStatusCode.InternalServerError, "api_error", null, "boom")),
+            Answer(() => Error(HttpStatusCode.InternalServerError, "api_error", null, "boom", null, null, RetryAllowed)),
             Answer(() => Json(HttpStatusCode.OK, PaymentIntent())));
         var counter = new CountingStrategy();
         var time = new ObservableTimeProvider();
@@ -165,7 +168,7 @@ public sealed class RegistrationTests
     {
         var handler = new ScriptedHandler().On(
             "POST /v1/payment_intents",
-            Answer(() => Error(HttpStatusCode.InternalServerError, "api_error", null, "boom")),
+            Answer(() => Error(HttpStatusCode.InternalServerError, "api_error", null, "boom", null, null, RetryAllowed)),
             Answer(() => Json(HttpStatusCode.OK, PaymentIntent())));
         var counter = new CountingStrategy();
         var time = new ObservableTimeProvider();

@@ -13,12 +13,15 @@ namespace StripeTerminalKit.Tests.Diagnostics;
 
 public sealed class TelemetryTests
 {
+    // A server error to a request with a key is resent only when Stripe says so (it stored the answer otherwise).
+    private static readonly (string, string) RetryAllowed = ("Stripe-Should-Retry", "true");
+
     private static readonly ActivitySource TestSource = new("StripeTerminalKit.Tests");
 
     private static ScriptedHandler FlakyThenDeclined() => new ScriptedHandler()
         .On(
             "POST /v1/payment_intents",
-            Answer(() => Error(HttpStatusCode.ServiceUnavailable, "api_error", null, "down")),
+            Answer(() => Error(HttpStatusCode.ServiceUnavailable, "api_error", null, "down", null, null, RetryAllowed)),
             Answer(() => Json(HttpStatusCode.OK, PaymentIntent())))
         .On("POST /v1/payment_intents/pi_123/capture", Answer(() => Error(HttpStatusCode.PaymentRequired, "card_error", "card_declined", "Declined", declineCode: "generic_decline")));
 

@@ -9,6 +9,9 @@ namespace StripeTerminalKit.Tests.Idempotency;
 
 public sealed class IdempotencyKeyTests
 {
+    // A server error to a request with a key is resent only when Stripe says so (it stored the answer otherwise).
+    private static readonly (string, string) RetryAllowed = ("Stripe-Should-Retry", "true");
+
     [Fact]
     public void Derived_keys_are_deterministic_and_distinct_per_step_and_attempt()
     {
@@ -72,7 +75,7 @@ public sealed class IdempotencyKeyTests
     public async Task One_scope_gives_each_step_its_own_key_and_retries_reuse_it()
     {
         var handler = new ScriptedHandler()
-            .On("POST /v1/payment_intents", Answer(() => Error(HttpStatusCode.InternalServerError, "api_error", null, "boom")), Answer(() => Json(HttpStatusCode.OK, PaymentIntent())))
+            .On("POST /v1/payment_intents", Answer(() => Error(HttpStatusCode.InternalServerError, "api_error", null, "boom", null, null, RetryAllowed)), Answer(() => Json(HttpStatusCode.OK, PaymentIntent())))
             .On("POST /v1/terminal/readers/tmr_1/process_payment_intent", Answer(() => Json(HttpStatusCode.OK, Reader("tmr_1", "process_payment_intent", "pi_123"))))
             .On("POST /v1/payment_intents/pi_123/capture", Answer(() => Json(HttpStatusCode.OK, PaymentIntent(status: "succeeded"))));
         await using var kit = TestKit.OnHandler(handler);
@@ -98,8 +101,8 @@ public sealed class IdempotencyKeyTests
     {
         var handler = new ScriptedHandler().On(
             "POST /v1/payment_intents",
-            Answer(() => Error(HttpStatusCode.ServiceUnavailable, "api_error", null, "down")),
-            Answer(() => Error(HttpStatusCode.ServiceUnavailable, "api_error", null, "down")),
+            Answer(() => Error(HttpStatusCode.ServiceUnavailable, "api_error", null, "down", null, null, RetryAllowed)),
+            Answer(() => Error(HttpStatusCode.ServiceUnavailable, "api_error", null, "down", null, null, RetryAllowed)),
             Answer(() => Json(HttpStatusCode.OK, PaymentIntent())));
         await using var kit = TestKit.OnHandler(handler);
 

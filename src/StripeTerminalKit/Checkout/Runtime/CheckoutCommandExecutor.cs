@@ -60,10 +60,13 @@ internal sealed class CheckoutCommandExecutor(
         runner.Post(in answer);
     }
 
+    // The machine retries its own calls (reads first, then the key it chooses): the pipeline only times them.
+    private static readonly TerminalCallOptions MachineRead = new() { RetriedByCaller = true };
+
     private async Task<CheckoutEvent> CallAsync(CheckoutRunner runner, CheckoutCommand c)
     {
         var request = runner.Request;
-        var options = c.Key.IsEmpty ? null : new TerminalCallOptions { IdempotencyKey = new KitKey(c.Key.ToString()) };
+        var options = c.Key.IsEmpty ? MachineRead : new TerminalCallOptions { IdempotencyKey = new KitKey(c.Key.ToString()), RetriedByCaller = true };
         var piId = c.PaymentIntentId ?? runner.PaymentIntentId;
         var sentAt = time.GetUtcNow();
         switch (c.Kind)
@@ -99,7 +102,7 @@ internal sealed class CheckoutCommandExecutor(
                 }
 
                 await intentBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
-                return IntentAnswer(c, request, await payments.GetAsync(piId!, null, stopping).ConfigureAwait(false));
+                return IntentAnswer(c, request, await payments.GetAsync(piId!, MachineRead, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CapturePaymentIntent:
                 return IntentAnswer(c, request, await payments.CaptureAsync(piId!, c.Amount > 0 ? c.Amount : null, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CancelPaymentIntent:
@@ -147,7 +150,7 @@ internal sealed class CheckoutCommandExecutor(
         }
 
         await readerBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
-        return await readers.GetAsync(request.ReaderId, null, stopping).ConfigureAwait(false);
+        return await readers.GetAsync(request.ReaderId, MachineRead, stopping).ConfigureAwait(false);
     }
 
     /// <summary>The answer to a send: the reader, whose location places it in its batch and which the events feed follows from then on.</summary>
