@@ -691,20 +691,8 @@ internal sealed partial class CheckoutMachine
             };
         }
 
-        private static bool IsDecline(in PaymentIntentObservation pi, in ReaderObservation r)
-        {
-            if (pi.DeclineCode is not null || r.DeclineCode is not null)
-            {
-                return true;
-            }
-
-            var code = r.FailureCode;
-            return code is not null
-                && code != ConnectionError
-                && code != ActionInterrupted
-                && !code.Contains("timeout", StringComparison.Ordinal)
-                && !code.Contains("timed_out", StringComparison.Ordinal);
-        }
+        private static bool IsDecline(in PaymentIntentObservation pi, in ReaderObservation r) =>
+            Readers.ReaderFailureRule.IsDecline(r.FailureCode, r.DeclineCode ?? pi.DeclineCode);
 
         private readonly bool AmountMatches(in PaymentIntentObservation pi) => pi.Amount - pi.TipAmount == _s.Request.Amount;
 

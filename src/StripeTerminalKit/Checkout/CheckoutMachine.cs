@@ -1,3 +1,5 @@
+using StripeTerminalKit.Readers;
+
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>
@@ -7,9 +9,9 @@ namespace StripeTerminalKit.Checkout;
 /// </summary>
 internal sealed partial class CheckoutMachine
 {
-    private const string CustomerCanceled = "customer_canceled";
-    private const string ConnectionError = "connection_error";
-    internal const string ActionInterrupted = "reader_action_interrupted";
+    private const string CustomerCanceled = ReaderFailureRule.CustomerCanceled;
+    private const string ConnectionError = ReaderFailureRule.ConnectionError;
+    internal const string ActionInterrupted = ReaderFailureRule.ActionInterrupted;
 
     private readonly CheckoutMachineOptions _options;
 

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Stripe;
 using Stripe.Terminal;
 using StripeTerminalKit.Internal;
@@ -8,15 +7,6 @@ namespace StripeTerminalKit.Readers;
 /// <summary>Stripe.net reader objects → the kit's reader models.</summary>
 internal static class ReaderMapping
 {
-    // failure_code / decline codes that mean "the issuer or card said no" rather than a reader problem.
-    private static readonly FrozenSet<string> DeclineCodes = FrozenSet.Create(
-        StringComparer.Ordinal,
-        "card_declined", "expired_card", "incorrect_pin", "pin_try_exceeded", "offline_pin_required",
-        "online_or_offline_pin_required", "generic_decline", "call_issuer", "insufficient_funds", "lost_card",
-        "stolen_card", "withdrawal_count_limit_exceeded", "do_not_honor", "fraudulent", "card_not_supported",
-        "currency_not_supported", "incorrect_number", "invalid_account", "invalid_amount", "processing_error",
-        "setup_intent_authentication_failure", "card_velocity_exceeded", "transaction_not_allowed");
-
     public static TerminalReader Map(Reader reader)
     {
         var action = reader.Action is null ? null : MapAction(reader.Action, reader.Id);
@@ -126,16 +116,7 @@ internal static class ReaderMapping
         var apiError = action.ApiError;
         var code = action.FailureCode ?? apiError?.Code;
         var declineCode = apiError?.DeclineCode ?? intent?.LastPaymentError?.DeclineCode;
-        var kind = code switch
-        {
-            "customer_canceled" => ReaderActionFailureKind.CustomerCanceled,
-            "connection_error" => ReaderActionFailureKind.ConnectionError,
-            _ when apiError?.Type == "card_error" => ReaderActionFailureKind.CardDeclined,
-            not null when DeclineCodes.Contains(code) => ReaderActionFailureKind.CardDeclined,
-            not null when code.Contains("timeout", StringComparison.Ordinal) || code.Contains("timed_out", StringComparison.Ordinal)
-                => ReaderActionFailureKind.Timeout,
-            _ => ReaderActionFailureKind.Other,
-        };
+        var kind = ReaderFailureRule.Classify(code, declineCode, apiError?.Type);
 
         if (kind == ReaderActionFailureKind.CardDeclined && declineCode is null && code != "card_declined")
         {

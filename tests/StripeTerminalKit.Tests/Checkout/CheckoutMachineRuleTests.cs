@@ -25,6 +25,27 @@ public sealed class CheckoutMachineRuleTests
         Assert.False(h.Issued(K.Complete));
     }
 
+    [Theory]
+    [InlineData("insufficient_funds", null, true)]
+    [InlineData("card_declined", "do_not_honor", true)]
+    [InlineData("a_failure_code_stripe_adds_later", null, false)]
+    [InlineData("a_failure_code_stripe_adds_later", "generic_decline", true)]
+    [InlineData("reader_timed_out", null, false)]
+    public void The_machine_and_the_readers_module_read_a_failed_action_by_the_same_decline_rule(string failure, string? decline, bool isDecline)
+    {
+        var h = H();
+        h.ToWaiting();
+        h.Wake();
+
+        h.AnswerReads(MachineHarness.Reader(A.Failed, failure: failure, decline: decline), null);
+        h.AnswerReads(null, MachineHarness.Pi(S.RequiresPaymentMethod));
+
+        // Before one rule: an unknown code was a decline to the machine and "other" to the readers module.
+        Assert.Equal(CheckoutState.AwaitingRetry, h.PublicState);
+        Assert.Equal(isDecline, h.State.LastWasDecline);
+        Assert.Equal(isDecline, StripeTerminalKit.Readers.ReaderFailureRule.Classify(failure, decline) == StripeTerminalKit.Readers.ReaderActionFailureKind.CardDeclined);
+    }
+
     [Fact]
     public void A_retry_sends_the_same_intent_to_the_reader_under_a_new_key()
     {
