@@ -64,7 +64,7 @@ internal enum IntentCancellationReason : byte
 internal readonly record struct CheckoutCommand(
     CheckoutCommandKind Kind,
     int Ticket = 0,
-    IdempotencyKey Key = default,
+    StepKey Key = default,
     string? PaymentIntentId = null,
     long Amount = 0,
     int Attempt = 0,

@@ -301,7 +301,7 @@ internal sealed partial class CheckoutMachine
 
         private int NewTicket() => ++_s.Ticket;
 
-        private IdempotencyKey NextKey(IdempotencyStep step, ref int seq, IdempotencyStep maskStep)
+        private StepKey NextKey(IdempotencyStep step, ref int seq, IdempotencyStep maskStep)
         {
             var bit = (ushort)(1 << (int)maskStep);
             if (seq == 0 || (_s.NewKeyMask & bit) != 0)
@@ -310,7 +310,7 @@ internal sealed partial class CheckoutMachine
                 _s.NewKeyMask &= (ushort)~bit;
             }
 
-            return new IdempotencyKey(CheckoutId, step, seq);
+            return new StepKey(CheckoutId, step, seq);
         }
 
         /// <summary>The next request of this kind is a new one (the last succeeded, or Stripe stored its failure).</summary>
@@ -329,7 +329,7 @@ internal sealed partial class CheckoutMachine
             _ => IdempotencyStep.None,
         };
 
-        private void IssueMutation(CheckoutCommandKind kind, IdempotencyKey key, long amount = 0,
+        private void IssueMutation(CheckoutCommandKind kind, StepKey key, long amount = 0,
             IntentCancellationReason reason = IntentCancellationReason.Abandoned)
         {
             var ticket = NewTicket();

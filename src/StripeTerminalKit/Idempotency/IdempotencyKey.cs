@@ -13,7 +13,7 @@ namespace StripeTerminalKit.Idempotency;
 /// <example>
 /// <code>
 /// var key = IdempotencyKey.Derive("order-42", "payment.create", attempt: 1);
-/// // "stk1:order-42:payment.create:1"
+/// // "stk:order-42:payment.create:1"
 /// </code>
 /// </example>
 public readonly record struct IdempotencyKey
@@ -21,7 +21,8 @@ public readonly record struct IdempotencyKey
     /// <summary>Stripe's limit on the key length.</summary>
     public const int MaxLength = 255;
 
-    private const string Prefix = "stk1";
+    /// <summary>Keeps the kit's keys apart from any other use of the account; the checkout's steps use it too.</summary>
+    internal const string Prefix = "stk";
 
     /// <summary>Wraps a key the caller built. It must be 1 to 255 printable ASCII characters.</summary>
     /// <param name="value">The key.</param>

@@ -10,7 +10,7 @@ namespace StripeTerminalKit.Idempotency;
 /// <example>
 /// <code>
 /// var call = new TerminalCallOptions { IdempotencyScope = new IdempotencyScope("order-42") };
-/// await payments.CreatePaymentIntentAsync(request, call);   // key stk1:order-42:payment_intents.create:1
+/// await payments.CreatePaymentIntentAsync(request, call);   // key stk:order-42:payment_intents.create:1
 /// await payments.ProcessOnReaderAsync(readerId, pi.Id, callOptions: call);
 /// </code>
 /// </example>

@@ -74,7 +74,7 @@ public sealed class CheckoutRequestTests
     {
         var id = new string('x', CheckoutRequest.MaxCheckoutIdLength);
 
-        var key = new IdempotencyKey(id, IdempotencyStep.CancelAction, int.MaxValue).ToString();
+        var key = new StepKey(id, IdempotencyStep.CancelAction, int.MaxValue).ToString();
 
         Assert.True(key.Length <= 255, $"{key.Length} characters");
     }
@@ -82,10 +82,10 @@ public sealed class CheckoutRequestTests
     [Fact]
     public void Idempotency_keys_name_the_checkout_the_step_and_the_sequence()
     {
-        Assert.Equal("stk:order-9:refund:3", new IdempotencyKey("order-9", IdempotencyStep.Refund, 3).ToString());
-        Assert.Equal("stk:order-9:cancel_action:1", new IdempotencyKey("order-9", IdempotencyStep.CancelAction, 1).ToString());
-        Assert.True(default(IdempotencyKey).IsEmpty);
-        Assert.Equal(string.Empty, default(IdempotencyKey).ToString());
+        Assert.Equal("stk:order-9:refund:3", new StepKey("order-9", IdempotencyStep.Refund, 3).ToString());
+        Assert.Equal("stk:order-9:cancel_action:1", new StepKey("order-9", IdempotencyStep.CancelAction, 1).ToString());
+        Assert.True(default(StepKey).IsEmpty);
+        Assert.Equal(string.Empty, default(StepKey).ToString());
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class IdempotencyKeyTests
     {
         var key = IdempotencyKey.Derive("order-42", "payment_intents.create");
 
-        Assert.Equal("stk1:order-42:payment_intents.create:1", key.Value);
+        Assert.Equal("stk:order-42:payment_intents.create:1", key.Value);
         Assert.Equal(key, IdempotencyKey.Derive("order-42", "payment_intents.create", 1));
         Assert.NotEqual(key, IdempotencyKey.Derive("order-42", "readers.process_payment_intent"));
         Assert.NotEqual(key, IdempotencyKey.Derive("order-42", "payment_intents.create", 2));
@@ -32,7 +32,7 @@ public sealed class IdempotencyKeyTests
         var key = IdempotencyKey.Derive(scope, "payment_intents.create");
 
         Assert.True(key.Value.Length <= IdempotencyKey.MaxLength);
-        Assert.StartsWith("stk1:sha256-", key.Value, StringComparison.Ordinal);
+        Assert.StartsWith("stk:sha256-", key.Value, StringComparison.Ordinal);
         Assert.Equal(key, IdempotencyKey.Derive(scope, "payment_intents.create"));
         Assert.NotEqual(key, IdempotencyKey.Derive(scope + "x", "payment_intents.create"));
     }
@@ -88,10 +88,10 @@ public sealed class IdempotencyKeyTests
         var keys = handler.Requests.Select(r => r.IdempotencyKey!).ToArray();
         Assert.Equal(
             [
-                "stk1:checkout-9:payment_intents.create:1",
-                "stk1:checkout-9:payment_intents.create:1",
-                "stk1:checkout-9:readers.process_payment_intent:1",
-                "stk1:checkout-9:payment_intents.capture:1",
+                "stk:checkout-9:payment_intents.create:1",
+                "stk:checkout-9:payment_intents.create:1",
+                "stk:checkout-9:readers.process_payment_intent:1",
+                "stk:checkout-9:payment_intents.capture:1",
             ],
             keys);
     }
@@ -113,7 +113,7 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(4, keys.Length);
         Assert.Single(keys[..3].Distinct());
         Assert.NotEqual(keys[0], keys[3]);
-        Assert.All(keys, k => Assert.StartsWith("stk1:auto-", k, StringComparison.Ordinal));
+        Assert.All(keys, k => Assert.StartsWith("stk:auto-", k, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -448,7 +448,7 @@ public sealed class PaymentsOnEmulatorTests
         var creates = kit.Emulator.RequestLog.Where(r => r.Operation == EmulatorOperations.PaymentIntentsCreate).ToArray();
         Assert.Equal(2, creates.Length);
         Assert.Single(creates.Select(r => r.IdempotencyKey).Distinct());
-        Assert.Equal("stk1:order-9:payment_intents.create:1", creates[0].IdempotencyKey);
+        Assert.Equal("stk:order-9:payment_intents.create:1", creates[0].IdempotencyKey);
         Assert.True(creates[1].Replayed);
         Assert.Single(kit.Emulator.GetLedger().PaymentIntents);
         Assert.Equal(payment.Id, kit.Emulator.GetLedger().PaymentIntents[0].Id);

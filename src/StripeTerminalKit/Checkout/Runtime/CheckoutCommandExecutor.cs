@@ -2,7 +2,6 @@ using StripeTerminalKit.Errors;
 using StripeTerminalKit.Payments;
 using StripeTerminalKit.Polling;
 using StripeTerminalKit.Readers;
-using KitKey = StripeTerminalKit.Idempotency.IdempotencyKey;
 
 namespace StripeTerminalKit.Checkout.Runtime;
 
@@ -66,7 +65,7 @@ internal sealed class CheckoutCommandExecutor(
     private async Task<CheckoutEvent> CallAsync(CheckoutRunner runner, CheckoutCommand c)
     {
         var request = runner.Request;
-        var options = c.Key.IsEmpty ? MachineRead : new TerminalCallOptions { IdempotencyKey = new KitKey(c.Key.ToString()), RetriedByCaller = true };
+        var options = c.Key.IsEmpty ? MachineRead : new TerminalCallOptions { IdempotencyKey = c.Key.ToKey(), RetriedByCaller = true };
         var piId = c.PaymentIntentId ?? runner.PaymentIntentId;
         var sentAt = time.GetUtcNow();
         switch (c.Kind)

@@ -7,21 +7,6 @@ namespace StripeTerminalKit.Checkout;
 /// </summary>
 internal static class CheckoutDocumentMapping
 {
-    // Step names as they appear in idempotency keys ("stk:order-1:process:2") and in the document.
-    private static readonly (IdempotencyStep Step, string Name)[] StepNames =
-    [
-        (IdempotencyStep.None, "none"),
-        (IdempotencyStep.Create, "create"),
-        (IdempotencyStep.Display, "display"),
-        (IdempotencyStep.Process, "process"),
-        (IdempotencyStep.Collect, "collect"),
-        (IdempotencyStep.Confirm, "confirm"),
-        (IdempotencyStep.CancelAction, "cancel_action"),
-        (IdempotencyStep.Cancel, "cancel"),
-        (IdempotencyStep.Capture, "capture"),
-        (IdempotencyStep.Refund, "refund"),
-    ];
-
     public static CheckoutDocument ToDocument(in CheckoutMachineState s, int version) => new()
     {
         V = version,
@@ -203,31 +188,9 @@ internal static class CheckoutDocumentMapping
         return s;
     }
 
-    public static string StepName(IdempotencyStep step)
-    {
-        foreach (var (candidate, name) in StepNames)
-        {
-            if (candidate == step)
-            {
-                return name;
-            }
-        }
+    public static string StepName(IdempotencyStep step) => IdempotencySteps.Name(step);
 
-        throw new ArgumentOutOfRangeException(nameof(step), step, "No stored name for this idempotency step.");
-    }
-
-    private static IdempotencyStep StepOf(string name)
-    {
-        foreach (var (step, candidate) in StepNames)
-        {
-            if (string.Equals(candidate, name, StringComparison.Ordinal))
-            {
-                return step;
-            }
-        }
-
-        throw new FormatException($"'{name}' is not an idempotency step this library knows.");
-    }
+    private static IdempotencyStep StepOf(string name) => IdempotencySteps.Parse(name);
 
     private static SortedDictionary<string, int>? Keys(in CheckoutMachineState s)
     {
@@ -281,7 +244,7 @@ internal static class CheckoutDocumentMapping
         }
 
         var names = new List<string>();
-        foreach (var (step, name) in StepNames)
+        foreach (var (step, name) in IdempotencySteps.Names)
         {
             if ((mask & (1 << (int)step)) != 0)
             {
