@@ -205,30 +205,11 @@ public sealed record CheckoutRequest
     /// <summary>The capture options that contradict each other, refused before any call (typed error from StartAsync).</summary>
     private void ValidateCapture()
     {
-        if (CaptureDelayDays is { } days)
+        // The account's country is checked where the payment is created (the payments module).
+        if (Payments.DelayedCaptureRule.Check(CaptureMode == CheckoutCaptureMode.AutomaticDelayed, CaptureDelayDays, Currency, country: null) is { } problem)
         {
-            if (CaptureMode != CheckoutCaptureMode.AutomaticDelayed)
-            {
-                throw new ArgumentException("CaptureDelayDays is only used with CaptureMode AutomaticDelayed.", nameof(CaptureDelayDays));
-            }
-
-            if (days is < 1 or > 30)
-            {
-                throw new ArgumentException("CaptureDelayDays must be between 1 and 30 days.", nameof(CaptureDelayDays));
-            }
-        }
-
-        if (CaptureMode == CheckoutCaptureMode.AutomaticDelayed)
-        {
-            if (Currency != "aud")
-            {
-                throw new ArgumentException("CaptureMode AutomaticDelayed is only available in Australia, for AUD payments.", nameof(CaptureMode));
-            }
-
-            if (CaptureDelayDays is null)
-            {
-                throw new ArgumentException("CaptureDelayDays is required with CaptureMode AutomaticDelayed: the days after which Stripe captures, 1 to 30.", nameof(CaptureDelayDays));
-            }
+            var parameter = problem.Parameter == "CaptureMethod" ? nameof(CaptureMode) : nameof(CaptureDelayDays);
+            throw new ArgumentException($"{parameter}: {problem.Problem}", parameter);
         }
 
         if (AllowInterac == true)

@@ -142,34 +142,12 @@ internal sealed class TerminalPayments : ITerminalPayments
         return create;
     }
 
-    /// <summary>
-    /// <c>automatic_delayed</c> exists in Australia only (docs: terminal/payments/regional, AU), with
-    /// <c>capture_delay_days</c>; refused here, before any call, anywhere else or out of range.
-    /// </summary>
+    /// <summary><c>automatic_delayed</c>: Stripe's rule (<see cref="DelayedCaptureRule"/>), refused here before any call.</summary>
     private void ValidateDelayedCapture(CreatePaymentRequest request, CaptureMethod capture, string currency)
     {
-        if (capture == CaptureMethod.AutomaticDelayed
-            && !(string.Equals(Country, "AU", StringComparison.OrdinalIgnoreCase) && currency == "aud"))
+        if (DelayedCaptureRule.Check(capture == CaptureMethod.AutomaticDelayed, request.CaptureDelayDays, currency, Country) is { } problem)
         {
-            throw TerminalValidationException.For("CaptureMethod", $"AutomaticDelayed capture is only available in Australia, for AUD payments (this payment is {currency} for an account in {Country}).");
-        }
-
-        if (capture == CaptureMethod.AutomaticDelayed && request.CaptureDelayDays is null)
-        {
-            throw TerminalValidationException.For("CaptureDelayDays", "is required with AutomaticDelayed capture: the days after which Stripe captures, 1 to 30.");
-        }
-
-        if (request.CaptureDelayDays is { } days)
-        {
-            if (capture != CaptureMethod.AutomaticDelayed)
-            {
-                throw TerminalValidationException.For("CaptureDelayDays", "is only used with AutomaticDelayed capture.");
-            }
-
-            if (days is < 1 or > 30)
-            {
-                throw TerminalValidationException.For("CaptureDelayDays", "must be between 1 and 30 days.");
-            }
+            throw TerminalValidationException.For(problem.Parameter, problem.Problem);
         }
     }
 
