@@ -60,13 +60,15 @@ internal sealed class ReaderEventFeed
                 return;
             }
 
-            if (old?.Reader.Action?.PaymentIntentId is { } oldIntent)
+            if (old.IntentId is { } oldIntent)
             {
                 _readerOfIntent.Remove(oldIntent);
             }
 
-            _readers[reader.Id] = new Snapshot(reader, intent?.Id == reader.Action?.PaymentIntentId ? intent : null, readAt);
-            if (reader.Action?.PaymentIntentId is { } intentId)
+            var snapshot = Snapshot.Of(reader, readAt);
+            snapshot.Intent = intent is not null && intent.Id == snapshot.IntentId ? intent : null;
+            _readers[reader.Id] = snapshot;
+            if (snapshot.IntentId is { } intentId)
             {
                 _readerOfIntent[intentId] = reader.Id;
             }
@@ -82,7 +84,7 @@ internal sealed class ReaderEventFeed
                 && _readers.TryGetValue(readerId, out var snapshot)
                 && snapshot.ReadAt >= _coveredSince
                 && now - snapshot.ReadAt <= _settings.FeedTrust
-                && snapshot.Reader.Action?.PaymentIntentId is not null;
+                && snapshot.IntentId is not null;
         }
     }
 
@@ -91,7 +93,7 @@ internal sealed class ReaderEventFeed
     {
         lock (_gate)
         {
-            return _readers.TryGetValue(readerId, out var snapshot) ? new ObservedReader(snapshot.Reader, snapshot.Intent) : null;
+            return _readers.TryGetValue(readerId, out var snapshot) ? new ObservedReader(snapshot.ToReader(readerId), snapshot.Intent) : null;
         }
     }
 
@@ -182,20 +184,73 @@ internal sealed class ReaderEventFeed
     {
         if (e.Reader is { Action: { PaymentIntentId: { } intentId } action } reader
             && _readers.TryGetValue(reader.Id, out var snapshot)
-            && snapshot.Reader.Action is { Status: ReaderActionStatus.InProgress } known
-            && known.Type == action.Type
-            && known.PaymentIntentId == intentId)
+            && snapshot.InProgress
+            && snapshot.Type == action.Type
+            && snapshot.IntentId == intentId)
         {
-            _readers[reader.Id] = snapshot with { Reader = reader };
+            if (action.IsFinished)
+            {
+                snapshot.Finished = action;
+                snapshot.InProgress = false;
+                snapshot.LocationId = reader.LocationId;
+                snapshot.Network = reader.NetworkStatus;
+                _readers[reader.Id] = snapshot;
+            }
         }
         else if (e.PaymentIntent is { } intent
             && _readerOfIntent.TryGetValue(intent.Id, out var readerId)
             && _readers.TryGetValue(readerId, out var running)
-            && running.Reader.Action?.PaymentIntentId == intent.Id)
+            && running.IntentId == intent.Id)
         {
-            _readers[readerId] = running with { Intent = intent };
+            running.Intent = intent;
+            _readers[readerId] = running;
         }
     }
 
-    private sealed record Snapshot(TerminalReader Reader, TerminalPayment? Intent, DateTimeOffset ReadAt);
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>(0, StringComparer.Ordinal);
+
+    /// <summary>
+    /// What a checkout reads of a reader (location, status, its action), kept as a value with no
+    /// copy of what it does not read (label, serial, metadata): a snapshot per reader stays well
+    /// under the per-checkout memory target. An action in progress is kept as its type and
+    /// PaymentIntent; a finished one whole (its failure, card, …).
+    /// </summary>
+    private struct Snapshot
+    {
+        public string? LocationId;
+        public ReaderNetworkStatus Network;
+        public bool Livemode;
+        public bool InProgress;
+        public ReaderActionType Type;
+        public string? StripeType;
+        public string? IntentId;
+        public TerminalReaderAction? Finished;
+        public TerminalPayment? Intent;
+        public DateTimeOffset ReadAt;
+
+        public static Snapshot Of(TerminalReader reader, DateTimeOffset readAt)
+        {
+            var action = reader.Action;
+            return new Snapshot
+            {
+                LocationId = reader.LocationId,
+                Network = reader.NetworkStatus,
+                Livemode = reader.Livemode,
+                InProgress = action is { IsFinished: false },
+                Type = action?.Type ?? ReaderActionType.Unknown,
+                StripeType = action is null ? null : string.Intern(action.StripeType),
+                IntentId = action?.PaymentIntentId,
+                Finished = action is { IsFinished: true } ? action : null,
+                ReadAt = readAt,
+            };
+        }
+
+        public readonly TerminalReader ToReader(string readerId)
+        {
+            var action = Finished ?? (InProgress
+                ? new TerminalReaderAction { Type = Type, StripeType = StripeType!, Status = ReaderActionStatus.InProgress, PaymentIntentId = IntentId, ReaderId = readerId }
+                : null);
+            return new TerminalReader(readerId, string.Empty, string.Empty, null, LocationId, Network, action, NoMetadata, null, null, null, Livemode);
+        }
+    }
 }
