@@ -179,6 +179,10 @@ public sealed class CheckoutScenarioTests
     public async Task Cancelling_before_the_PaymentIntent_exists_never_hands_anything_to_the_reader()
     {
         await using var h = await CheckoutHarness.StartAsync();
+        // The PaymentIntent's creation takes two seconds (of the harness's clock), so the cancel
+        // surely arrives before it exists: on a busy machine the checkout could otherwise create it
+        // and hand it to the reader before the cancel is even sent, and the test would be about luck.
+        h.Emulator.Faults.Add(new FaultRule(FaultKind.SlowReaderAck) { Operation = EmulatorOperations.PaymentIntentsCreate, Delay = TimeSpan.FromSeconds(2) });
         var handle = await h.Checkout.StartAsync(h.Sale("cancel-at-once", 1800));
 
         var cancel = await h.Checkout.CancelAsync("cancel-at-once");
