@@ -74,7 +74,7 @@ internal sealed class ReaderBatchScheduler
     public void NoteSent(TerminalReader reader, DateTimeOffset sentAt)
     {
         NoteLocation(reader.Id, reader.LocationId);
-        _feed.NoteRead(reader, null, sentAt);
+        _feed.NoteRead(reader, null, sentAt, _time.GetUtcNow(), started: true);
     }
 
     /// <summary>Remembers where a reader is, so its first batch is its location's.</summary>
@@ -377,9 +377,10 @@ internal sealed class ReaderBatchScheduler
             }
 
             pages++;
+            var answeredAt = _time.GetUtcNow();
             foreach (var observed in page.Readers)
             {
-                _feed.NoteRead(observed.Reader, observed.PaymentIntent, sentAt);
+                _feed.NoteRead(observed.Reader, observed.PaymentIntent, sentAt, answeredAt);
             }
 
             lock (_gate)

@@ -50,12 +50,19 @@ internal sealed class ReaderEventFeed
         }
     }
 
-    /// <summary>A reader as a real read showed it (a page, or the answer to starting an action), read no earlier than <paramref name="readAt"/>.</summary>
-    public void NoteRead(TerminalReader reader, TerminalPayment? intent, DateTimeOffset readAt)
+    /// <summary>
+    /// A reader as a real read showed it: Stripe handled the request after <paramref name="sentAt"/>
+    /// and before <paramref name="answeredAt"/>. The answer to starting an action of ours
+    /// (<paramref name="started"/>) always replaces what was known; a page replaces it only when the
+    /// page was asked for after the known read's answer came, since a request in flight at the same
+    /// time may have been handled first (a page asked for while our action was being started can
+    /// show the reader before it) and would take the reader back.
+    /// </summary>
+    public void NoteRead(TerminalReader reader, TerminalPayment? intent, DateTimeOffset sentAt, DateTimeOffset answeredAt, bool started = false)
     {
         lock (_gate)
         {
-            if (_readers.TryGetValue(reader.Id, out var old) && old.ReadAt > readAt)
+            if (_readers.TryGetValue(reader.Id, out var old) && !started && sentAt < old.AnsweredAt)
             {
                 return;
             }
@@ -65,7 +72,7 @@ internal sealed class ReaderEventFeed
                 _readerOfIntent.Remove(oldIntent);
             }
 
-            var snapshot = Snapshot.Of(reader, readAt);
+            var snapshot = Snapshot.Of(reader, sentAt, answeredAt);
             snapshot.Intent = intent is not null && intent.Id == snapshot.IntentId ? intent : null;
             _readers[reader.Id] = snapshot;
             if (snapshot.IntentId is { } intentId)
@@ -227,8 +234,9 @@ internal sealed class ReaderEventFeed
         public TerminalReaderAction? Finished;
         public TerminalPayment? Intent;
         public DateTimeOffset ReadAt;
+        public DateTimeOffset AnsweredAt;
 
-        public static Snapshot Of(TerminalReader reader, DateTimeOffset readAt)
+        public static Snapshot Of(TerminalReader reader, DateTimeOffset readAt, DateTimeOffset answeredAt)
         {
             var action = reader.Action;
             return new Snapshot
@@ -242,6 +250,7 @@ internal sealed class ReaderEventFeed
                 IntentId = action?.PaymentIntentId,
                 Finished = action is { IsFinished: true } ? action : null,
                 ReadAt = readAt,
+                AnsweredAt = answeredAt,
             };
         }
 

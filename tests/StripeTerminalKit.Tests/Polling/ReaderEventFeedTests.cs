@@ -191,4 +191,25 @@ public sealed class ReaderEventFeedTests : IDisposable
         Assert.Empty(_pages.EventRequests);
         Assert.Equal(5, _pages.Requests.Count);
     }
+
+    [Fact]
+    public void A_page_asked_for_while_our_action_was_being_started_never_takes_the_reader_back()
+    {
+        // Requests take time both ways (the fleet's latency model found this): the page below was
+        // asked for after our start was sent, handled by Stripe before it, and answered after it.
+        var feed = new ReaderEventFeed(new ReaderBatchSettings(Interval));
+        var id = _pages.ReadersOf("tml_a")[0];
+        var t0 = _time.GetUtcNow();
+        var idle = _pages.Start(id, "pi_old") with { Action = null };
+        var started = _pages.Start(id, "pi_new");
+
+        feed.NoteRead(started, null, t0, t0.AddMilliseconds(600), started: true);
+        feed.NoteRead(idle, null, t0.AddMilliseconds(100), t0.AddMilliseconds(700));
+        Assert.Equal(("pi_new", ReaderActionStatus.InProgress), (feed.Answer(id)!.Reader.Action?.PaymentIntentId, feed.Answer(id)!.Reader.Action!.Status));
+
+        // A page asked for after the start's answer came is newer, and replaces it.
+        var done = started with { Action = started.Action! with { Status = ReaderActionStatus.Succeeded } };
+        feed.NoteRead(done, null, t0.AddMilliseconds(800), t0.AddMilliseconds(900));
+        Assert.Equal(ReaderActionStatus.Succeeded, feed.Answer(id)!.Reader.Action!.Status);
+    }
 }
