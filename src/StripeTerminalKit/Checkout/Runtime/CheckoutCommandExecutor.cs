@@ -19,17 +19,24 @@ internal sealed class CheckoutCommandExecutor(
     /// <summary>The metadata key a checkout's refund carries its idempotency key under, to be found again when its answer is lost.</summary>
     internal const string RefundKeyMetadataKey = "stk_refund_key";
 
-    public void Start(CheckoutRunner runner, CheckoutCommand command)
+    /// <summary>Runs one command of the machine's; its answer is posted back to the runner.</summary>
+    /// <param name="runner">The checkout.</param>
+    /// <param name="command">The call to make.</param>
+    /// <param name="waitingPoll">
+    /// The command is a routine poll of a checkout waiting for its customer, which a batch (up to one
+    /// interval away) may answer. Any other read decides what happens next and goes out at once.
+    /// </param>
+    public void Start(CheckoutRunner runner, CheckoutCommand command, bool waitingPoll = false)
     {
         runner.Owner.WorkQueued();
-        _ = RunAsync(runner, command);
+        _ = RunAsync(runner, command, waitingPoll);
     }
 
-    private async Task RunAsync(CheckoutRunner runner, CheckoutCommand command)
+    private async Task RunAsync(CheckoutRunner runner, CheckoutCommand command, bool waitingPoll)
     {
         try
         {
-            await CallAndAnswerAsync(runner, command).ConfigureAwait(false);
+            await CallAndAnswerAsync(runner, command, waitingPoll).ConfigureAwait(false);
         }
         finally
         {
@@ -37,12 +44,12 @@ internal sealed class CheckoutCommandExecutor(
         }
     }
 
-    private async Task CallAndAnswerAsync(CheckoutRunner runner, CheckoutCommand command)
+    private async Task CallAndAnswerAsync(CheckoutRunner runner, CheckoutCommand command, bool waitingPoll)
     {
         CheckoutEvent answer;
         try
         {
-            answer = await CallAsync(runner, command).ConfigureAwait(false);
+            answer = await CallAsync(runner, command, waitingPoll).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -62,7 +69,7 @@ internal sealed class CheckoutCommandExecutor(
     // The machine retries its own calls (reads first, then the key it chooses): the pipeline only times them.
     private static readonly TerminalCallOptions MachineRead = new() { RetriedByCaller = true };
 
-    private async Task<CheckoutEvent> CallAsync(CheckoutRunner runner, CheckoutCommand c)
+    private async Task<CheckoutEvent> CallAsync(CheckoutRunner runner, CheckoutCommand c, bool waitingPoll)
     {
         var request = runner.Request;
         var options = c.Key.IsEmpty ? MachineRead : new TerminalCallOptions { IdempotencyKey = c.Key.ToKey(), RetriedByCaller = true };
@@ -86,7 +93,7 @@ internal sealed class CheckoutCommandExecutor(
             case CheckoutCommandKind.CancelReaderAction:
                 return ReaderAnswer(c, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RetrieveReader:
-                var reader = await ReadReaderAsync(runner, c, piId).ConfigureAwait(false);
+                var reader = await ReadReaderAsync(runner, c, piId, waitingPoll).ConfigureAwait(false);
                 if (reader.Action?.PaymentIntentId == piId && reader.Action?.Status is Readers.ReaderActionStatus.Succeeded or Readers.ReaderActionStatus.Failed)
                 {
                     runner.NoteFinalReaderSeenByPolling();
@@ -126,10 +133,12 @@ internal sealed class CheckoutCommandExecutor(
     /// it can stand in for it: our action succeeded and the next step is our capture (whose answer
     /// carries the card details), so the PaymentIntent read is saved.
     /// </summary>
-    private async Task<TerminalReader> ReadReaderAsync(CheckoutRunner runner, CheckoutCommand c, string? piId)
+    private async Task<TerminalReader> ReadReaderAsync(CheckoutRunner runner, CheckoutCommand c, string? piId, bool waitingPoll)
     {
         var request = runner.Request;
-        if (batches is not null && !runner.ReadsReaderAlone)
+        // Only a waiting checkout's routine poll waits for a batch: a read that decides the next step
+        // (after a webhook, a failed call, a cancel) would wait up to an interval for nothing.
+        if (batches is not null && waitingPoll && !runner.ReadsReaderAlone)
         {
             var observed = await batches.ObserveAsync(request.ReaderId, runner.Owner).ConfigureAwait(false);
             if (observed is not null)

@@ -27,6 +27,9 @@ internal sealed class CheckoutRunner
     private ITimer? _wakeUp;
     private long _version;
     private bool _hintSinceSend;
+
+    // The kind of event whose commands are being started (a tick, or an answer).
+    private CheckoutEventKind _handling;
     private bool _completedReported;
     private bool _stopped;
 
@@ -174,6 +177,7 @@ internal sealed class CheckoutRunner
             _hintSinceSend = true;
         }
 
+        _handling = e.Kind;
         var previousPhase = _state.Phase;
         _state = _owner.MachineFor(ReadsReaderAlone).Transition(in _state, in e, _buffer);
         var count = _buffer.Count;
@@ -343,7 +347,9 @@ internal sealed class CheckoutRunner
                     _hintSinceSend = false;
                 }
 
-                _owner.Commands.Start(this, command);
+                // A routine poll (the clock's tick while the customer is awaited) may wait for a batch;
+                // a read the machine asks for in answer to something (a send's answer, a webhook) may not.
+                _owner.Commands.Start(this, command, waitingPoll: _handling == CheckoutEventKind.Tick && _state.Phase == CheckoutPhase.AwaitingReader);
                 break;
         }
     }
