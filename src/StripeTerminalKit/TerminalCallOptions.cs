@@ -32,6 +32,9 @@ public sealed record TerminalCallOptions
     /// </summary>
     internal bool RetriedByCaller { get; init; }
 
+    /// <summary>Options of a read whose caller retries it itself (a checkout's read, or a batch serving waiting checkouts).</summary>
+    internal static TerminalCallOptions CallerRetries { get; } = new() { RetriedByCaller = true };
+
     /// <summary>Shorthand for options that derive keys from <paramref name="scope"/>.</summary>
     /// <param name="scope">A durable id such as an order or checkout id.</param>
     /// <param name="attempt">The attempt number, starting at 1.</param>

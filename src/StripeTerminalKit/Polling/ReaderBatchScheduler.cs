@@ -63,9 +63,6 @@ internal sealed class ReaderBatchScheduler
 
     private int _listRequests;
 
-    /// <summary>How many events requests the feed sent (for tests and diagnostics).</summary>
-    public int EventRequests => _feed.Requests;
-
     /// <summary>
     /// Remembers a reader as the answer to starting its action showed it (read no earlier than
     /// <paramref name="sentAt"/>): its location places it in its first batch, and from then on the

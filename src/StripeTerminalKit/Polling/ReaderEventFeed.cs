@@ -36,11 +36,6 @@ internal sealed class ReaderEventFeed
 
     public ReaderEventFeed(ReaderBatchSettings settings) => _settings = settings;
 
-    /// <summary>How many events requests were sent (for tests and diagnostics).</summary>
-    public int Requests => Volatile.Read(ref _requests);
-
-    private int _requests;
-
     /// <summary>Whether the feed runs without a gap, so the next read continues it.</summary>
     public bool IsLive(DateTimeOffset now)
     {
@@ -109,7 +104,6 @@ internal sealed class ReaderEventFeed
     {
         await budget.WaitTurnAsync(work, cancellationToken).ConfigureAwait(false);
         var sentAt = time.GetUtcNow();
-        Interlocked.Increment(ref _requests);
         var page = await source.ListEventsAsync(new ReaderEventQuery(null, 1), cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
@@ -138,7 +132,6 @@ internal sealed class ReaderEventFeed
                 }
 
                 var sentAt = time.GetUtcNow();
-                Interlocked.Increment(ref _requests);
                 var page = await source.ListEventsAsync(new ReaderEventQuery(cursor, PageLimit), cancellationToken).ConfigureAwait(false);
                 lock (_gate)
                 {
@@ -155,7 +148,7 @@ internal sealed class ReaderEventFeed
                     // Without a cursor the newest events came first; newer than those cannot be paged to.
                     if (page.HasMore && cursor is null)
                     {
-                        _live = false;
+                        ResetLocked();
                         return;
                     }
 
@@ -181,9 +174,14 @@ internal sealed class ReaderEventFeed
     {
         lock (_gate)
         {
-            _live = false;
-            _cursor = null;
+            ResetLocked();
         }
+    }
+
+    private void ResetLocked()
+    {
+        _live = false;
+        _cursor = null;
     }
 
     /// <summary>An event moves an action of ours forward, never back; a PaymentIntent event joins the reader running its action.</summary>
@@ -198,7 +196,6 @@ internal sealed class ReaderEventFeed
             if (action.IsFinished)
             {
                 snapshot.Finished = action;
-                snapshot.InProgress = false;
                 snapshot.LocationId = reader.LocationId;
                 snapshot.Network = reader.NetworkStatus;
                 _readers[reader.Id] = snapshot;
@@ -227,7 +224,6 @@ internal sealed class ReaderEventFeed
         public string? LocationId;
         public ReaderNetworkStatus Network;
         public bool Livemode;
-        public bool InProgress;
         public ReaderActionType Type;
         public string? StripeType;
         public string? IntentId;
@@ -235,6 +231,9 @@ internal sealed class ReaderEventFeed
         public TerminalPayment? Intent;
         public DateTimeOffset ReadAt;
         public DateTimeOffset AnsweredAt;
+
+        /// <summary>An action is known (its type was kept) and no outcome of it yet.</summary>
+        public readonly bool InProgress => StripeType is not null && Finished is null;
 
         public static Snapshot Of(TerminalReader reader, DateTimeOffset readAt, DateTimeOffset answeredAt)
         {
@@ -244,7 +243,6 @@ internal sealed class ReaderEventFeed
                 LocationId = reader.LocationId,
                 Network = reader.NetworkStatus,
                 Livemode = reader.Livemode,
-                InProgress = action is { IsFinished: false },
                 Type = action?.Type ?? ReaderActionType.Unknown,
                 StripeType = action is null ? null : string.Intern(action.StripeType),
                 IntentId = action?.PaymentIntentId,

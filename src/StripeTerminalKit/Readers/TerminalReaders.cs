@@ -129,9 +129,6 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
     }
 
     /// <inheritdoc />
-    // Batched reads serve waiting checkouts, whose machines retry a failed read after their backoff: one retrier.
-    private static readonly TerminalCallOptions RetriedByCheckouts = new() { RetriedByCaller = true };
-
     public async Task<Polling.ReaderPage> ListPageAsync(Polling.ReaderPageQuery query, CancellationToken cancellationToken)
     {
         var options = new ReaderListOptions
@@ -143,7 +140,8 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
         };
         var page = await _executor.ExecuteAsync(
             StripeOperation.ReadersList,
-            RetriedByCheckouts,
+            // Batched reads serve waiting checkouts, whose machines retry a failed read after their backoff: one retrier.
+            TerminalCallOptions.CallerRetries,
             new StripeCallContext(StripeOperation.ReadersList.Name),
             (client, requestOptions, ct) => client.V1.Terminal.Readers.ListAsync(options, requestOptions, ct),
             cancellationToken).ConfigureAwait(false);
@@ -158,6 +156,7 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
         return new Polling.ReaderPage(readers, page.HasMore);
     }
 
+    /// <inheritdoc />
     public async Task<Polling.ReaderEventPage> ListEventsAsync(Polling.ReaderEventQuery query, CancellationToken cancellationToken)
     {
         var options = new Stripe.EventListOptions
@@ -168,7 +167,7 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
         };
         var page = await _executor.ExecuteAsync(
             StripeOperation.EventsList,
-            RetriedByCheckouts,
+            TerminalCallOptions.CallerRetries,
             new StripeCallContext(StripeOperation.EventsList.Name),
             (client, requestOptions, ct) => client.V1.Events.ListAsync(options, requestOptions, ct),
             cancellationToken).ConfigureAwait(false);

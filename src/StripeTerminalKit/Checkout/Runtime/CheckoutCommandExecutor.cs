@@ -66,13 +66,12 @@ internal sealed class CheckoutCommandExecutor(
         runner.Post(in answer);
     }
 
-    // The machine retries its own calls (reads first, then the key it chooses): the pipeline only times them.
-    private static readonly TerminalCallOptions MachineRead = new() { RetriedByCaller = true };
-
+    // The machine retries its own calls (reads first, then the key it chooses): the pipeline only
+    // resends what got no answer (TerminalCallOptions.CallerRetries).
     private async Task<CheckoutEvent> CallAsync(CheckoutRunner runner, CheckoutCommand c, bool waitingPoll)
     {
         var request = runner.Request;
-        var options = c.Key.IsEmpty ? MachineRead : new TerminalCallOptions { IdempotencyKey = c.Key.ToKey(), RetriedByCaller = true };
+        var options = c.Key.IsEmpty ? TerminalCallOptions.CallerRetries : new TerminalCallOptions { IdempotencyKey = c.Key.ToKey(), RetriedByCaller = true };
         var piId = c.PaymentIntentId ?? runner.PaymentIntentId;
         var sentAt = time.GetUtcNow();
         switch (c.Kind)
@@ -108,7 +107,7 @@ internal sealed class CheckoutCommandExecutor(
                 }
 
                 await intentBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
-                return IntentAnswer(c, request, await payments.GetAsync(piId!, MachineRead, stopping).ConfigureAwait(false));
+                return IntentAnswer(c, request, await payments.GetAsync(piId!, TerminalCallOptions.CallerRetries, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CapturePaymentIntent:
                 return IntentAnswer(c, request, await payments.CaptureAsync(piId!, c.Amount > 0 ? c.Amount : null, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CancelPaymentIntent:
@@ -158,7 +157,7 @@ internal sealed class CheckoutCommandExecutor(
         }
 
         await readerBudget.WaitTurnAsync(runner.Owner, stopping).ConfigureAwait(false);
-        return await readers.GetAsync(request.ReaderId, MachineRead, stopping).ConfigureAwait(false);
+        return await readers.GetAsync(request.ReaderId, TerminalCallOptions.CallerRetries, stopping).ConfigureAwait(false);
     }
 
     /// <summary>The answer to a send: the reader, whose location places it in its batch and which the events feed follows from then on.</summary>

@@ -28,8 +28,6 @@ internal sealed class CheckoutRunner
     private long _version;
     private bool _hintSinceSend;
 
-    // The kind of event whose commands are being started (a tick, or an answer).
-    private CheckoutEventKind _handling;
     private bool _completedReported;
     private bool _stopped;
 
@@ -177,7 +175,6 @@ internal sealed class CheckoutRunner
             _hintSinceSend = true;
         }
 
-        _handling = e.Kind;
         var previousPhase = _state.Phase;
         _state = _owner.MachineFor(ReadsReaderAlone).Transition(in _state, in e, _buffer);
         var count = _buffer.Count;
@@ -234,12 +231,15 @@ internal sealed class CheckoutRunner
             Handle.Publish(new CheckoutUpdate(CheckoutId, _state.PublicState, _owner.Time.GetUtcNow(), _state.PaymentIntentId, null));
         }
 
+        // A routine poll (the clock's tick while the customer is awaited) may wait for a batch;
+        // a read the machine asks for in answer to something (a send's answer, a webhook) may not.
+        var waitingPoll = e.Kind == CheckoutEventKind.Tick && _state.Phase == CheckoutPhase.AwaitingReader;
         _asking = work.Operation;
         try
         {
             for (var i = 0; i < count; i++)
             {
-                Execute(in _commands[i]);
+                Execute(in _commands[i], waitingPoll);
             }
         }
         finally
@@ -327,7 +327,7 @@ internal sealed class CheckoutRunner
         _pendingOperations.Clear();
     }
 
-    private void Execute(in CheckoutCommand command)
+    private void Execute(in CheckoutCommand command, bool waitingPoll)
     {
         switch (command.Kind)
         {
@@ -347,9 +347,7 @@ internal sealed class CheckoutRunner
                     _hintSinceSend = false;
                 }
 
-                // A routine poll (the clock's tick while the customer is awaited) may wait for a batch;
-                // a read the machine asks for in answer to something (a send's answer, a webhook) may not.
-                _owner.Commands.Start(this, command, waitingPoll: _handling == CheckoutEventKind.Tick && _state.Phase == CheckoutPhase.AwaitingReader);
+                _owner.Commands.Start(this, command, waitingPoll);
                 break;
         }
     }
