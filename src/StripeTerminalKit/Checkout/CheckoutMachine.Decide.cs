@@ -604,7 +604,7 @@ internal sealed partial class CheckoutMachine
                         {
                             IssueCancelIntent();
                         }
-                        else if (r.FailureCode == CustomerCanceled)
+                        else if (r.FailureCode == Readers.ReaderFailureRule.CustomerCanceled)
                         {
                             SetEnd(EndIntent.Cancel, CheckoutCanceledBy.Customer);
                             IssueCancelIntent();
@@ -665,7 +665,7 @@ internal sealed partial class CheckoutMachine
             else if (_s.Phase != CheckoutPhase.AwaitingRetry)
             {
                 // Acknowledged earlier, now gone: cleared on the reader, replaced, or the reader restarted.
-                AttemptFailed(ActionInterrupted, decline: false);
+                AttemptFailed(Readers.ReaderFailureRule.ActionInterrupted, decline: false);
             }
         }
 

@@ -1,5 +1,3 @@
-using StripeTerminalKit.Readers;
-
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>
@@ -9,10 +7,6 @@ namespace StripeTerminalKit.Checkout;
 /// </summary>
 internal sealed partial class CheckoutMachine
 {
-    private const string CustomerCanceled = ReaderFailureRule.CustomerCanceled;
-    private const string ConnectionError = ReaderFailureRule.ConnectionError;
-    internal const string ActionInterrupted = ReaderFailureRule.ActionInterrupted;
-
     private readonly CheckoutMachineOptions _options;
 
     public CheckoutMachine(CheckoutMachineOptions? options = null) => _options = options ?? CheckoutMachineOptions.Default;

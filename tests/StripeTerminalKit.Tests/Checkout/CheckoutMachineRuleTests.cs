@@ -193,7 +193,7 @@ public sealed class CheckoutMachineRuleTests
         h.AnswerReads(null, MachineHarness.Pi(S.RequiresPaymentMethod));
 
         Assert.Equal(CheckoutState.AwaitingRetry, h.PublicState);
-        Assert.Equal(CheckoutMachine.ActionInterrupted, h.State.LastFailureCode);
+        Assert.Equal(StripeTerminalKit.Readers.ReaderFailureRule.ActionInterrupted, h.State.LastFailureCode);
         Assert.False(h.State.LastWasDecline);
     }
 
