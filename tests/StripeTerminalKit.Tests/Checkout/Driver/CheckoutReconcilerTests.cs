@@ -118,6 +118,15 @@ public sealed class CheckoutReconcilerTests
         Assert.Equal("requires_capture", Assert.Single(h.Emulator.GetLedger().PaymentIntents).Status);
     }
 
+    /// <summary>A 4000 sale captured, then a 2500 refund sent, and the process dies once Stripe made it, before its answer was saved.</summary>
+    private static async Task RefundUntilTheCrashAsync(CheckoutHarness before, CrashPointStore store, string checkoutId)
+    {
+        before.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
+        Assert.IsType<CheckoutSucceeded>(await before.CompleteAsync(await before.Checkout.StartAsync(before.Sale(checkoutId, 4000))));
+        _ = before.Checkout.RefundAsync(checkoutId, 2500);
+        await before.RunUntilAsync(() => store.Crashed);
+    }
+
     [Fact]
     public async Task After_a_crash_mid_refund_the_reconciler_finishes_the_refund_with_no_request_from_the_POS()
     {
@@ -127,10 +136,7 @@ public sealed class CheckoutReconcilerTests
         // its answer was saved.
         var store = new CrashPointStore(r => r.State == CheckoutState.PartiallyRefunded);
         await using var before = await CheckoutHarness.StartAsync(store: store);
-        before.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
-        Assert.IsType<CheckoutSucceeded>(await before.CompleteAsync(await before.Checkout.StartAsync(before.Sale("order-mid-refund", 4000))));
-        _ = before.Checkout.RefundAsync("order-mid-refund", 2500);
-        await before.RunUntilAsync(() => store.Crashed);
+        await RefundUntilTheCrashAsync(before, store, "order-mid-refund");
 
         await using var after = await before.CrashAndRestartAsync();
         var report = await Reconciler(after, AuthorizationSettlement.Capture).ReconcileAsync();
@@ -151,10 +157,7 @@ public sealed class CheckoutReconcilerTests
         // the checkout stayed Succeeded while Stripe held it refunded.
         var store = new CrashPointStore(r => r.State == CheckoutState.PartiallyRefunded);
         await using var before = await CheckoutHarness.StartAsync(store: store);
-        before.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
-        Assert.IsType<CheckoutSucceeded>(await before.CompleteAsync(await before.Checkout.StartAsync(before.Sale("order-late-restart", 4000))));
-        _ = before.Checkout.RefundAsync("order-late-restart", 2500);
-        await before.RunUntilAsync(() => store.Crashed);
+        await RefundUntilTheCrashAsync(before, store, "order-late-restart");
 
         await using var after = await before.CrashAndRestartAsync();
         after.Time.Advance(TimeSpan.FromMinutes(4));
