@@ -28,14 +28,15 @@ internal interface IReaderPageSource
 internal readonly record struct ReaderEventQuery(string? EndingBefore, int Limit)
 {
     /// <summary>
-    /// The event types that move a waiting checkout: its reader action ending or updating, and its
-    /// PaymentIntent authorised (that event's PaymentIntent stands in for the read before the capture).
+    /// The event types that move a waiting checkout: its reader action ending, and its PaymentIntent
+    /// authorised (that event's PaymentIntent stands in for the read before the capture). Not
+    /// <c>terminal.reader.action_updated</c>: the feed moves an action only to its outcome, and
+    /// Stripe has offered that event behind a beta header.
     /// </summary>
     public static readonly IReadOnlyList<string> Types =
     [
         "terminal.reader.action_succeeded",
         "terminal.reader.action_failed",
-        "terminal.reader.action_updated",
         "payment_intent.amount_capturable_updated",
     ];
 }
