@@ -74,11 +74,7 @@ internal readonly record struct CheckoutCommand(
     CheckoutOperationResult? Operation = null)
 {
     /// <summary>Whether the command is a Stripe call that changes something.</summary>
-    public bool IsMutation => Kind is CheckoutCommandKind.CreatePaymentIntent or CheckoutCommandKind.SetReaderDisplay
-        or CheckoutCommandKind.ProcessPaymentIntent or CheckoutCommandKind.CollectPaymentMethod
-        or CheckoutCommandKind.ConfirmPaymentIntent or CheckoutCommandKind.CancelReaderAction
-        or CheckoutCommandKind.CapturePaymentIntent or CheckoutCommandKind.CancelPaymentIntent
-        or CheckoutCommandKind.RefundPayment;
+    public bool IsMutation => CheckoutSteps.Of(Kind) is not null;
 }
 
 /// <summary>

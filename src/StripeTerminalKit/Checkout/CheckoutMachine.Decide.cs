@@ -39,13 +39,11 @@ internal sealed partial class CheckoutMachine
             // Anything else is late, duplicated or from a previous attempt: ignored.
         }
 
-        private readonly bool AnswerFits(CheckoutCommandKind kind, in CheckoutEvent e) => kind switch
+        private readonly bool AnswerFits(CheckoutCommandKind kind, in CheckoutEvent e) => CheckoutSteps.Row(kind).Answer switch
         {
-            CheckoutCommandKind.CreatePaymentIntent =>
-                e.Kind == CheckoutEventKind.PaymentIntentReceived && !string.IsNullOrEmpty(e.Intent.Id),
-            CheckoutCommandKind.CancelPaymentIntent or CheckoutCommandKind.CapturePaymentIntent =>
-                e.Kind == CheckoutEventKind.PaymentIntentReceived && e.Intent.Id == _s.PaymentIntentId,
-            CheckoutCommandKind.RefundPayment => e.Kind == CheckoutEventKind.RefundReceived,
+            StepAnswer.NewPaymentIntent => e.Kind == CheckoutEventKind.PaymentIntentReceived && !string.IsNullOrEmpty(e.Intent.Id),
+            StepAnswer.OurPaymentIntent => e.Kind == CheckoutEventKind.PaymentIntentReceived && e.Intent.Id == _s.PaymentIntentId,
+            StepAnswer.Refund => e.Kind == CheckoutEventKind.RefundReceived,
             _ => e.Kind == CheckoutEventKind.ReaderReceived && e.Reader.ReaderId == _s.Request.ReaderId,
         };
 
@@ -59,32 +57,18 @@ internal sealed partial class CheckoutMachine
                 return;
             }
 
-            switch (kind)
+            switch (CheckoutSteps.Row(kind).OnSuccess)
             {
-                case CheckoutCommandKind.CreatePaymentIntent:
+                case StepSuccess.IntentCreated:
                     _s.PaymentIntentId = e.Intent.Id;
                     _s.Known = e.Intent;
-                    if (_s.End != EndIntent.None)
-                    {
-                        // Never handed to a reader, but cancel it so nothing can use it later.
-                        IssueCancelIntent();
-                    }
-                    else if (_s.Request.CartLines is not null)
-                    {
-                        IssueDisplay();
-                    }
-                    else
-                    {
-                        StartAttempt();
-                    }
-
+                    // Never handed to a reader if ending, but cancelled so nothing can use it later.
+                    NextSetupStep(kind);
                     break;
-                case CheckoutCommandKind.SetReaderDisplay:
-                    ContinueAfterDisplay();
+                case StepSuccess.NextSetupStep:
+                    NextSetupStep(kind);
                     break;
-                case CheckoutCommandKind.ProcessPaymentIntent:
-                case CheckoutCommandKind.CollectPaymentMethod:
-                case CheckoutCommandKind.ConfirmPaymentIntent:
+                case StepSuccess.ActionStarted:
                     _s.Phase = CheckoutPhase.AwaitingReader;
                     _s.WaitStartedAt = _now;
                     if (IsOurs(e.Reader))
@@ -102,17 +86,16 @@ internal sealed partial class CheckoutMachine
                     }
 
                     break;
-                case CheckoutCommandKind.CancelReaderAction:
+                case StepSuccess.CancelIntent:
                     _s.ActionMayBeInProgress = false;
                     IssueCancelIntent();
                     break;
-                case CheckoutCommandKind.CancelPaymentIntent:
-                case CheckoutCommandKind.CapturePaymentIntent:
+                case StepSuccess.DecideOnIntent:
                     _s.FreshIntent = e.Intent;
                     _s.HasFreshIntent = true;
                     Decide();
                     break;
-                case CheckoutCommandKind.RefundPayment:
+                case StepSuccess.Refunded:
                     if (e.Refund.Status is RefundStatus.Failed or RefundStatus.Canceled)
                     {
                         CompleteAttention(NeedsAttentionReason.RefundRejected, "refund_failed");
@@ -128,11 +111,16 @@ internal sealed partial class CheckoutMachine
             }
         }
 
-        private void ContinueAfterDisplay()
+        /// <summary>After the PaymentIntent exists: the next setup step the request asks for, then the reader; a cancel if ending.</summary>
+        private void NextSetupStep(CheckoutCommandKind after)
         {
             if (_s.End != EndIntent.None)
             {
                 IssueCancelIntent();
+            }
+            else if (CheckoutSteps.NextSetupStep(after, _s.Request) is { } setup)
+            {
+                Issue(setup.Command);
             }
             else
             {
@@ -167,159 +155,46 @@ internal sealed partial class CheckoutMachine
                 return;
             }
 
-            switch (kind)
+            var rule = CheckoutSteps.Row(kind).RuleFor(in f);
+            switch (rule.Reaction)
             {
-                case CheckoutCommandKind.CreatePaymentIntent:
-                    if (f.IsAmbiguous || f.IsRetryLater)
-                    {
-                        if (_s.End != EndIntent.None)
-                        {
-                            // No PaymentIntent we know of, so none was handed to a reader: nothing can be charged.
-                            CompleteByIntent();
-                        }
-                        else
-                        {
-                            RetryLater(kind);
-                        }
-                    }
-                    else
-                    {
-                        BeginFail(f.Kind == ApiFailureKind.IdempotencyMismatch
-                            ? CheckoutFailureReason.IdempotencyConflict
-                            : CheckoutFailureReason.PaymentIntentRejected, f.Code);
-                    }
-
-                    break;
-                case CheckoutCommandKind.SetReaderDisplay:
-                    if (f.Kind == ApiFailureKind.ReaderOffline)
-                    {
-                        BeginFail(CheckoutFailureReason.ReaderOffline, f.Code);
-                    }
-                    else if (f.Kind == ApiFailureKind.ReaderUnavailable)
-                    {
-                        BeginFail(CheckoutFailureReason.ReaderUnavailable, f.Code);
-                    }
-                    else
-                    {
-                        // The cart is cosmetic; the payment step reports real reader trouble.
-                        ContinueAfterDisplay();
-                    }
-
-                    break;
-                case CheckoutCommandKind.ProcessPaymentIntent:
-                case CheckoutCommandKind.CollectPaymentMethod:
-                case CheckoutCommandKind.ConfirmPaymentIntent:
-                    OnSendFailed(kind, f);
-                    break;
-                case CheckoutCommandKind.CancelReaderAction:
-                    if (f.Kind == ApiFailureKind.ReaderBusy)
-                    {
-                        // Mid-authorisation: the reader cannot stop now; wait for the outcome.
-                        _s.CancelBusyUntil = _now + _o.CancelBusyGrace;
-                        _s.Phase = CheckoutPhase.AwaitingReader;
-                        SchedulePoll();
-                    }
-                    else if (f.IsAmbiguous)
-                    {
-                        VerifyAfterFailure(reader: true);
-                    }
-                    else if (f.IsRetryLater)
-                    {
-                        RetryLater(kind);
-                    }
-                    else
-                    {
-                        // Offline or refused: cancelling the PaymentIntent is what guarantees no charge.
-                        IssueCancelIntent();
-                    }
-
-                    break;
-                case CheckoutCommandKind.CancelPaymentIntent:
-                    if (f.IsAmbiguous || f.Kind == ApiFailureKind.InvalidState)
-                    {
-                        VerifyAfterFailure(reader: true);
-                    }
-                    else if (f.IsRetryLater)
-                    {
-                        RetryLater(kind);
-                    }
-                    else
-                    {
-                        CompleteAttention(f.Kind == ApiFailureKind.NotFound
-                            ? NeedsAttentionReason.PaymentIntentNotFound
-                            : NeedsAttentionReason.CancellationRejected, f.Code);
-                    }
-
-                    break;
-                case CheckoutCommandKind.CapturePaymentIntent:
-                    if (f.IsAmbiguous || f.Kind == ApiFailureKind.InvalidState)
-                    {
-                        VerifyAfterFailure(reader: false);
-                    }
-                    else if (f.IsRetryLater)
-                    {
-                        RetryLater(kind, _s.MutationAmount);
-                    }
-                    else
-                    {
-                        CompleteAttention(f.Kind == ApiFailureKind.NotFound
-                            ? NeedsAttentionReason.PaymentIntentNotFound
-                            : NeedsAttentionReason.CaptureRejected, f.Code);
-                    }
-
-                    break;
-                case CheckoutCommandKind.RefundPayment:
-                    if (f.IsAmbiguous)
-                    {
-                        VerifyAfterFailure(reader: false);
-                    }
-                    else if (f.IsRetryLater)
-                    {
-                        RetryLater(kind, _s.MutationAmount);
-                    }
-                    else
-                    {
-                        CompleteAttention(NeedsAttentionReason.RefundRejected, f.Code);
-                    }
-
-                    break;
-            }
-        }
-
-        private void OnSendFailed(CheckoutCommandKind kind, ApiFailure f)
-        {
-            switch (f.Kind)
-            {
-                case ApiFailureKind.Network:
-                case ApiFailureKind.ServerError:
-                case ApiFailureKind.ReaderTimeout:
-                case ApiFailureKind.ReaderBusy:
-                case ApiFailureKind.InvalidState:
-                case ApiFailureKind.CardDeclined:
-                    // Ambiguous, or a sign the state is not what we think (our own action from a lost
-                    // request, a PaymentIntent already past this step): re-read before acting again.
+                case FailureReaction.VerifySend:
                     _s.AmbiguousSend = true;
                     _s.LastSendFailure = f.Kind;
                     _s.LastFailureCode = f.Code;
                     _s.Phase = CheckoutPhase.Verifying;
                     IssueReads(reader: true, intent: true);
                     break;
-                case ApiFailureKind.Conflict:
-                case ApiFailureKind.RateLimited:
-                    RetryLater(kind);
+                case FailureReaction.RetryUnlessEnding when _s.End != EndIntent.None:
+                    // No PaymentIntent we know of, so none was handed to a reader: nothing can be charged.
+                    CompleteByIntent();
                     break;
-                case ApiFailureKind.ReaderOffline:
-                    BeginFail(CheckoutFailureReason.ReaderOffline, f.Code);
+                case FailureReaction.RetryUnlessEnding:
+                case FailureReaction.RetryLater:
+                    RetryLater(kind, _s.MutationAmount);
                     break;
-                case ApiFailureKind.ReaderUnavailable:
-                case ApiFailureKind.NotFound:
-                    BeginFail(CheckoutFailureReason.ReaderUnavailable, f.Code);
+                case FailureReaction.NextSetupStep:
+                    NextSetupStep(kind);
                     break;
-                case ApiFailureKind.IdempotencyMismatch:
-                    BeginFail(CheckoutFailureReason.IdempotencyConflict, f.Code);
+                case FailureReaction.WaitWhileReaderBusy:
+                    _s.CancelBusyUntil = _now + _o.CancelBusyGrace;
+                    _s.Phase = CheckoutPhase.AwaitingReader;
+                    SchedulePoll();
                     break;
-                default:
-                    BeginFail(CheckoutFailureReason.RequestRejected, f.Code);
+                case FailureReaction.VerifyReaderAndIntent:
+                    VerifyAfterFailure(reader: true);
+                    break;
+                case FailureReaction.VerifyIntent:
+                    VerifyAfterFailure(reader: false);
+                    break;
+                case FailureReaction.CancelIntent:
+                    IssueCancelIntent();
+                    break;
+                case FailureReaction.Fail:
+                    BeginFail(rule.FailReason, f.Code);
+                    break;
+                case FailureReaction.NeedsAttention:
+                    CompleteAttention(rule.AttentionReason, f.Code);
                     break;
             }
         }

@@ -295,33 +295,21 @@ internal sealed partial class CheckoutMachine
 
         private int NewTicket() => ++_s.Ticket;
 
-        private StepKey NextKey(IdempotencyStep step, ref int seq, IdempotencyStep maskStep)
+        private StepKey NextKey(CheckoutStep step)
         {
-            var bit = (ushort)(1 << (int)maskStep);
+            var bit = (ushort)(1 << (int)step.KeySequence);
+            var seq = _s.Keys.Get(step.KeySequence);
             if (seq == 0 || (_s.NewKeyMask & bit) != 0)
             {
-                seq++;
+                _s.Keys.Set(step.KeySequence, ++seq);
                 _s.NewKeyMask &= (ushort)~bit;
             }
 
-            return new StepKey(CheckoutId, step, seq);
+            return new StepKey(CheckoutId, step.Key, seq);
         }
 
         /// <summary>The next request of this kind is a new one (the last succeeded, or Stripe stored its failure).</summary>
-        private void NeedNewKey(CheckoutCommandKind kind) => _s.NewKeyMask |= (ushort)(1 << (int)MaskStep(kind));
-
-        private static IdempotencyStep MaskStep(CheckoutCommandKind kind) => kind switch
-        {
-            CheckoutCommandKind.CreatePaymentIntent => IdempotencyStep.Create,
-            CheckoutCommandKind.SetReaderDisplay => IdempotencyStep.Display,
-            CheckoutCommandKind.ProcessPaymentIntent or CheckoutCommandKind.CollectPaymentMethod
-                or CheckoutCommandKind.ConfirmPaymentIntent => IdempotencyStep.Process,
-            CheckoutCommandKind.CancelReaderAction => IdempotencyStep.CancelAction,
-            CheckoutCommandKind.CancelPaymentIntent => IdempotencyStep.Cancel,
-            CheckoutCommandKind.CapturePaymentIntent => IdempotencyStep.Capture,
-            CheckoutCommandKind.RefundPayment => IdempotencyStep.Refund,
-            _ => IdempotencyStep.None,
-        };
+        private void NeedNewKey(CheckoutCommandKind kind) => _s.NewKeyMask |= (ushort)(1 << (int)CheckoutSteps.Row(kind).KeySequence);
 
         private void IssueMutation(CheckoutCommandKind kind, StepKey key, long amount = 0,
             IntentCancellationReason reason = IntentCancellationReason.Abandoned)
@@ -365,78 +353,38 @@ internal sealed partial class CheckoutMachine
             }
         }
 
-        private void IssueCreate()
+        /// <summary>Makes a step's call: its phase, its key, and what it sets in motion (<see cref="CheckoutStep"/>).</summary>
+        private void Issue(CheckoutCommandKind kind, long amount = 0)
         {
-            _s.Phase = CheckoutPhase.CreatingIntent;
-            IssueMutation(CheckoutCommandKind.CreatePaymentIntent, NextKey(IdempotencyStep.Create, ref _s.CreateSeq, IdempotencyStep.Create));
-        }
-
-        private void IssueDisplay()
-        {
-            _s.Phase = CheckoutPhase.DisplayingCart;
-            IssueMutation(CheckoutCommandKind.SetReaderDisplay, NextKey(IdempotencyStep.Display, ref _s.DisplaySeq, IdempotencyStep.Display));
-        }
-
-        private void IssueSend()
-        {
-            _s.Phase = CheckoutPhase.SendingToReader;
-            _s.ActionMayBeInProgress = true;
-            var (kind, step) = _s.Step switch
-            {
-                ReaderStep.Collect => (CheckoutCommandKind.CollectPaymentMethod, IdempotencyStep.Collect),
-                ReaderStep.Confirm => (CheckoutCommandKind.ConfirmPaymentIntent, IdempotencyStep.Confirm),
-                _ => (CheckoutCommandKind.ProcessPaymentIntent, IdempotencyStep.Process),
-            };
-            IssueMutation(kind, NextKey(step, ref _s.SendSeq, IdempotencyStep.Process));
-        }
-
-        private void IssueCancelAction()
-        {
-            _s.Phase = CheckoutPhase.CancelingReaderAction;
-            IssueMutation(CheckoutCommandKind.CancelReaderAction,
-                NextKey(IdempotencyStep.CancelAction, ref _s.CancelActionSeq, IdempotencyStep.CancelAction));
-        }
-
-        private void IssueCancelIntent()
-        {
+            var step = CheckoutSteps.Row(kind);
             if (!_s.IsCompleted)
             {
-                _s.Phase = CheckoutPhase.CancelingIntent;
-                _s.Abandoned = true;
+                _s.Phase = step.Phase;
+                _s.Abandoned |= step.Abandons;
             }
 
-            var reason = (_s.End == EndIntent.Cancel || _s.Operation == PostOperation.Void)
+            _s.ActionMayBeInProgress |= step.StartsReaderAction;
+            var reason = step.Abandons && (_s.End == EndIntent.Cancel || _s.Operation == PostOperation.Void)
                 ? IntentCancellationReason.RequestedByCustomer
                 : IntentCancellationReason.Abandoned;
-            IssueMutation(CheckoutCommandKind.CancelPaymentIntent, NextKey(IdempotencyStep.Cancel, ref _s.CancelSeq, IdempotencyStep.Cancel),
-                reason: reason);
+            IssueMutation(kind, NextKey(step), amount, reason);
         }
 
-        private void IssueCapture(long amount)
-        {
-            if (!_s.IsCompleted)
-            {
-                _s.Phase = CheckoutPhase.Capturing;
-            }
+        private void IssueCreate() => Issue(CheckoutCommandKind.CreatePaymentIntent);
 
-            IssueMutation(CheckoutCommandKind.CapturePaymentIntent, NextKey(IdempotencyStep.Capture, ref _s.CaptureSeq, IdempotencyStep.Capture), amount);
-        }
+        private void IssueSend() => Issue(SendKind());
 
-        private void IssueRefund(long amount)
-        {
-            if (!_s.IsCompleted)
-            {
-                _s.Phase = CheckoutPhase.RefundingForCancel;
-            }
+        private void IssueCancelAction() => Issue(CheckoutCommandKind.CancelReaderAction);
 
-            IssueMutation(CheckoutCommandKind.RefundPayment, NextKey(IdempotencyStep.Refund, ref _s.RefundSeq, IdempotencyStep.Refund), amount);
-        }
+        private void IssueCancelIntent() => Issue(CheckoutCommandKind.CancelPaymentIntent);
+
+        private void IssueCapture(long amount) => Issue(CheckoutCommandKind.CapturePaymentIntent, amount);
+
+        private void IssueRefund(long amount) => Issue(CheckoutCommandKind.RefundPayment, amount);
 
         private void Reissue(CheckoutCommandKind kind)
         {
-            if (!_s.IsCompleted && _s.End != EndIntent.None && kind is CheckoutCommandKind.SetReaderDisplay
-                or CheckoutCommandKind.ProcessPaymentIntent or CheckoutCommandKind.CollectPaymentMethod
-                or CheckoutCommandKind.ConfirmPaymentIntent or CheckoutCommandKind.CapturePaymentIntent)
+            if (!_s.IsCompleted && _s.End != EndIntent.None && CheckoutSteps.Row(kind).RereadWhenEnding)
             {
                 // The checkout started ending while this call waited to be repeated: never hand the
                 // payment to the reader again or capture it blindly; re-read and let Decide choose.
@@ -444,32 +392,8 @@ internal sealed partial class CheckoutMachine
                 return;
             }
 
-            switch (kind)
-            {
-                case CheckoutCommandKind.CreatePaymentIntent:
-                    IssueCreate();
-                    break;
-                case CheckoutCommandKind.SetReaderDisplay:
-                    IssueDisplay();
-                    break;
-                case CheckoutCommandKind.ProcessPaymentIntent:
-                case CheckoutCommandKind.CollectPaymentMethod:
-                case CheckoutCommandKind.ConfirmPaymentIntent:
-                    IssueSend();
-                    break;
-                case CheckoutCommandKind.CancelReaderAction:
-                    IssueCancelAction();
-                    break;
-                case CheckoutCommandKind.CancelPaymentIntent:
-                    IssueCancelIntent();
-                    break;
-                case CheckoutCommandKind.CapturePaymentIntent:
-                    IssueCapture(_s.MutationAmount);
-                    break;
-                case CheckoutCommandKind.RefundPayment:
-                    IssueRefund(_s.MutationAmount);
-                    break;
-            }
+            // A send is repeated as the step the attempt is at; anything else as it was.
+            Issue(CheckoutSteps.Row(kind).StartsReaderAction ? SendKind() : kind, _s.MutationAmount);
         }
 
         private readonly void Report(CheckoutOperation operation, CheckoutOperationStatus status,

@@ -74,6 +74,30 @@ internal enum PostOperation : byte
     Refund,
 }
 
+/// <summary>The sequence number of each step's last idempotency key (0: none sent yet), held inline so a state copy allocates nothing.</summary>
+[System.Runtime.CompilerServices.InlineArray(Length)]
+internal struct KeySequences : IEquatable<KeySequences>
+{
+    public const int Length = 16;
+
+    private int _element;
+
+    public readonly int Get(IdempotencyStep step) => ((ReadOnlySpan<int>)this)[(int)step];
+
+    public void Set(IdempotencyStep step, int sequence) => ((Span<int>)this)[(int)step] = sequence;
+
+    public readonly bool Equals(KeySequences other) => ((ReadOnlySpan<int>)this).SequenceEqual(other);
+
+    public override readonly bool Equals(object? obj) => obj is KeySequences other && Equals(other);
+
+    public override readonly int GetHashCode()
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes((ReadOnlySpan<int>)this));
+        return hash.ToHashCode();
+    }
+}
+
 /// <summary>
 /// The whole state of one checkout: a value that is persisted before each Stripe call and from
 /// which the machine continues after a crash. The machine never mutates its input; it returns a
@@ -89,14 +113,8 @@ internal record struct CheckoutMachineState
     /// <summary>Card attempts made (1 for the first card, +1 per retry).</summary>
     public int Attempt;
 
-    // Idempotency key sequences per step; NewKeyMask holds the steps whose next request needs a new key.
-    public int CreateSeq;
-    public int DisplaySeq;
-    public int SendSeq;
-    public int CancelActionSeq;
-    public int CancelSeq;
-    public int CaptureSeq;
-    public int RefundSeq;
+    // Idempotency key sequences per step (CheckoutStep.KeySequence); NewKeyMask holds the steps whose next request needs a new key.
+    public KeySequences Keys;
     public ushort NewKeyMask;
 
     // Requests in flight; answers carry the ticket of the command they answer.
@@ -181,6 +199,14 @@ internal record struct CheckoutMachineState
             CancelBusyUntil = DateTimeOffset.MinValue,
             ScheduledWake = DateTimeOffset.MaxValue,
         };
+    }
+
+    /// <summary>A copy whose <paramref name="step"/> key sequence is <paramref name="sequence"/>.</summary>
+    public readonly CheckoutMachineState WithKeySequence(IdempotencyStep step, int sequence)
+    {
+        var copy = this;
+        copy.Keys.Set(step, sequence);
+        return copy;
     }
 
     /// <summary>Whether the final result is known.</summary>

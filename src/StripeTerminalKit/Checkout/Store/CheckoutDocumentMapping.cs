@@ -195,13 +195,11 @@ internal static class CheckoutDocumentMapping
     private static SortedDictionary<string, int>? Keys(in CheckoutMachineState s)
     {
         SortedDictionary<string, int>? keys = null;
-        Add(ref keys, IdempotencyStep.Create, s.CreateSeq);
-        Add(ref keys, IdempotencyStep.Display, s.DisplaySeq);
-        Add(ref keys, IdempotencyStep.Process, s.SendSeq);
-        Add(ref keys, IdempotencyStep.CancelAction, s.CancelActionSeq);
-        Add(ref keys, IdempotencyStep.Cancel, s.CancelSeq);
-        Add(ref keys, IdempotencyStep.Capture, s.CaptureSeq);
-        Add(ref keys, IdempotencyStep.Refund, s.RefundSeq);
+        foreach (var (step, _) in IdempotencySteps.Names)
+        {
+            Add(ref keys, step, step == IdempotencyStep.None ? 0 : s.Keys.Get(step));
+        }
+
         return keys;
 
         static void Add(ref SortedDictionary<string, int>? keys, IdempotencyStep step, int sequence)
@@ -222,17 +220,13 @@ internal static class CheckoutDocumentMapping
 
         foreach (var (name, sequence) in keys)
         {
-            switch (StepOf(name))
+            var step = StepOf(name);
+            if (!CheckoutSteps.HasOwnSequence(step))
             {
-                case IdempotencyStep.Create: s.CreateSeq = sequence; break;
-                case IdempotencyStep.Display: s.DisplaySeq = sequence; break;
-                case IdempotencyStep.Process: s.SendSeq = sequence; break;
-                case IdempotencyStep.CancelAction: s.CancelActionSeq = sequence; break;
-                case IdempotencyStep.Cancel: s.CancelSeq = sequence; break;
-                case IdempotencyStep.Capture: s.CaptureSeq = sequence; break;
-                case IdempotencyStep.Refund: s.RefundSeq = sequence; break;
-                default: throw new FormatException($"The stored checkout has a key sequence for '{name}', which has none of its own.");
+                throw new FormatException($"The stored checkout has a key sequence for '{name}', which has none of its own.");
             }
+
+            s.Keys.Set(step, sequence);
         }
     }
 

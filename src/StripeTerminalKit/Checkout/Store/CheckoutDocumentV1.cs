@@ -38,13 +38,13 @@ internal static partial class CheckoutDocumentV1
         s.Step = v1.Step;
         s.PaymentIntentId = v1.PaymentIntentId;
         s.Attempt = v1.Attempt;
-        s.CreateSeq = v1.CreateSeq;
-        s.DisplaySeq = v1.DisplaySeq;
-        s.SendSeq = v1.SendSeq;
-        s.CancelActionSeq = v1.CancelActionSeq;
-        s.CancelSeq = v1.CancelSeq;
-        s.CaptureSeq = v1.CaptureSeq;
-        s.RefundSeq = v1.RefundSeq;
+        s.Keys.Set(IdempotencyStep.Create, v1.CreateSeq);
+        s.Keys.Set(IdempotencyStep.Display, v1.DisplaySeq);
+        s.Keys.Set(IdempotencyStep.Process, v1.SendSeq);
+        s.Keys.Set(IdempotencyStep.CancelAction, v1.CancelActionSeq);
+        s.Keys.Set(IdempotencyStep.Cancel, v1.CancelSeq);
+        s.Keys.Set(IdempotencyStep.Capture, v1.CaptureSeq);
+        s.Keys.Set(IdempotencyStep.Refund, v1.RefundSeq);
 
         // v1 kept the steps needing a new key as bits at IdempotencyStep positions: the positions
         // of 0.1, frozen here by name so a later reordering of the enum cannot shift them.

@@ -160,6 +160,17 @@ public sealed class StoredCheckoutDocumentTests
         _ => Equals(a, b),
     };
 
+    // Every step that numbers its own keys, moved on.
+    private static KeySequences OtherSequences(KeySequences current)
+    {
+        foreach (var step in CheckoutSteps.All)
+        {
+            current.Set(step.KeySequence, current.Get(step.KeySequence) + 7);
+        }
+
+        return current;
+    }
+
     private static object OtherValue(Type type, object? current)
     {
         var at = new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
@@ -172,6 +183,7 @@ public sealed class StoredCheckoutDocumentTests
             _ when type == typeof(string) => "changed_" + (current ?? "x"),
             _ when type == typeof(DateTimeOffset) => (DateTimeOffset)current! == at ? at.AddSeconds(1) : at,
             _ when type.IsEnum => Enum.GetValues(type).Cast<object>().First(v => !Equals(v, current)),
+            _ when type == typeof(KeySequences) => OtherSequences((KeySequences)current!),
             _ when type == typeof(CheckoutRequest) => ((CheckoutRequest)current!) with { Owner = "till-9", Description = "changed" },
             _ when type == typeof(PaymentIntentObservation) => new PaymentIntentObservation("pi_x", PaymentIntentStatus.Processing, 5, 4, 3, 2, 1, "ch_x", "mastercard", "0005", "eftpos_au", "d", "e", "abandoned"),
             _ when type == typeof(ReaderObservation) => new ReaderObservation("tmr_x", ReaderActionType.CollectPaymentMethod, ReaderActionStatus.Failed, "pi_x", "f", "d"),

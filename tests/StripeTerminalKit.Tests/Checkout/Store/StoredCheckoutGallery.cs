@@ -134,7 +134,7 @@ internal static class StoredCheckoutGallery
 
         // Reached only through a long fault sequence (a single-message network captured while the
         // checkout was being cancelled; a refund Stripe would not confirm): a reached state, moved on.
-        list.Add(("refunding_for_cancel", canceling.State with
+        list.Add(("refunding_for_cancel", (canceling.State with
         {
             Phase = CheckoutPhase.RefundingForCancel,
             Result = null,
@@ -143,9 +143,8 @@ internal static class StoredCheckoutGallery
             MutationTicket = canceling.State.Ticket + 1,
             Ticket = canceling.State.Ticket + 1,
             MutationAmount = 1000,
-            RefundSeq = 1,
             AmountCaptured = 1000,
-        }));
+        }).WithKeySequence(IdempotencyStep.Refund, 1)));
         // The optional fields added to version 2 (issue 13): the EMV receipt of a paid checkout,
         // Australia's delayed capture and the Interac choice. Absent, they are left out.
         var receipt = new Payments.CardReceipt
