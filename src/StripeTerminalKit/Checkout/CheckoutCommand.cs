@@ -9,6 +9,12 @@ internal enum CheckoutCommandKind : byte
     /// <summary>POST /v1/terminal/readers/{reader}/set_reader_display with the request's cart. Answer: ReaderReceived.</summary>
     SetReaderDisplay,
 
+    /// <summary>POST /v1/terminal/readers/{reader}/collect_inputs: one optional email input for the receipt. Answer: ReaderReceived.</summary>
+    CollectReceiptEmail,
+
+    /// <summary>POST /v1/payment_intents/{id} with the request's <c>receipt_email</c>. Answer: PaymentIntentReceived.</summary>
+    SaveReceiptEmail,
+
     /// <summary>POST …/process_payment_intent (tipping and customer cancellation from the request). Answer: ReaderReceived.</summary>
     ProcessPaymentIntent,
 

@@ -86,6 +86,10 @@ internal sealed partial class CheckoutMachine
                     }
 
                     break;
+                case StepSuccess.AwaitInputs:
+                    _s.WaitStartedAt = _now;
+                    OnInputsRead(e.Reader);
+                    break;
                 case StepSuccess.CancelIntent:
                     _s.ActionMayBeInProgress = false;
                     IssueCancelIntent();
@@ -175,6 +179,10 @@ internal sealed partial class CheckoutMachine
                     break;
                 case FailureReaction.NextSetupStep:
                     NextSetupStep(kind);
+                    break;
+                case FailureReaction.AwaitInputs:
+                    _s.WaitStartedAt = _now;
+                    IssueReads(reader: true, intent: false);
                     break;
                 case FailureReaction.WaitWhileReaderBusy:
                     _s.CancelBusyUntil = _now + _o.CancelBusyGrace;
@@ -306,9 +314,52 @@ internal sealed partial class CheckoutMachine
             {
                 Decide();
             }
+            else if (_s.HasFreshReader && _s.Phase == CheckoutPhase.CollectingInputs)
+            {
+                OnInputsRead(in _s.FreshReader);
+            }
             else if (_s.HasFreshReader)
             {
                 OnFreshReader(in _s.FreshReader);
+            }
+        }
+
+        /// <summary>
+        /// The reader while it may show our receipt-email form: wait while it does; an email the
+        /// customer gave is saved on the PaymentIntent; skipped, failed, replaced or gone, the
+        /// payment goes on without it (the form is a courtesy, never a reason to lose the sale).
+        /// </summary>
+        private void OnInputsRead(in ReaderObservation r)
+        {
+            // The email moves to the request (stored with the checkout); the read keeps no copy.
+            var collected = r.CollectedEmail;
+            _s.FreshReader = _s.FreshReader with { CollectedEmail = null };
+            _s.Phase = CheckoutPhase.CollectingInputs;
+            if (r.ReaderId == _s.Request.ReaderId && r.ActionType == ReaderActionType.CollectInputs && r.ActionStatus == ReaderActionStatus.InProgress)
+            {
+                _s.ActionMayBeInProgress = true;
+                if (_s.End != EndIntent.None)
+                {
+                    IssueCancelAction();
+                }
+                else
+                {
+                    SchedulePoll();
+                }
+
+                return;
+            }
+
+            _s.ActionMayBeInProgress = false;
+            if (_s.End == EndIntent.None && r.ActionType == ReaderActionType.CollectInputs
+                && r.ActionStatus == ReaderActionStatus.Succeeded && collected is { } email && Validation.Guard.IsEmail(email))
+            {
+                _s.Request = _s.Request with { ReceiptEmail = email };
+                Issue(CheckoutCommandKind.SaveReceiptEmail);
+            }
+            else
+            {
+                NextSetupStep(CheckoutCommandKind.CollectReceiptEmail);
             }
         }
 
@@ -695,7 +746,15 @@ internal sealed partial class CheckoutMachine
 
                     break;
                 case CheckoutPhase.DisplayingCart:
+                case CheckoutPhase.SavingReceiptEmail:
                 case CheckoutPhase.AwaitingRetry:
+                    IssueCancelIntent();
+                    break;
+                case CheckoutPhase.CollectingInputs when _s.ActionMayBeInProgress:
+                    // Our form is on the reader: take it down, then cancel the PaymentIntent.
+                    IssueCancelAction();
+                    break;
+                case CheckoutPhase.CollectingInputs:
                     IssueCancelIntent();
                     break;
                 case CheckoutPhase.AwaitingReader:

@@ -310,6 +310,14 @@ internal sealed partial class CheckoutMachine
 
         private void OnReaderHint(in ReaderObservation r)
         {
+            if (_s.Phase == CheckoutPhase.CollectingInputs && _s.Pending == PendingKind.None && r.ReaderId == _s.Request.ReaderId
+                && r.ActionType == ReaderActionType.CollectInputs && r.ActionStatus != ReaderActionStatus.InProgress)
+            {
+                // Our receipt-email form is done: read the reader for what the customer entered.
+                IssueReads(reader: true, intent: false);
+                return;
+            }
+
             if (_s.IsCompleted || _s.PaymentIntentId is null || r.ReaderId != _s.Request.ReaderId
                 || r.ActionPaymentIntentId != _s.PaymentIntentId || r.ActionStatus == ReaderActionStatus.InProgress)
             {

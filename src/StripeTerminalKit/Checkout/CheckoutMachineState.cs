@@ -6,6 +6,12 @@ internal enum CheckoutPhase : byte
     New = 0,
     CreatingIntent,
     DisplayingCart,
+
+    /// <summary>Asking the customer for a receipt email on the reader (<c>collect_inputs</c>), and waiting for the form.</summary>
+    CollectingInputs,
+
+    /// <summary>Saving the collected email on the PaymentIntent (<c>receipt_email</c>).</summary>
+    SavingReceiptEmail,
     SendingToReader,
     AwaitingReader,
     Verifying,
@@ -218,6 +224,8 @@ internal record struct CheckoutMachineState
         CheckoutPhase.New => CheckoutState.Created,
         CheckoutPhase.CreatingIntent => End == EndIntent.None ? CheckoutState.CreatingPaymentIntent : CheckoutState.Canceling,
         CheckoutPhase.DisplayingCart => End == EndIntent.None ? CheckoutState.DisplayingCart : CheckoutState.Canceling,
+        CheckoutPhase.CollectingInputs or CheckoutPhase.SavingReceiptEmail =>
+            End == EndIntent.None ? CheckoutState.WaitingForCustomer : CheckoutState.Canceling,
         CheckoutPhase.SendingToReader when End != EndIntent.None => CheckoutState.Canceling,
         CheckoutPhase.SendingToReader => Step == ReaderStep.Confirm ? CheckoutState.Confirming : CheckoutState.SendingToReader,
         CheckoutPhase.AwaitingReader when End != EndIntent.None => CheckoutState.Canceling,

@@ -113,6 +113,15 @@ public sealed record CheckoutRequest
     public string? ReceiptEmail { get; init; }
 
     /// <summary>
+    /// Before the payment, ask the customer on the reader for an email address for Stripe's receipt
+    /// (<c>collect_inputs</c> with one email field the customer may skip), and save what they enter
+    /// as the PaymentIntent's <c>receipt_email</c>. A skipped, timed-out or failed form is passed
+    /// over: the payment goes on without it. Ignored when <see cref="ReceiptEmail"/> is set; the
+    /// reader must support forms (S700/S710, WisePOS E). Defaults to <see langword="false"/>.
+    /// </summary>
+    public bool CollectReceiptEmail { get; init; }
+
+    /// <summary>
     /// Overall deadline from the start of the checkout. When it passes the checkout winds down:
     /// the reader action is cancelled and the PaymentIntent is cancelled, unless it was already
     /// authorised, in which case the payment the customer approved is kept.
@@ -196,7 +205,7 @@ public sealed record CheckoutRequest
             throw new ArgumentException("Description must be at most 1000 characters.", nameof(Description));
         }
 
-        if (ReceiptEmail is not null && (ReceiptEmail.Length > 254 || !ReceiptEmail.Contains('@', StringComparison.Ordinal)))
+        if (ReceiptEmail is not null && !Validation.Guard.IsEmail(ReceiptEmail))
         {
             throw new ArgumentException("ReceiptEmail must be an email address.", nameof(ReceiptEmail));
         }

@@ -60,6 +60,9 @@ internal enum ReaderActionType : byte
     ConfirmPaymentIntent,
     SetReaderDisplay,
 
+    /// <summary><c>collect_inputs</c>: a form on the reader.</summary>
+    CollectInputs,
+
     /// <summary>Any other action (refund, setup intent, inputs, …).</summary>
     Other,
 }
@@ -80,13 +83,15 @@ internal enum ReaderActionStatus : byte
 /// <param name="ActionPaymentIntentId">PaymentIntent of a payment action.</param>
 /// <param name="FailureCode"><c>action.failure_code</c>.</param>
 /// <param name="DeclineCode"><c>action.api_error.decline_code</c>.</param>
+/// <param name="CollectedEmail">The email a <c>collect_inputs</c> action collected (not skipped), if any.</param>
 internal readonly record struct ReaderObservation(
     string ReaderId,
     ReaderActionType ActionType,
     ReaderActionStatus ActionStatus = ReaderActionStatus.None,
     string? ActionPaymentIntentId = null,
     string? FailureCode = null,
-    string? DeclineCode = null);
+    string? DeclineCode = null,
+    string? CollectedEmail = null);
 
 /// <summary>Refund status.</summary>
 internal enum RefundStatus : byte

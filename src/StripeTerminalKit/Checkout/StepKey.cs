@@ -13,6 +13,8 @@ internal enum IdempotencyStep : byte
     Cancel,
     Capture,
     Refund,
+    CollectInputs,
+    ReceiptEmail,
 }
 
 /// <summary>
@@ -56,6 +58,8 @@ internal static class IdempotencySteps
         (IdempotencyStep.Cancel, "cancel"),
         (IdempotencyStep.Capture, "capture"),
         (IdempotencyStep.Refund, "refund"),
+        (IdempotencyStep.CollectInputs, "collect_inputs"),
+        (IdempotencyStep.ReceiptEmail, "receipt_email"),
     ];
 
     public static string Name(IdempotencyStep step)

@@ -28,6 +28,7 @@ internal static class StripeValues
         "collect_payment_method" => Checkout.ReaderActionType.CollectPaymentMethod,
         "confirm_payment_intent" => Checkout.ReaderActionType.ConfirmPaymentIntent,
         "set_reader_display" => Checkout.ReaderActionType.SetReaderDisplay,
+        "collect_inputs" => Checkout.ReaderActionType.CollectInputs,
         _ => Checkout.ReaderActionType.Other,
     };
 

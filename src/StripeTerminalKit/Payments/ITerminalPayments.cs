@@ -40,6 +40,17 @@ public interface ITerminalPayments
     /// <returns>The updated PaymentIntent.</returns>
     Task<TerminalPayment> UpdateAmountAsync(string paymentIntentId, long amount, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets the address Stripe sends the PaymentIntent's receipt to (<c>receipt_email</c>); once the
+    /// payment succeeds, Stripe emails the receipt (in live mode).
+    /// </summary>
+    /// <param name="paymentIntentId">The PaymentIntent id.</param>
+    /// <param name="receiptEmail">The customer's email address.</param>
+    /// <param name="callOptions">Idempotency key or scope, connected account.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The updated PaymentIntent.</returns>
+    Task<TerminalPayment> UpdateReceiptEmailAsync(string paymentIntentId, string receiptEmail, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default);
+
     /// <summary>Hands the PaymentIntent to the reader to collect and authorise in one step (<c>process_payment_intent</c>).</summary>
     /// <param name="readerId">The reader id (<c>tmr_…</c>).</param>
     /// <param name="paymentIntentId">The PaymentIntent id, in <see cref="IntentStatus.RequiresPaymentMethod"/>.</param>

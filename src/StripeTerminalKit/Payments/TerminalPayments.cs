@@ -50,9 +50,9 @@ internal sealed class TerminalPayments : ITerminalPayments
         Guard.Metadata(request.Metadata, "Metadata");
         Guard.OptionalText(request.Description, "Description", 1000);
         Guard.OptionalText(request.StatementDescriptorSuffix, "StatementDescriptorSuffix", 22);
-        if (request.ReceiptEmail is not null && (request.ReceiptEmail.Length > 800 || !request.ReceiptEmail.Contains('@', StringComparison.Ordinal)))
+        if (request.ReceiptEmail is not null)
         {
-            throw TerminalValidationException.For("ReceiptEmail", "must be an email address.");
+            Guard.Email(request.ReceiptEmail, "ReceiptEmail");
         }
 
         if (request.CustomerId is not null)
@@ -174,6 +174,21 @@ internal sealed class TerminalPayments : ITerminalPayments
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         Guard.Amount(amount, nameof(amount));
         var options = new PaymentIntentUpdateOptions { Amount = amount };
+        var intent = await _executor.ExecuteAsync(
+            StripeOperation.PaymentIntentsUpdate,
+            callOptions,
+            new StripeCallContext(StripeOperation.PaymentIntentsUpdate.Name, IntentId: paymentIntentId),
+            (client, requestOptions, ct) => client.V1.PaymentIntents.UpdateAsync(paymentIntentId, options, requestOptions, ct),
+            cancellationToken).ConfigureAwait(false);
+        return PaymentMapping.Map(intent);
+    }
+
+    public async Task<TerminalPayment> UpdateReceiptEmailAsync(
+        string paymentIntentId, string receiptEmail, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
+        Guard.Email(receiptEmail, nameof(receiptEmail));
+        var options = new PaymentIntentUpdateOptions { ReceiptEmail = receiptEmail };
         var intent = await _executor.ExecuteAsync(
             StripeOperation.PaymentIntentsUpdate,
             callOptions,

@@ -170,5 +170,16 @@ internal static class Guard
         return value;
     }
 
+    /// <summary>
+    /// The one email rule: an address with an <c>@</c>, at most 254 characters (the longest path
+    /// SMTP carries, RFC 5321). Stripe checks deliverability itself; this only stops what can never be one.
+    /// </summary>
+    public static bool IsEmail(string value) =>
+        value.Length is > 2 and <= 254 && value.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < value.Length - 1;
+
+    /// <summary>Checks an email address by <see cref="IsEmail"/>.</summary>
+    public static string Email(string? value, string parameter) =>
+        value is not null && IsEmail(value) ? value : throw TerminalValidationException.For(parameter, "must be an email address.");
+
     private static string Truncate(string key) => key.Length <= 48 ? key : key[..45] + "...";
 }

@@ -83,6 +83,10 @@ internal sealed class CheckoutCommandExecutor(
                 var tax = request.CartTax ?? 0;
                 var cart = new ReaderCart(request.Currency, lines, tax, lines.Sum(l => l.UnitAmount * l.Quantity) + tax);
                 return ReaderAnswer(c, await readers.ShowCartAsync(request.ReaderId, cart, options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.CollectReceiptEmail:
+                return ReaderAnswer(c, await readers.CollectInputsAsync(request.ReaderId, ReceiptEmailForm(request), options, stopping).ConfigureAwait(false));
+            case CheckoutCommandKind.SaveReceiptEmail:
+                return IntentAnswer(c, request, await payments.UpdateReceiptEmailAsync(piId!, request.ReceiptEmail!, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.ProcessPaymentIntent:
                 return SentAnswer(c, sentAt, await payments.ProcessOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CollectPaymentMethod:
@@ -390,6 +394,13 @@ internal sealed class CheckoutCommandExecutor(
         p.CancellationReason,
         p.LatestCharge?.Receipt);
 
+    /// <summary>The receipt-email form: one email field the customer may skip, tagged with the checkout.</summary>
+    private static CollectInputsRequest ReceiptEmailForm(CheckoutRequest request) =>
+        new([new EmailInput(new InputCustomText("Email for your receipt", SkipButton: "Skip")) { Required = false }])
+        {
+            Metadata = new Dictionary<string, string>(1, StringComparer.Ordinal) { [TerminalCheckout.CheckoutIdMetadataKey] = request.CheckoutId },
+        };
+
     internal static ReaderObservation Observe(TerminalReader r)
     {
         var a = r.Action;
@@ -410,6 +421,7 @@ internal sealed class CheckoutCommandExecutor(
             },
             a.PaymentIntentId,
             a.Failure?.Code,
-            a.Failure?.DeclineCode);
+            a.Failure?.DeclineCode,
+            a.Inputs?.OfType<CollectedEmail>().FirstOrDefault(i => !i.Skipped)?.Email);
     }
 }

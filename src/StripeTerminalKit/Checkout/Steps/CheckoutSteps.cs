@@ -45,6 +45,26 @@ internal static class CheckoutSteps
         new(CheckoutCommandKind.SetReaderDisplay, "POST /v1/terminal/readers/{id}/set_reader_display", IdempotencyStep.Display, IdempotencyStep.Display,
             StepAnswer.OurReader, CheckoutPhase.DisplayingCart, StepSuccess.NextSetupStep, OptionalReaderStepFailures)
         { SetupWhen = static r => r.CartLines is not null, RereadWhenEnding = true },
+        new(CheckoutCommandKind.CollectReceiptEmail, "POST /v1/terminal/readers/{id}/collect_inputs", IdempotencyStep.CollectInputs, IdempotencyStep.CollectInputs,
+            StepAnswer.OurReader, CheckoutPhase.CollectingInputs, StepSuccess.AwaitInputs,
+            [
+                // The form may be on the reader (a lost answer, or our own form from a lost request):
+                // read the reader, which says whether to wait for it or go on.
+                FailureRule.Ambiguous(FailureReaction.AwaitInputs),
+                FailureRule.When(FailureReaction.AwaitInputs, ApiFailureKind.ReaderBusy),
+                FailureRule.RetryLater(FailureReaction.RetryLater),
+                .. OptionalReaderStepFailures,
+            ])
+        { SetupWhen = static r => r.CollectReceiptEmail && r.ReceiptEmail is null, RereadWhenEnding = true },
+        new(CheckoutCommandKind.SaveReceiptEmail, "POST /v1/payment_intents/{id} (receipt_email)", IdempotencyStep.ReceiptEmail, IdempotencyStep.ReceiptEmail,
+            StepAnswer.OurPaymentIntent, CheckoutPhase.SavingReceiptEmail, StepSuccess.NextSetupStep,
+            [
+                FailureRule.Ambiguous(FailureReaction.RetryLater),
+                FailureRule.RetryLater(FailureReaction.RetryLater),
+                // A receipt address Stripe refuses is no reason to lose the sale.
+                FailureRule.Otherwise(FailureReaction.NextSetupStep),
+            ])
+        { RereadWhenEnding = true },
         new(CheckoutCommandKind.ProcessPaymentIntent, "POST /v1/terminal/readers/{id}/process_payment_intent", IdempotencyStep.Process, IdempotencyStep.Process,
             StepAnswer.OurReader, CheckoutPhase.SendingToReader, StepSuccess.ActionStarted, SendFailures)
         { StartsReaderAction = true, RereadWhenEnding = true },
@@ -230,6 +250,9 @@ internal enum StepSuccess : byte
     /// <summary>The reader took the payment: wait for the customer.</summary>
     ActionStarted,
 
+    /// <summary>The reader shows a form: wait for the customer to fill it in or skip it.</summary>
+    AwaitInputs,
+
     /// <summary>The reader's action was cancelled: cancel the PaymentIntent.</summary>
     CancelIntent,
 
@@ -254,6 +277,9 @@ internal enum FailureReaction : byte
 
     /// <summary>Go on without this optional step.</summary>
     NextSetupStep,
+
+    /// <summary>Wait for the reader's form, reading the reader at once.</summary>
+    AwaitInputs,
 
     /// <summary>The reader is mid-authorisation: poll until its outcome or the busy grace ends.</summary>
     WaitWhileReaderBusy,

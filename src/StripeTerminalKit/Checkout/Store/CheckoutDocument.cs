@@ -102,6 +102,8 @@ internal sealed class StoredRequest
 
     public string? ReceiptEmail { get; set; }
 
+    public bool CollectReceiptEmail { get; set; }
+
     public long TimeoutMs { get; set; }
 }
 

@@ -291,6 +291,7 @@ internal static class CheckoutDocumentMapping
         Description = r.Description,
         Metadata = r.Metadata is null ? null : new SortedDictionary<string, string>(r.Metadata.ToDictionary(), StringComparer.Ordinal),
         ReceiptEmail = r.ReceiptEmail,
+        CollectReceiptEmail = r.CollectReceiptEmail,
         TimeoutMs = (long)r.Timeout.TotalMilliseconds,
     };
 
@@ -314,6 +315,7 @@ internal static class CheckoutDocumentMapping
         Description = r.Description,
         Metadata = r.Metadata is null ? null : new Dictionary<string, string>(r.Metadata, StringComparer.Ordinal),
         ReceiptEmail = r.ReceiptEmail,
+        CollectReceiptEmail = r.CollectReceiptEmail,
         Timeout = TimeSpan.FromMilliseconds(r.TimeoutMs),
     };
 

@@ -36,7 +36,7 @@ internal static class StoredCheckoutGallery
     };
 
     /// <summary>Gallery states showing optional fields added to version 2 after v1 (no v1 golden file can hold them).</summary>
-    public static readonly string[] AddedAfterV1 = ["authorized_delayed_with_receipt"];
+    public static readonly string[] AddedAfterV1 = ["authorized_delayed_with_receipt", "collecting_inputs", "saving_receipt_email"];
 
     public static IReadOnlyList<(string Name, CheckoutMachineState State)> All()
     {
@@ -52,6 +52,16 @@ internal static class StoredCheckoutGallery
         list.Add(("displaying_cart", h.State));
         h.Answer(K.SetReaderDisplay, MachineHarness.Reader(A.InProgress, ReaderActionType.SetReaderDisplay, intent: null));
         list.Add(("sending_to_reader", h.State));
+
+        // The optional receipt-email step (issue 15): the form on the reader, then the email being saved.
+        var form = new MachineHarness(FullRequest() with { CartLines = null, CartTax = null, ReceiptEmail = null, CollectReceiptEmail = true });
+        form.Start();
+        form.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
+        form.Answer(K.CollectReceiptEmail, new ReaderObservation(MachineHarness.ReaderId, ReaderActionType.CollectInputs, A.InProgress));
+        list.Add(("collecting_inputs", form.State));
+        form.Wake();
+        form.AnswerReads(new ReaderObservation(MachineHarness.ReaderId, ReaderActionType.CollectInputs, A.Succeeded, CollectedEmail: "jo@example.com"), null);
+        list.Add(("saving_receipt_email", form.State));
 
         var two = new MachineHarness(MachineHarness.Request(flow: CheckoutFlow.CollectThenConfirm));
         two.ToWaiting();

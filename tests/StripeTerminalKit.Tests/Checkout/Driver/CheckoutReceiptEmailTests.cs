@@ -1,0 +1,62 @@
+using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Emulator;
+
+namespace StripeTerminalKit.Tests.Checkout.Driver;
+
+/// <summary>
+/// Issue 15's new step, end to end on the emulator: the customer is asked for a receipt email on
+/// the reader (<c>collect_inputs</c>), and what they enter is the PaymentIntent's <c>receipt_email</c>
+/// before the card is presented.
+/// </summary>
+public sealed class CheckoutReceiptEmailTests
+{
+    [Fact]
+    public async Task The_email_entered_on_the_reader_becomes_the_payment_intents_receipt_email()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        var stripe = h.Emulator.CreateStripeClient();
+
+        var handle = await h.Checkout.StartAsync(h.Sale("email-1", 1200) with { CollectReceiptEmail = true });
+        await WaitForTheFormAsync(h);
+        await stripe.V1.TestHelpers.Terminal.Readers.SucceedInputCollectionAsync(h.ReaderId,
+            new Stripe.TestHelpers.Terminal.ReaderSucceedInputCollectionOptions { SkipNonRequiredInputs = "none" });
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(1)));
+
+        var paid = Assert.IsType<CheckoutSucceeded>(await h.CompleteAsync(handle));
+
+        var intent = await stripe.V1.PaymentIntents.GetAsync(paid.PaymentIntentId);
+        Assert.Equal("someone@example.com", intent.ReceiptEmail);
+        Assert.Equal(1200, paid.AmountCaptured);
+    }
+
+    [Fact]
+    public async Task A_skipped_form_takes_the_payment_without_an_email()
+    {
+        await using var h = await CheckoutHarness.StartAsync();
+        var stripe = h.Emulator.CreateStripeClient();
+
+        var handle = await h.Checkout.StartAsync(h.Sale("email-2", 1300) with { CollectReceiptEmail = true });
+        await WaitForTheFormAsync(h);
+        await stripe.V1.TestHelpers.Terminal.Readers.SucceedInputCollectionAsync(h.ReaderId,
+            new Stripe.TestHelpers.Terminal.ReaderSucceedInputCollectionOptions { SkipNonRequiredInputs = "all" });
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(1)));
+
+        var paid = Assert.IsType<CheckoutSucceeded>(await h.CompleteAsync(handle));
+
+        Assert.Null((await stripe.V1.PaymentIntents.GetAsync(paid.PaymentIntentId)).ReceiptEmail);
+    }
+
+    private static async Task WaitForTheFormAsync(CheckoutHarness h)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            await h.RunForAsync(TimeSpan.FromMilliseconds(500));
+            if (await h.Readers.GetCurrentActionAsync(h.ReaderId) is { Type: Readers.ReaderActionType.CollectInputs, Status: Readers.ReaderActionStatus.InProgress })
+            {
+                return;
+            }
+        }
+
+        Assert.Fail("The receipt-email form never reached the reader.");
+    }
+}

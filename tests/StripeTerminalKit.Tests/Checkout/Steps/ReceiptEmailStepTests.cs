@@ -1,0 +1,186 @@
+using StripeTerminalKit.Checkout;
+using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
+using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
+using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+
+namespace StripeTerminalKit.Tests.Checkout.Steps;
+
+/// <summary>
+/// The optional step that asks the customer for a receipt email on the reader (<c>collect_inputs</c>)
+/// and saves it on the PaymentIntent (<c>receipt_email</c>) before the payment: a courtesy that never
+/// costs the sale.
+/// </summary>
+public sealed class ReceiptEmailStepTests
+{
+    private static MachineHarness H(bool cart = false) =>
+        new(MachineHarness.Request(cart: cart) with { CollectReceiptEmail = true });
+
+    private static ReaderObservation Form(A status, string? email = null, string? failure = null) =>
+        new(MachineHarness.ReaderId, ReaderActionType.CollectInputs, status, null, failure, null, email);
+
+    /// <summary>Start → PaymentIntent created → the form sent to the reader and acknowledged.</summary>
+    private static MachineHarness ToForm(bool cart = false)
+    {
+        var h = H(cart);
+        h.Start();
+        h.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
+        if (cart)
+        {
+            h.Answer(K.SetReaderDisplay, MachineHarness.Reader(A.InProgress, ReaderActionType.SetReaderDisplay, intent: null));
+        }
+
+        Assert.Equal("stk:order-1:collect_inputs:1", h.LastOf(K.CollectReceiptEmail).Key.ToString());
+        Assert.False(h.Issued(K.ProcessPaymentIntent));
+        h.Answer(K.CollectReceiptEmail, Form(A.InProgress));
+        Assert.Equal(CheckoutPhase.CollectingInputs, h.State.Phase);
+        Assert.Equal(CheckoutState.WaitingForCustomer, h.PublicState);
+        return h;
+    }
+
+    [Fact]
+    public void The_email_the_customer_enters_is_saved_on_the_payment_intent_before_the_payment()
+    {
+        var h = ToForm(cart: true);
+
+        h.Wake();
+        h.AnswerReads(Form(A.InProgress), null);
+        Assert.False(h.Issued(K.SaveReceiptEmail));
+        h.Wake();
+        h.AnswerReads(Form(A.Succeeded, email: "jo@example.com"), null);
+
+        Assert.Equal("stk:order-1:receipt_email:1", h.LastOf(K.SaveReceiptEmail).Key.ToString());
+        Assert.Equal("jo@example.com", h.State.Request.ReceiptEmail);
+        Assert.False(h.Issued(K.ProcessPaymentIntent));
+
+        h.Answer(K.SaveReceiptEmail, MachineHarness.Pi(S.RequiresPaymentMethod));
+        Assert.Equal("stk:order-1:process:1", h.LastOf(K.ProcessPaymentIntent).Key.ToString());
+        Assert.Equal(
+            [K.CreatePaymentIntent, K.SetReaderDisplay, K.CollectReceiptEmail, K.RetrieveReader, K.RetrieveReader, K.SaveReceiptEmail, K.ProcessPaymentIntent],
+            h.Calls.Select(c => c.Kind));
+    }
+
+    [Theory]
+    [InlineData("succeeded", null, null)]
+    [InlineData("succeeded", "not-an-email", null)]
+    [InlineData("failed", null, "collect_inputs_timeout")]
+    [InlineData("gone", null, null)]
+    public void A_skipped_failed_or_vanished_form_goes_on_to_the_payment_without_an_email(string outcome, string? email, string? failure)
+    {
+        var status = outcome switch { "succeeded" => A.Succeeded, "failed" => A.Failed, _ => A.None };
+        var h = ToForm();
+
+        h.Wake();
+        h.AnswerReads(status == A.None ? MachineHarness.NoAction() : Form(status, email, failure), null);
+
+        Assert.False(h.Issued(K.SaveReceiptEmail));
+        Assert.True(h.Issued(K.ProcessPaymentIntent));
+        Assert.Null(h.State.Request.ReceiptEmail);
+    }
+
+    [Fact]
+    public void A_webhook_saying_the_form_is_done_reads_the_reader_at_once()
+    {
+        var h = ToForm();
+        var mark = h.Mark;
+
+        h.Fire(CheckoutEvent.ReaderHint(h.Now, Form(A.Succeeded)));
+
+        Assert.Equal([K.RetrieveReader], h.KindsSince(mark));
+    }
+
+    [Fact]
+    public void A_lost_answer_to_the_form_reads_the_reader_and_waits_for_a_form_it_finds()
+    {
+        var h = H();
+        h.Start();
+        h.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
+
+        h.Fail(K.CollectReceiptEmail, ApiFailureKind.Network);
+        h.AnswerReads(Form(A.InProgress), null);
+
+        Assert.Equal(CheckoutPhase.CollectingInputs, h.State.Phase);
+        Assert.Equal(1, h.Count(K.CollectReceiptEmail));
+        Assert.False(h.Issued(K.ProcessPaymentIntent));
+    }
+
+    [Fact]
+    public void A_form_on_an_offline_reader_fails_the_checkout_and_cancels_the_intent()
+    {
+        var h = H();
+        h.Start();
+        h.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
+
+        h.Fail(K.CollectReceiptEmail, ApiFailureKind.ReaderOffline, "terminal_reader_offline");
+        h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled));
+
+        Assert.Equal(CheckoutFailureReason.ReaderOffline, Assert.IsType<CheckoutFailed>(h.Result).Reason);
+    }
+
+    [Fact]
+    public void Cancelling_while_the_form_shows_takes_it_down_then_cancels_the_intent()
+    {
+        var h = ToForm();
+
+        h.Cancel();
+        Assert.Equal(CheckoutState.Canceling, h.PublicState);
+        h.Answer(K.CancelReaderAction, MachineHarness.NoAction());
+        h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled));
+
+        Assert.Equal(CheckoutCanceledBy.Merchant, Assert.IsType<CheckoutCanceled>(h.Result).CanceledBy);
+        Assert.False(h.Issued(K.ProcessPaymentIntent));
+    }
+
+    [Fact]
+    public void A_refused_receipt_email_does_not_cost_the_sale_and_a_lost_one_is_resent_under_its_key()
+    {
+        var h = ToForm();
+        h.Wake();
+        h.AnswerReads(Form(A.Succeeded, email: "jo@example.com"), null);
+
+        h.Fail(K.SaveReceiptEmail, ApiFailureKind.Network);
+        h.Wake();
+        Assert.Equal(2, h.Count(K.SaveReceiptEmail));
+        Assert.Equal("stk:order-1:receipt_email:1", h.LastOf(K.SaveReceiptEmail).Key.ToString());
+
+        h.Fail(K.SaveReceiptEmail, ApiFailureKind.Rejected, "email_invalid");
+        Assert.True(h.Issued(K.ProcessPaymentIntent));
+    }
+
+    [Fact]
+    public void A_restart_while_saving_the_email_resends_it_under_the_same_key_from_the_stored_checkout()
+    {
+        var h = ToForm();
+        h.Wake();
+        h.AnswerReads(Form(A.Succeeded, email: "jo@example.com"), null);
+
+        h.State = CheckoutStateSerializer.Deserialize(CheckoutStateSerializer.Serialize(h.State));
+        h.Fire(CheckoutEvent.Resume(h.Now));
+        h.Wake();
+
+        Assert.Equal(2, h.Count(K.SaveReceiptEmail));
+        Assert.Equal("stk:order-1:receipt_email:1", h.LastOf(K.SaveReceiptEmail).Key.ToString());
+        Assert.Equal("jo@example.com", h.State.Request.ReceiptEmail);
+        Assert.True(h.State.Request.CollectReceiptEmail);
+    }
+
+    [Fact]
+    public void A_request_that_names_its_receipt_email_is_never_asked_for_one()
+    {
+        var h = new MachineHarness(MachineHarness.Request() with { CollectReceiptEmail = true, ReceiptEmail = "given@example.com" });
+
+        h.ToSend();
+
+        Assert.False(h.Issued(K.CollectReceiptEmail));
+        Assert.True(h.Issued(K.ProcessPaymentIntent));
+    }
+
+    [Fact]
+    public void Without_the_option_no_form_is_shown()
+    {
+        var h = new MachineHarness();
+
+        h.ToSend();
+
+        Assert.False(h.Issued(K.CollectReceiptEmail));
+    }
+}
