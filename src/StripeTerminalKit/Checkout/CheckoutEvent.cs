@@ -105,7 +105,10 @@ internal readonly record struct CheckoutEvent(
         new(CheckoutEventKind.RefundReceived, at, ticket, Refund: refund);
 
     public static CheckoutEvent Failed(DateTimeOffset at, int ticket, ApiFailureKind kind, string? code = null) =>
-        new(CheckoutEventKind.RequestFailed, at, ticket, Failure: new ApiFailure(kind, code));
+        Failed(at, ticket, new ApiFailure(kind, code));
+
+    public static CheckoutEvent Failed(DateTimeOffset at, int ticket, in ApiFailure failure) =>
+        new(CheckoutEventKind.RequestFailed, at, ticket, Failure: failure);
 
     public static CheckoutEvent ReaderHint(DateTimeOffset at, in ReaderObservation reader) =>
         new(CheckoutEventKind.ReaderWebhook, at, Reader: reader);

@@ -3,9 +3,9 @@ using StripeTerminalKit.Webhooks;
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>
-/// Turns Stripe's wire values (strings, HTTP status, error type and code) into the machine's small
-/// enums, once, in the driver. Unknown values map to a safe default rather than failing: Stripe adds
-/// values without notice.
+/// Turns Stripe's wire values (statuses, action types) into the machine's small enums, once, in
+/// the driver; a failed call arrives already classified (<see cref="Errors.StripeFailure"/>).
+/// Unknown values map to a safe default rather than failing: Stripe adds values without notice.
 /// </summary>
 internal static class StripeValues
 {
@@ -48,39 +48,6 @@ internal static class StripeValues
         "canceled" => Checkout.RefundStatus.Canceled,
         _ => Checkout.RefundStatus.Pending,
     };
-
-    /// <summary>Classifies a failed call by Stripe's error code first, then error type, then HTTP status.</summary>
-    /// <param name="httpStatus">HTTP status, or <see langword="null"/> when no response arrived (connection error, timeout).</param>
-    /// <param name="type">Stripe error <c>type</c>.</param>
-    /// <param name="code">Stripe error <c>code</c>.</param>
-    public static ApiFailure Failure(int? httpStatus, string? type, string? code)
-    {
-        if (httpStatus is null)
-        {
-            return new ApiFailure(ApiFailureKind.Network, code);
-        }
-
-        var kind = code switch
-        {
-            "terminal_reader_timeout" => ApiFailureKind.ReaderTimeout,
-            "terminal_reader_busy" => ApiFailureKind.ReaderBusy,
-            "terminal_reader_offline" => ApiFailureKind.ReaderOffline,
-            "terminal_reader_hardware_fault" or "terminal_reader_invalid_location_for_activation"
-                or "terminal_reader_invalid_location_for_payment" or "terminal_location_country_unsupported" => ApiFailureKind.ReaderUnavailable,
-            "intent_invalid_state" or "payment_intent_unexpected_state" => ApiFailureKind.InvalidState,
-            "idempotency_key_in_use" or "lock_timeout" => ApiFailureKind.Conflict,
-            "rate_limit" => ApiFailureKind.RateLimited,
-            "resource_missing" => ApiFailureKind.NotFound,
-            _ when type == "idempotency_error" => ApiFailureKind.IdempotencyMismatch,
-            _ when httpStatus == 429 => ApiFailureKind.RateLimited,
-            _ when httpStatus == 409 => ApiFailureKind.Conflict,
-            _ when httpStatus >= 500 => ApiFailureKind.ServerError,
-            _ when httpStatus == 402 || type == "card_error" => ApiFailureKind.CardDeclined,
-            _ when httpStatus == 404 => ApiFailureKind.NotFound,
-            _ => ApiFailureKind.Rejected,
-        };
-        return new ApiFailure(kind, code);
-    }
 
     /// <summary>
     /// What a verified webhook tells a checkout: the reader or the PaymentIntent as the event carries

@@ -1,4 +1,3 @@
-using System.Net;
 using Polly.Timeout;
 using StripeTerminalKit.Errors;
 
@@ -28,9 +27,12 @@ internal static class Outcomes
         StripeAuthenticationException => "authentication",
         StripeTerminalConfigurationException => "configuration",
         RateLimitedException => "rate_limited",
-        StripeUnavailableException { ErrorCode: "timeout" } => "timeout",
-        StripeUnavailableException { HttpStatusCode: HttpStatusCode.Conflict } => "conflict",
-        StripeUnavailableException => "unavailable",
+        StripeUnavailableException unavailable => unavailable.Failure switch
+        {
+            { Kind: StripeFailureKind.Network, Code: StripeFailure.Timeout } => "timeout",
+            { HttpStatus: 409 } => "conflict",
+            _ => "unavailable",
+        },
         TimeoutRejectedException => "timeout",
         OperationCanceledException => Canceled,
         StripeTerminalException => "error",

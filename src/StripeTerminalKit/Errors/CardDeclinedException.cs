@@ -41,4 +41,7 @@ public sealed class CardDeclinedException : StripeTerminalException
 
     /// <summary>The reader that read the card, when the decline came from a reader action.</summary>
     public string? ReaderId { get; init; }
+
+    /// <inheritdoc />
+    private protected override StripeFailure Describe() => Described(StripeFailureKind.CardDeclined) with { DeclineCode = DeclineCode };
 }

@@ -29,6 +29,9 @@ public class ReaderUnavailableException : StripeTerminalException
 
     /// <summary>The reader the command was sent to.</summary>
     public string? ReaderId { get; init; }
+
+    /// <inheritdoc />
+    private protected override StripeFailure Describe() => Described(StripeFailureKind.ReaderUnavailable);
 }
 
 /// <summary>
@@ -57,6 +60,9 @@ public sealed class ReaderBusyException : ReaderUnavailableException
         : base(message, innerException)
     {
     }
+
+    /// <inheritdoc />
+    private protected override StripeFailure Describe() => Described(StripeFailureKind.ReaderBusy);
 }
 
 /// <summary>
@@ -85,6 +91,9 @@ public sealed class ReaderOfflineException : ReaderUnavailableException
         : base(message, innerException)
     {
     }
+
+    /// <inheritdoc />
+    private protected override StripeFailure Describe() => Described(StripeFailureKind.ReaderOffline);
 }
 
 /// <summary><c>terminal_reader_hardware_fault</c>: the reader can no longer take payments and must be replaced.</summary>
@@ -156,6 +165,9 @@ public sealed class ReaderTimeoutException : StripeTerminalException
     public override bool IsTransient => CommandDelivered == false;
 
     internal void SetCommandDelivered(bool? delivered) => _commandDelivered = delivered;
+
+    /// <inheritdoc />
+    private protected override StripeFailure Describe() => Described(StripeFailureKind.ReaderTimeout);
 }
 
 /// <summary>

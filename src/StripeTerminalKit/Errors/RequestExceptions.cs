@@ -95,6 +95,9 @@ public sealed class ResourceNotFoundException : InvalidRequestException
 
     /// <summary>The id that was not found, when known.</summary>
     public string? ResourceId { get; init; }
+
+    /// <inheritdoc />
+    private protected override StripeFailure Describe() => Described(StripeFailureKind.NotFound);
 }
 
 /// <summary>
@@ -130,6 +133,9 @@ public sealed class IntentStateException : InvalidRequestException
 
     /// <summary>The intent's status at the time of the error (for example <c>requires_capture</c>), when known.</summary>
     public string? IntentStatus { get; init; }
+
+    /// <inheritdoc />
+    private protected override StripeFailure Describe() => Described(StripeFailureKind.InvalidState);
 }
 
 /// <summary>Stripe rejected the API key (HTTP 401) or the key lacks a permission (HTTP 403).</summary>

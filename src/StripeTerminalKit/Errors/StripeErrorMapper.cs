@@ -13,9 +13,9 @@ namespace StripeTerminalKit.Errors;
 internal readonly record struct StripeCallContext(string Operation, string? ReaderId = null, string? IntentId = null, bool Keyed = false);
 
 /// <summary>
-/// Turns a Stripe.net <see cref="StripeException"/> into the kit's exception hierarchy.
-/// Branches on the Stripe error <c>code</c> first (Terminal errors come back as HTTP 400 with a
-/// specific code), then on the error type and the HTTP status.
+/// Turns a Stripe.net <see cref="StripeException"/> into the kit's exception hierarchy: classifies
+/// the answer once (<see cref="StripeFailure.KindOf"/>: code, then type, then HTTP status, with the
+/// retry advice of Stripe's headers), chooses the typed exception by that kind and attaches the value.
 /// </summary>
 internal static class StripeErrorMapper
 {
@@ -24,129 +24,138 @@ internal static class StripeErrorMapper
         ArgumentNullException.ThrowIfNull(exception);
 
         var error = exception.StripeError;
-        var status = exception.HttpStatusCode;
-        var statusNumber = (int)status;
-        var code = error?.Code;
-        var requestId = exception.StripeResponse?.RequestId;
         var headers = exception.StripeResponse?.Headers;
-        var shouldRetry = ReadShouldRetry(headers);
-        var retryAfter = ReadRetryAfter(headers);
+        var failure = Classify(exception, context);
         var stripeMessage = SecretRedactor.Redact(error?.Message);
         var suffix = string.IsNullOrEmpty(stripeMessage) ? string.Empty : " Stripe said: " + stripeMessage;
-        var reader = context.ReaderId is null ? "The reader" : $"Reader {context.ReaderId}";
+        var inner = SafeInner(exception);
 
-        StripeTerminalException mapped;
-        if (error is null || (string.IsNullOrEmpty(error.Type) && string.IsNullOrEmpty(code) && statusNumber is >= 200 and < 300))
-        {
-            // No Stripe error body: a proxy page, a truncated or malformed response. Stripe may have
-            // executed the request; the idempotency key makes a retry safe.
-            mapped = new StripeUnavailableException(
-                $"Stripe returned a response the kit could not read (HTTP {statusNumber}) for {context.Operation}.",
-                SafeInner(exception))
+        var mapped = error is null || failure.Kind == StripeFailureKind.Network
+            ? new StripeUnavailableException(
+                // No Stripe error body: a proxy page, a truncated or malformed response. Stripe may have
+                // executed the request; the idempotency key makes a retry safe.
+                $"Stripe returned a response the kit could not read (HTTP {failure.HttpStatus}) for {context.Operation}.", inner)
             {
-                ErrorCode = "invalid_response",
-                RetryAfter = retryAfter,
-                StripeShouldRetry = shouldRetry,
+                ErrorCode = StripeFailure.InvalidResponse,
+                RetryAfter = failure.RetryAfter,
+                StripeShouldRetry = failure.ShouldRetry,
                 OutcomeUnknown = true,
-            };
-        }
-        else
-        {
-            mapped = code switch
-            {
-                "terminal_reader_busy" => new ReaderBusyException(
-                    $"{reader} is busy with another action; read its current action before trying again.{suffix}", SafeInner(exception))
-                { ReaderId = context.ReaderId },
-                "terminal_reader_offline" => new ReaderOfflineException(
-                    $"{reader} is offline; it must be powered on and connected before trying again.{suffix}", SafeInner(exception))
-                { ReaderId = context.ReaderId },
-                "terminal_reader_hardware_fault" => new ReaderHardwareFaultException(
-                    $"{reader} reported an unrecoverable hardware fault and must be replaced.{suffix}", SafeInner(exception))
-                { ReaderId = context.ReaderId },
-                "terminal_reader_timeout" => new ReaderTimeoutException(
-                    $"{reader} did not acknowledge the command in time.{suffix}", SafeInner(exception))
-                { ReaderId = context.ReaderId },
-                "terminal_reader_invalid_location_for_activation" or "terminal_reader_invalid_location_for_payment"
-                    or "terminal_location_country_unsupported" or "payment_method_types_no_longer_supported"
-                    or "country_unsupported" or "platform_api_key_expired" => new StripeTerminalConfigurationException(
-                    $"The Stripe configuration does not allow {context.Operation} ({code}).{suffix}", SafeInner(exception)),
-                "rate_limit" => new RateLimitedException(
-                    $"Stripe rate-limited {context.Operation}.{suffix}", SafeInner(exception))
-                { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry, RateLimitedReason = ReadRateLimitedReason(headers) },
-                "lock_timeout" or "idempotency_key_in_use" => new StripeUnavailableException(
-                    $"Stripe could not process {context.Operation} now ({code}).{suffix}", SafeInner(exception))
-                { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry },
-                "intent_invalid_state" or "payment_intent_unexpected_state" or "setup_intent_unexpected_state" => new IntentStateException(
-                    $"The intent is not in the state {context.Operation} requires.{suffix}", SafeInner(exception))
-                {
-                    IntentId = error.PaymentIntent?.Id ?? error.SetupIntent?.Id ?? context.IntentId,
-                    IntentStatus = error.PaymentIntent?.Status ?? error.SetupIntent?.Status,
-                    Parameter = error.Param,
-                },
-                "resource_missing" => new ResourceNotFoundException(
-                    $"The object {context.Operation} refers to does not exist.{suffix}", SafeInner(exception))
-                { Parameter = error.Param },
-                _ => MapByTypeAndStatus(exception, error, context, statusNumber, shouldRetry, retryAfter, suffix),
-            };
-        }
+            }
+            : Typed(error, failure, context, headers, suffix, inner);
 
-        return Decorate(mapped, exception, context.Operation, requestId);
+        mapped.AttachCallDetails(exception.StripeResponse?.RequestId, error?.Code, error?.Type, exception.HttpStatusCode, context.Operation);
+        mapped.Failure = failure;
+        return mapped;
     }
 
-    private static StripeTerminalException MapByTypeAndStatus(
-        StripeException exception,
-        StripeError error,
-        StripeCallContext context,
-        int status,
-        bool? shouldRetry,
-        TimeSpan? retryAfter,
-        string suffix)
+    /// <summary>The typed exception for Stripe's answer, chosen by its kind; the status and code only refine it.</summary>
+    private static StripeTerminalException Typed(
+        StripeError error, StripeFailure failure, StripeCallContext context, HttpResponseHeaders? headers, string suffix, StripeException? inner)
     {
-        if (error.Type == "card_error" || status == 402)
+        var reader = context.ReaderId is null ? "The reader" : $"Reader {context.ReaderId}";
+        var status = failure.HttpStatus;
+        return failure.Kind switch
         {
-            var card = error.PaymentMethod?.CardPresent;
-            var declineCode = error.DeclineCode ?? error.Code;
-            return new CardDeclinedException(
-                $"The card was declined ({declineCode ?? "no decline code"}).{suffix}", SafeInner(exception))
-            {
-                DeclineCode = declineCode,
-                CardBrand = card?.Brand ?? error.PaymentMethod?.Card?.Brand ?? error.PaymentMethod?.InteracPresent?.Brand,
-                CardLast4 = card?.Last4 ?? error.PaymentMethod?.Card?.Last4 ?? error.PaymentMethod?.InteracPresent?.Last4,
-                PaymentIntentId = error.PaymentIntent?.Id ?? context.IntentId,
-                ReaderId = context.ReaderId,
-            };
-        }
+            StripeFailureKind.ReaderBusy => new ReaderBusyException(
+                $"{reader} is busy with another action; read its current action before trying again.{suffix}", inner)
+            { ReaderId = context.ReaderId },
+            StripeFailureKind.ReaderOffline => new ReaderOfflineException(
+                $"{reader} is offline; it must be powered on and connected before trying again.{suffix}", inner)
+            { ReaderId = context.ReaderId },
+            StripeFailureKind.ReaderTimeout => new ReaderTimeoutException(
+                $"{reader} did not acknowledge the command in time.{suffix}", inner)
+            { ReaderId = context.ReaderId },
+            StripeFailureKind.ReaderUnavailable when failure.Code == "terminal_reader_hardware_fault" => new ReaderHardwareFaultException(
+                $"{reader} reported an unrecoverable hardware fault and must be replaced.{suffix}", inner)
+            { ReaderId = context.ReaderId },
 
-        return status switch
-        {
+            // A reader in a location where it cannot work, a country where Terminal is unavailable.
+            StripeFailureKind.ReaderUnavailable => Configuration(context, failure, suffix, inner),
+            StripeFailureKind.RateLimited => new RateLimitedException($"Stripe rate-limited {context.Operation}.{suffix}", inner)
+            { RetryAfter = failure.RetryAfter, StripeShouldRetry = failure.ShouldRetry, RateLimitedReason = ReadRateLimitedReason(headers) },
+            StripeFailureKind.Conflict => new StripeUnavailableException(
+                failure.Code is "lock_timeout" or "idempotency_key_in_use"
+                    ? $"Stripe could not process {context.Operation} now ({failure.Code}).{suffix}"
+                    : $"Stripe reported a conflict for {context.Operation}.{suffix}",
+                inner)
+            { RetryAfter = failure.RetryAfter, StripeShouldRetry = failure.ShouldRetry },
+            StripeFailureKind.InvalidState => new IntentStateException(
+                $"The intent is not in the state {context.Operation} requires.{suffix}", inner)
+            {
+                IntentId = error.PaymentIntent?.Id ?? error.SetupIntent?.Id ?? context.IntentId,
+                IntentStatus = error.PaymentIntent?.Status ?? error.SetupIntent?.Status,
+                Parameter = error.Param,
+            },
+            StripeFailureKind.NotFound => new ResourceNotFoundException(
+                $"The object {context.Operation} refers to does not exist.{suffix}", inner)
+            { Parameter = error.Param },
+            StripeFailureKind.CardDeclined => Declined(error, context, failure, suffix, inner),
+            StripeFailureKind.ServerError => new StripeUnavailableException(
+                $"Stripe failed to process {context.Operation} (HTTP {status}).{suffix}", inner)
+            { RetryAfter = failure.RetryAfter, StripeShouldRetry = failure.ShouldRetry, OutcomeUnknown = true, StoredUnderKey = failure.StoredUnderKey },
+
+            // Rejected and IdempotencyMismatch: the code and the status tell the caller which refusal.
+            _ when IsConfiguration(failure.Code) => Configuration(context, failure, suffix, inner),
+
             // Stripe's 401 message echoes a masked key: never pass it on.
-            401 => new StripeAuthenticationException(
+            _ when status == 401 => new StripeAuthenticationException(
                 $"Stripe rejected the API key for {context.Operation}. Check the StripeTerminal:ApiKey setting."),
-            403 => new StripeAuthenticationException(
-                $"The API key is not allowed to perform {context.Operation}.{suffix}", SafeInner(exception))
+            _ when status == 403 => new StripeAuthenticationException(
+                $"The API key is not allowed to perform {context.Operation}.{suffix}", inner)
             { IsPermissionError = true },
-            429 => new RateLimitedException($"Stripe rate-limited {context.Operation}.{suffix}", SafeInner(exception))
-            { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry, RateLimitedReason = ReadRateLimitedReason(exception.StripeResponse?.Headers) },
-            409 => new StripeUnavailableException($"Stripe reported a conflict for {context.Operation}.{suffix}", SafeInner(exception))
-            { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry },
-            >= 500 => new StripeUnavailableException(
-                $"Stripe failed to process {context.Operation} (HTTP {status}).{suffix}", SafeInner(exception))
-            { RetryAfter = retryAfter, StripeShouldRetry = shouldRetry, OutcomeUnknown = true, StoredUnderKey = context.Keyed },
-            404 => new ResourceNotFoundException($"The object {context.Operation} refers to does not exist.{suffix}", SafeInner(exception))
-            { Parameter = error.Param },
-            400 or 424 => new InvalidRequestException(
+            _ when status is 400 or 424 || failure.Kind == StripeFailureKind.IdempotencyMismatch => new InvalidRequestException(
                 $"Stripe rejected {context.Operation} as invalid{(error.Param is null ? string.Empty : $" (parameter '{error.Param}')")}.{suffix}",
-                SafeInner(exception))
+                inner)
             { Parameter = error.Param },
-            _ => new StripeTerminalException($"Stripe failed {context.Operation} (HTTP {status}).{suffix}", SafeInner(exception)),
+            _ => new StripeTerminalException($"Stripe failed {context.Operation} (HTTP {status}).{suffix}", inner),
         };
     }
 
-    private static StripeTerminalException Decorate(StripeTerminalException mapped, StripeException source, string operation, string? requestId)
+    /// <summary>
+    /// Classifies Stripe's answer by <see cref="StripeFailure.KindOf"/>, once, with everything the
+    /// answer says about retrying it. An answer without Stripe's error body (a proxy's page, a
+    /// truncated or malformed response) is no answer: Stripe may have executed the request and
+    /// stored nothing a resend with the same key would not replay.
+    /// </summary>
+    internal static StripeFailure Classify(StripeException exception, StripeCallContext context)
     {
-        mapped.AttachCallDetails(requestId, source.StripeError?.Code, source.StripeError?.Type, source.HttpStatusCode, operation);
-        mapped.StripeShouldRetryHeader = ReadShouldRetry(source.StripeResponse?.Headers);
-        return mapped;
+        var error = exception.StripeError;
+        var status = (int)exception.HttpStatusCode;
+        var headers = exception.StripeResponse?.Headers;
+        var unreadable = error is null || (string.IsNullOrEmpty(error.Type) && string.IsNullOrEmpty(error.Code) && status is >= 200 and < 300);
+        var kind = unreadable ? StripeFailureKind.Network : StripeFailure.KindOf(status, error!.Type, error.Code);
+        return new StripeFailure(kind, unreadable ? StripeFailure.InvalidResponse : error!.Code)
+        {
+            DeclineCode = unreadable ? null : error!.DeclineCode,
+            HttpStatus = status,
+            StoredUnderKey = context.Keyed && kind == StripeFailureKind.ServerError,
+            ShouldRetry = ReadShouldRetry(headers),
+            RetryAfter = ReadRetryAfter(headers),
+        };
+    }
+
+    /// <summary>
+    /// Codes (besides the reader's location codes, which <see cref="StripeFailure.KindOf"/> already
+    /// reads) that mean the Stripe account or the kit is set up in a way that cannot work.
+    /// </summary>
+    private static bool IsConfiguration(string? code) =>
+        code is "payment_method_types_no_longer_supported" or "country_unsupported" or "platform_api_key_expired";
+
+    private static StripeTerminalConfigurationException Configuration(StripeCallContext context, StripeFailure failure, string suffix, StripeException? inner) =>
+        new($"The Stripe configuration does not allow {context.Operation} ({failure.Code}).{suffix}", inner);
+
+    private static CardDeclinedException Declined(StripeError error, StripeCallContext context, StripeFailure failure, string suffix, StripeException? inner)
+    {
+        var card = error.PaymentMethod?.CardPresent;
+        var declineCode = failure.DeclineCode ?? failure.Code;
+        return new CardDeclinedException($"The card was declined ({declineCode ?? "no decline code"}).{suffix}", inner)
+        {
+            DeclineCode = declineCode,
+            CardBrand = card?.Brand ?? error.PaymentMethod?.Card?.Brand ?? error.PaymentMethod?.InteracPresent?.Brand,
+            CardLast4 = card?.Last4 ?? error.PaymentMethod?.Card?.Last4 ?? error.PaymentMethod?.InteracPresent?.Last4,
+            PaymentIntentId = error.PaymentIntent?.Id ?? context.IntentId,
+            ReaderId = context.ReaderId,
+        };
     }
 
     /// <summary>

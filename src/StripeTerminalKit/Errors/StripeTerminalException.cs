@@ -17,6 +17,7 @@ public class StripeTerminalException : Exception
     private string? _errorType;
     private HttpStatusCode? _httpStatusCode;
     private string? _operation;
+    private StripeFailure? _failure;
 
     /// <summary>Initializes a new instance with a generic message.</summary>
     public StripeTerminalException()
@@ -63,8 +64,23 @@ public class StripeTerminalException : Exception
     /// </summary>
     public virtual bool IsTransient => false;
 
-    /// <summary>The <c>Stripe-Should-Retry</c> response header, when Stripe sent one; consulted by the retry table.</summary>
-    internal bool? StripeShouldRetryHeader { get; set; }
+    /// <summary>
+    /// The failure this exception reports, classified where the call failed; read by the retry table,
+    /// the telemetry outcome and the checkout machine. An exception built anywhere else (a module, a
+    /// caller, a test) stands for the failure its type describes.
+    /// </summary>
+    internal StripeFailure Failure
+    {
+        get => _failure ?? Describe();
+        set => _failure = value;
+    }
+
+    /// <summary>The failure an exception of this type stands for when it was not built from a failed call.</summary>
+    private protected virtual StripeFailure Describe() => Described(StripeFailureKind.Rejected);
+
+    /// <summary>A failure of <paramref name="kind"/> with what this exception says about the call.</summary>
+    private protected StripeFailure Described(StripeFailureKind kind) =>
+        new(kind, ErrorCode) { HttpStatus = (int?)HttpStatusCode };
 
     /// <summary>Fills in what the kit learnt about the failed call after the exception was created.</summary>
     internal void AttachCallDetails(string? requestId, string? errorCode, string? errorType, HttpStatusCode? status, string? operation)

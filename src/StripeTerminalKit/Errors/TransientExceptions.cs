@@ -51,6 +51,16 @@ public class StripeUnavailableException : StripeTerminalException
 
     /// <inheritdoc />
     public override bool IsTransient => StripeShouldRetry != false;
+
+    /// <summary>
+    /// Built by a caller rather than from a failed call: the kind its status and code say, within
+    /// the failures this type reports (no answer, a conflict, a rate limit, a server error).
+    /// </summary>
+    private protected override StripeFailure Describe()
+    {
+        var kind = StripeFailure.KindOf((int?)HttpStatusCode, ErrorType, ErrorCode);
+        return Described(new StripeFailure(kind).IsTransient ? kind : StripeFailureKind.Network) with { RetryAfter = RetryAfter, StoredUnderKey = StoredUnderKey };
+    }
 }
 
 /// <summary>HTTP 429 <c>rate_limit</c>: too many requests. Slow down and retry later.</summary>
@@ -83,4 +93,7 @@ public sealed class RateLimitedException : StripeUnavailableException
     /// <c>endpoint-concurrency</c>, <c>resource-specific</c>), when Stripe sent it.
     /// </summary>
     public string? RateLimitedReason { get; init; }
+
+    /// <inheritdoc />
+    private protected override StripeFailure Describe() => Described(StripeFailureKind.RateLimited) with { RetryAfter = RetryAfter, StoredUnderKey = StoredUnderKey };
 }

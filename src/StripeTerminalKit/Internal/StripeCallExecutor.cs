@@ -168,8 +168,9 @@ internal sealed class StripeCallExecutor
             string.Create(CultureInfo.InvariantCulture, $"Stripe did not answer {operation.Name} within {timeout.Timeout.TotalSeconds:0.###} s."),
             timeout)
         {
-            ErrorCode = "timeout",
+            ErrorCode = StripeFailure.Timeout,
             OutcomeUnknown = operation.UsesIdempotencyKey,
+            Failure = StripeFailure.NoAnswer(StripeFailure.Timeout),
         };
         exception.AttachCallDetails(null, null, null, null, operation.Name);
         return exception;
@@ -263,7 +264,8 @@ internal sealed class StripeCallExecutor
                 var unavailable = new StripeUnavailableException(
                     $"Could not connect to Stripe for {operation.Name} ({exception.HttpRequestError}).", exception)
                 {
-                    ErrorCode = "connection_failed",
+                    ErrorCode = StripeFailure.ConnectionFailed,
+                    Failure = StripeFailure.NoAnswer(StripeFailure.ConnectionFailed),
 
                     // The request may have left before the connection broke.
                     OutcomeUnknown = operation.UsesIdempotencyKey,
@@ -276,8 +278,9 @@ internal sealed class StripeCallExecutor
                 // HttpClient's own timeout fired (the kit sets it to infinite, but a user's handler may not).
                 var unavailable = new StripeUnavailableException($"Stripe did not answer {operation.Name} in time.", exception)
                 {
-                    ErrorCode = "timeout",
+                    ErrorCode = StripeFailure.Timeout,
                     OutcomeUnknown = operation.UsesIdempotencyKey,
+                    Failure = StripeFailure.NoAnswer(StripeFailure.Timeout),
                 };
                 unavailable.AttachCallDetails(null, null, null, null, operation.Name);
                 throw unavailable;
@@ -287,8 +290,9 @@ internal sealed class StripeCallExecutor
                 var unavailable = new StripeUnavailableException(
                     $"Stripe returned a response the kit could not read for {operation.Name}.", exception)
                 {
-                    ErrorCode = "invalid_response",
+                    ErrorCode = StripeFailure.InvalidResponse,
                     OutcomeUnknown = operation.UsesIdempotencyKey,
+                    Failure = StripeFailure.NoAnswer(StripeFailure.InvalidResponse),
                 };
                 unavailable.AttachCallDetails(null, null, null, null, operation.Name);
                 throw unavailable;

@@ -3,6 +3,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using StripeTerminalKit.Diagnostics;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Resilience;
 
@@ -59,13 +60,6 @@ internal static class StripeTerminalPipeline
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "StripeTerminalKit.AttemptTimeout", Timeout = options.AttemptTimeout });
     }
 
-    /// <summary>
-    /// Failures where no answer from Stripe arrived: a resend under the same key is safe and tells
-    /// what happened (Stripe either never saw the request or replays its real answer). The only
-    /// retries of a call whose caller retries it itself (the checkout machine handles every answer).
-    /// </summary>
-    private static bool IsTransport(RetryDecision decision) => decision.Reason is "connection_failure" or "timeout" or "invalid_response";
-
     private static bool ShouldRetry(Exception? exception, StripeTerminalRetryOptions retry, bool transportOnly)
     {
         if (exception is null)
@@ -75,8 +69,13 @@ internal static class StripeTerminalPipeline
 
         var decision = StripeTerminalResilience.Classify(exception);
 
+        // A caller that retries its calls itself (the checkout machine handles every answer) has
+        // only those resent where no answer from Stripe arrived: a resend under the same key is
+        // safe and tells what happened (Stripe either never saw the request or replays its real answer).
         // A Retry-After beyond the configured patience is Stripe saying "not now": fail fast and let
         // the caller schedule the retry instead of holding a POS request open.
-        return decision.ShouldRetry && (!transportOnly || IsTransport(decision)) && !(decision.RetryAfter > retry.MaxRetryAfter);
+        return decision.ShouldRetry
+            && (!transportOnly || StripeFailure.Of(exception).Kind == StripeFailureKind.Network)
+            && !(decision.RetryAfter > retry.MaxRetryAfter);
     }
 }

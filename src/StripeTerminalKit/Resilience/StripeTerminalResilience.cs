@@ -1,4 +1,3 @@
-using System.Net;
 using Polly.Timeout;
 using StripeTerminalKit.DependencyInjection;
 using StripeTerminalKit.Diagnostics;
@@ -65,46 +64,45 @@ public static class StripeTerminalResilience
     public static RetryDecision Classify(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-
-        if (exception is StripeTerminalException { StripeShouldRetryHeader: false } refused)
+        if (exception is not (StripeTerminalException or TimeoutRejectedException))
         {
-            return new RetryDecision(false, "stripe_should_retry_false", (refused as StripeUnavailableException)?.RetryAfter);
+            return new RetryDecision(false, "unexpected_error");
         }
 
-        switch (exception)
+        // The failure was classified once, where the call failed; the table only reads it.
+        var failure = StripeFailure.Of(exception);
+        if (failure.ShouldRetry == false)
         {
-            case StripeUnavailableException { StoredUnderKey: true, StripeShouldRetry: not true }:
-                return new RetryDecision(false, "stored_under_key");
-            case ReaderUnavailableException busy:
-                return new RetryDecision(false, Outcomes.Of(busy));
-            case ReaderTimeoutException { CommandDelivered: false }:
-                return new RetryDecision(true, "reader_timeout_not_delivered");
-            case ReaderTimeoutException:
-                return new RetryDecision(false, "reader_timeout");
-            case TimeoutRejectedException:
-                return new RetryDecision(true, "timeout");
-            case RateLimitedException rateLimited:
-                return new RetryDecision(true, "rate_limited", rateLimited.RetryAfter);
-            case StripeUnavailableException unavailable:
-                return new RetryDecision(true, ReasonFor(unavailable), unavailable.RetryAfter);
-            case StripeTerminalException { StripeShouldRetryHeader: true }:
-                return new RetryDecision(true, "stripe_should_retry_true");
-            case StripeTerminalException other:
-                return new RetryDecision(false, Outcomes.Of(other));
-            default:
-                return new RetryDecision(false, "unexpected_error");
+            return new RetryDecision(false, "stripe_should_retry_false", failure.RetryAfter);
         }
+
+        if (failure.StoredUnderKey && failure.ShouldRetry != true)
+        {
+            return new RetryDecision(false, "stored_under_key");
+        }
+
+        return exception switch
+        {
+            // The reader must be looked at first; its typed error says why.
+            ReaderUnavailableException => new RetryDecision(false, Outcomes.Of(exception)),
+            ReaderTimeoutException { CommandDelivered: false } => new RetryDecision(true, "reader_timeout_not_delivered"),
+            ReaderTimeoutException => new RetryDecision(false, "reader_timeout"),
+            _ when failure.IsTransient => new RetryDecision(true, ReasonFor(failure), failure.RetryAfter),
+            _ when failure.ShouldRetry == true => new RetryDecision(true, "stripe_should_retry_true"),
+            _ => new RetryDecision(false, Outcomes.Of(exception)),
+        };
     }
 
-    private static string ReasonFor(StripeUnavailableException exception) => exception.ErrorCode switch
+    /// <summary>The reason a transient failure is retried, as tagged on the retry metric.</summary>
+    private static string ReasonFor(StripeFailure failure) => failure switch
     {
-        "connection_failed" => "connection_failure",
-        "timeout" => "timeout",
-        "invalid_response" => "invalid_response",
-        "lock_timeout" => "lock_timeout",
-        "idempotency_key_in_use" => "conflict",
-        _ when exception.HttpStatusCode == HttpStatusCode.Conflict => "conflict",
-        _ when exception.HttpStatusCode is { } status && (int)status >= 500 => "server_error",
+        { Kind: StripeFailureKind.RateLimited } => "rate_limited",
+        { Kind: StripeFailureKind.Network, Code: StripeFailure.ConnectionFailed } => "connection_failure",
+        { Kind: StripeFailureKind.Network, Code: StripeFailure.Timeout } => "timeout",
+        { Kind: StripeFailureKind.Network, Code: StripeFailure.InvalidResponse } => "invalid_response",
+        { Kind: StripeFailureKind.Conflict, Code: "lock_timeout" } => "lock_timeout",
+        { Kind: StripeFailureKind.Conflict } => "conflict",
+        { Kind: StripeFailureKind.ServerError } => "server_error",
         _ => "transient",
     };
 }

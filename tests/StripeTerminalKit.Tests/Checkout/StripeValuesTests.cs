@@ -5,34 +5,6 @@ namespace StripeTerminalKit.Tests.Checkout;
 
 public sealed class StripeValuesTests
 {
-    [Theory]
-    [InlineData(null, null, null, nameof(ApiFailureKind.Network))]
-    [InlineData(400, "invalid_request_error", "terminal_reader_timeout", nameof(ApiFailureKind.ReaderTimeout))]
-    [InlineData(400, "invalid_request_error", "terminal_reader_busy", nameof(ApiFailureKind.ReaderBusy))]
-    [InlineData(400, "invalid_request_error", "terminal_reader_offline", nameof(ApiFailureKind.ReaderOffline))]
-    [InlineData(400, "invalid_request_error", "terminal_reader_hardware_fault", nameof(ApiFailureKind.ReaderUnavailable))]
-    [InlineData(400, "invalid_request_error", "terminal_reader_invalid_location_for_payment", nameof(ApiFailureKind.ReaderUnavailable))]
-    [InlineData(400, "invalid_request_error", "intent_invalid_state", nameof(ApiFailureKind.InvalidState))]
-    [InlineData(400, "invalid_request_error", "payment_intent_unexpected_state", nameof(ApiFailureKind.InvalidState))]
-    [InlineData(409, "invalid_request_error", "idempotency_key_in_use", nameof(ApiFailureKind.Conflict))]
-    [InlineData(409, "api_error", null, nameof(ApiFailureKind.Conflict))]
-    [InlineData(429, "invalid_request_error", "rate_limit", nameof(ApiFailureKind.RateLimited))]
-    [InlineData(429, null, null, nameof(ApiFailureKind.RateLimited))]
-    [InlineData(404, "invalid_request_error", "resource_missing", nameof(ApiFailureKind.NotFound))]
-    [InlineData(400, "idempotency_error", null, nameof(ApiFailureKind.IdempotencyMismatch))]
-    [InlineData(500, "api_error", null, nameof(ApiFailureKind.ServerError))]
-    [InlineData(503, null, null, nameof(ApiFailureKind.ServerError))]
-    [InlineData(402, "card_error", "card_declined", nameof(ApiFailureKind.CardDeclined))]
-    [InlineData(400, "invalid_request_error", "parameter_invalid_integer", nameof(ApiFailureKind.Rejected))]
-    [InlineData(401, "invalid_request_error", null, nameof(ApiFailureKind.Rejected))]
-    public void Stripe_errors_are_classified_by_code_then_type_then_status(int? status, string? type, string? code, string expected)
-    {
-        var failure = StripeValues.Failure(status, type, code);
-
-        Assert.Equal(Enum.Parse<ApiFailureKind>(expected), failure.Kind);
-        Assert.Equal(code, failure.Code);
-    }
-
     [Fact]
     public void Unknown_wire_values_map_to_safe_defaults()
     {

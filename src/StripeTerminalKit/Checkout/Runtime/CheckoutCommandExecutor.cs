@@ -59,8 +59,7 @@ internal sealed class CheckoutCommandExecutor(
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            var failure = FailureOf(exception);
-            answer = CheckoutEvent.Failed(time.GetUtcNow(), command.Ticket, failure.Kind, failure.Code);
+            answer = CheckoutEvent.Failed(time.GetUtcNow(), command.Ticket, FailureOf(exception));
         }
 
         runner.Post(in answer);
@@ -299,19 +298,11 @@ internal sealed class CheckoutCommandExecutor(
         return null;
     }
 
-    /// <summary>What the machine is told of a failed call: refused before sending, Stripe's answer, or (anything else) an unknown outcome.</summary>
-    private static ApiFailure FailureOf(Exception exception) => exception switch
-    {
-        TerminalValidationException v => new ApiFailure(ApiFailureKind.Rejected, v.ErrorCode),
-        StripeTerminalException s => FromStripe(s),
-        _ => new ApiFailure(ApiFailureKind.Network),
-    };
-
-    private static ApiFailure FromStripe(StripeTerminalException exception)
-    {
-        var failure = StripeValues.Failure(exception.HttpStatusCode is { } status ? (int)status : null, exception.ErrorType, exception.ErrorCode);
-        return failure with { Code = failure.Code ?? exception.ErrorCode };
-    }
+    /// <summary>
+    /// What the machine is told of a failed call: the failure classified where the call failed (input
+    /// refused before sending is <see cref="ApiFailureKind.Rejected"/>), or, for anything else, an unknown outcome.
+    /// </summary>
+    private static ApiFailure FailureOf(Exception exception) => StripeFailure.Of(exception);
 
     private CreatePaymentRequest BuildCreate(CheckoutRequest request)
     {
