@@ -1,3 +1,5 @@
+using StripeTerminalKit.Errors;
+
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>What happened, as fed to <see cref="CheckoutMachine.Transition"/>.</summary>
@@ -76,7 +78,7 @@ internal readonly record struct CheckoutEvent(
     PaymentIntentObservation Intent = default,
     ReaderObservation Reader = default,
     RefundObservation Refund = default,
-    ApiFailure Failure = default,
+    StripeFailure Failure = default,
     CheckoutCanceledBy By = CheckoutCanceledBy.Merchant,
     long Amount = 0)
 {
@@ -104,10 +106,10 @@ internal readonly record struct CheckoutEvent(
     public static CheckoutEvent RefundReceived(DateTimeOffset at, int ticket, in RefundObservation refund) =>
         new(CheckoutEventKind.RefundReceived, at, ticket, Refund: refund);
 
-    public static CheckoutEvent Failed(DateTimeOffset at, int ticket, ApiFailureKind kind, string? code = null) =>
-        Failed(at, ticket, new ApiFailure(kind, code));
+    public static CheckoutEvent Failed(DateTimeOffset at, int ticket, StripeFailureKind kind, string? code = null) =>
+        Failed(at, ticket, new StripeFailure(kind, code));
 
-    public static CheckoutEvent Failed(DateTimeOffset at, int ticket, in ApiFailure failure) =>
+    public static CheckoutEvent Failed(DateTimeOffset at, int ticket, in StripeFailure failure) =>
         new(CheckoutEventKind.RequestFailed, at, ticket, Failure: failure);
 
     public static CheckoutEvent ReaderHint(DateTimeOffset at, in ReaderObservation reader) =>

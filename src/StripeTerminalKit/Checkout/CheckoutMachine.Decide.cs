@@ -1,3 +1,5 @@
+using StripeTerminalKit.Errors;
+
 namespace StripeTerminalKit.Checkout;
 
 internal sealed partial class CheckoutMachine
@@ -24,7 +26,7 @@ internal sealed partial class CheckoutMachine
                 else if (!AnswerFits(kind, in e))
                 {
                     // An answer that does not fit the question tells us nothing: treat it as lost.
-                    OnMutationFailed(kind, new ApiFailure(ApiFailureKind.Network));
+                    OnMutationFailed(kind, new StripeFailure(StripeFailureKind.Network));
                 }
                 else
                 {
@@ -81,7 +83,7 @@ internal sealed partial class CheckoutMachine
                         // Acknowledged, yet the reader shows something else: find out what happened.
                         _s.Phase = CheckoutPhase.Verifying;
                         _s.AmbiguousSend = true;
-                        _s.LastSendFailure = ApiFailureKind.Network;
+                        _s.LastSendFailure = StripeFailureKind.Network;
                         IssueReads(reader: true, intent: true);
                     }
 
@@ -146,7 +148,7 @@ internal sealed partial class CheckoutMachine
         private readonly ReaderStep FirstStep() =>
             _s.Request.Flow == CheckoutFlow.CollectThenConfirm ? ReaderStep.Collect : ReaderStep.Process;
 
-        private void OnMutationFailed(CheckoutCommandKind kind, ApiFailure f)
+        private void OnMutationFailed(CheckoutCommandKind kind, StripeFailure f)
         {
             if (f.IsStoredUnderKey)
             {
@@ -228,7 +230,7 @@ internal sealed partial class CheckoutMachine
             var isReader = e.Ticket == _s.ReaderTicket;
             if (e.Kind == CheckoutEventKind.RequestFailed)
             {
-                if (!isReader && e.Failure.Kind == ApiFailureKind.NotFound)
+                if (!isReader && e.Failure.Kind == StripeFailureKind.NotFound)
                 {
                     if (_s.IsCompleted)
                     {
@@ -242,7 +244,7 @@ internal sealed partial class CheckoutMachine
                     return;
                 }
 
-                if (isReader && e.Failure.Kind is ApiFailureKind.NotFound or ApiFailureKind.ReaderUnavailable)
+                if (isReader && e.Failure.Kind is StripeFailureKind.NotFound or StripeFailureKind.ReaderUnavailable)
                 {
                     // A reader that is gone runs no action of ours.
                     StoreReader(new ReaderObservation(_s.Request.ReaderId, ReaderActionType.None));
@@ -570,15 +572,15 @@ internal sealed partial class CheckoutMachine
             {
                 switch (_s.LastSendFailure)
                 {
-                    case ApiFailureKind.ReaderBusy:
+                    case StripeFailureKind.ReaderBusy:
                         _s.AmbiguousSend = false;
                         SetFail(CheckoutFailureReason.ReaderBusy, _s.LastFailureCode ?? "terminal_reader_busy");
                         IssueCancelIntent();
                         break;
-                    case ApiFailureKind.InvalidState:
-                    case ApiFailureKind.CardDeclined:
+                    case StripeFailureKind.InvalidState:
+                    case StripeFailureKind.CardDeclined:
                         _s.AmbiguousSend = false;
-                        AttemptFailed(pi.DeclineCode ?? _s.LastFailureCode ?? pi.ErrorCode, _s.LastSendFailure == ApiFailureKind.CardDeclined);
+                        AttemptFailed(pi.DeclineCode ?? _s.LastFailureCode ?? pi.ErrorCode, _s.LastSendFailure == StripeFailureKind.CardDeclined);
                         break;
                     default:
                         // Verified not delivered, and the PaymentIntent cannot have been charged: resend

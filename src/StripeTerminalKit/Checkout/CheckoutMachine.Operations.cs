@@ -1,3 +1,5 @@
+using StripeTerminalKit.Errors;
+
 namespace StripeTerminalKit.Checkout;
 
 internal sealed partial class CheckoutMachine
@@ -268,14 +270,14 @@ internal sealed partial class CheckoutMachine
             OnOperationIntent(e.Intent);
         }
 
-        private void OnOperationMutationFailed(CheckoutCommandKind kind, ApiFailure f)
+        private void OnOperationMutationFailed(CheckoutCommandKind kind, StripeFailure f)
         {
             if (_s.Operation == PostOperation.None)
             {
                 return;
             }
 
-            if (f.IsAmbiguous || f.Kind == ApiFailureKind.InvalidState)
+            if (f.IsAmbiguous || f.Kind == StripeFailureKind.InvalidState)
             {
                 VerifyAfterFailure(reader: false);
             }

@@ -1,3 +1,5 @@
+using StripeTerminalKit.Errors;
+
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>
@@ -147,7 +149,7 @@ internal sealed partial class CheckoutMachine
             {
                 var kind = _s.PendingMutation;
                 _s.Pending = PendingKind.None;
-                OnMutationFailed(kind, new ApiFailure(ApiFailureKind.Network));
+                OnMutationFailed(kind, new StripeFailure(StripeFailureKind.Network));
             }
             else if (_s.Pending == PendingKind.Reads)
             {

@@ -1,3 +1,5 @@
+using StripeTerminalKit.Errors;
+
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>Fine-grained phase of the machine; <see cref="CheckoutMachineState.PublicState"/> maps it for users.</summary>
@@ -147,7 +149,7 @@ internal record struct CheckoutMachineState
 
     // Outcome of the last unanswered reader send, while verifying it.
     public bool AmbiguousSend;
-    public ApiFailureKind LastSendFailure;
+    public StripeFailureKind LastSendFailure;
 
     /// <summary>Our reader action may be running (sent and not known to be over).</summary>
     public bool ActionMayBeInProgress;

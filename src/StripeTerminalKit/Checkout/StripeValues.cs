@@ -1,4 +1,5 @@
 using StripeTerminalKit.Webhooks;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Checkout;
 

@@ -2,6 +2,7 @@ using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
 using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -15,7 +16,7 @@ public sealed class CheckoutMachineEdgeTests
         h.ToAwaitingRetry();
         h.Cancel();
 
-        h.Fail(K.CancelPaymentIntent, ApiFailureKind.Rejected, "permission_denied");
+        h.Fail(K.CancelPaymentIntent, StripeFailureKind.Rejected, "permission_denied");
 
         var attention = Assert.IsType<CheckoutNeedsAttention>(h.Result);
         Assert.Equal(NeedsAttentionReason.CancellationRejected, attention.Reason);
@@ -29,7 +30,7 @@ public sealed class CheckoutMachineEdgeTests
         h.ToWaiting();
         h.Cancel();
 
-        var commands = h.Fail(K.CancelReaderAction, ApiFailureKind.ServerError);
+        var commands = h.Fail(K.CancelReaderAction, StripeFailureKind.ServerError);
         Assert.Contains(commands, c => c.Kind == K.RetrieveReader);
         h.AnswerReads(MachineHarness.Reader(A.InProgress), MachineHarness.Pi(S.RequiresPaymentMethod));
 
@@ -43,12 +44,12 @@ public sealed class CheckoutMachineEdgeTests
         var h = new MachineHarness();
         h.ToWaiting();
         h.Cancel();
-        h.Fail(K.CancelReaderAction, ApiFailureKind.ReaderBusy);
+        h.Fail(K.CancelReaderAction, StripeFailureKind.ReaderBusy);
         h.Wake();
         h.AnswerReads(MachineHarness.Reader(A.Succeeded), null);
         h.AnswerReads(null, MachineHarness.Captured(network: "eftpos_au"));
 
-        h.Fail(K.RefundPayment, ApiFailureKind.Network);
+        h.Fail(K.RefundPayment, StripeFailureKind.Network);
         h.Settle(MachineHarness.NoAction(), MachineHarness.Captured(network: "eftpos_au") with { AmountRefunded = 1000 });
 
         var canceled = Assert.IsType<CheckoutCanceled>(h.Result);
@@ -62,10 +63,10 @@ public sealed class CheckoutMachineEdgeTests
         var h = new MachineHarness();
         h.ToAwaitingRetry();
         h.Cancel();
-        h.Fail(K.CancelPaymentIntent, ApiFailureKind.InvalidState);
+        h.Fail(K.CancelPaymentIntent, StripeFailureKind.InvalidState);
         h.Settle(MachineHarness.NoAction(), MachineHarness.Captured());
 
-        h.Fail(K.RefundPayment, ApiFailureKind.Rejected, "charge_disputed");
+        h.Fail(K.RefundPayment, StripeFailureKind.Rejected, "charge_disputed");
 
         Assert.Equal(NeedsAttentionReason.RefundRejected, Assert.IsType<CheckoutNeedsAttention>(h.Result).Reason);
     }
@@ -80,7 +81,7 @@ public sealed class CheckoutMachineEdgeTests
         h.AnswerReads(null, MachineHarness.Authorized());
         h.Cancel();
 
-        h.Fail(K.CapturePaymentIntent, ApiFailureKind.RateLimited);
+        h.Fail(K.CapturePaymentIntent, StripeFailureKind.RateLimited);
         h.Wake();
         h.AnswerReads(MachineHarness.Reader(A.Succeeded), MachineHarness.Authorized());
 
@@ -93,7 +94,7 @@ public sealed class CheckoutMachineEdgeTests
     {
         var h = new MachineHarness();
         h.ToSend();
-        h.Fail(K.ProcessPaymentIntent, ApiFailureKind.RateLimited);
+        h.Fail(K.ProcessPaymentIntent, StripeFailureKind.RateLimited);
 
         h.Cancel();
         h.Settle(MachineHarness.NoAction(), MachineHarness.Pi(S.RequiresPaymentMethod));
@@ -113,7 +114,7 @@ public sealed class CheckoutMachineEdgeTests
         {
             if (h.State.Pending == PendingKind.Mutation)
             {
-                h.Fail(K.CreatePaymentIntent, ApiFailureKind.ServerError);
+                h.Fail(K.CreatePaymentIntent, StripeFailureKind.ServerError);
             }
             else
             {
@@ -156,14 +157,14 @@ public sealed class CheckoutMachineEdgeTests
         var h = new MachineHarness();
         h.ToWaiting();
         h.Tick(TimeSpan.FromMinutes(5));
-        h.Fail(K.CancelReaderAction, ApiFailureKind.Network);
+        h.Fail(K.CancelReaderAction, StripeFailureKind.Network);
         h.AnswerReads(MachineHarness.Reader(A.Succeeded), MachineHarness.Authorized());
 
         for (var i = 0; i < 10_000 && h.Result is null; i++)
         {
             if (h.State.Pending == PendingKind.Mutation)
             {
-                h.Fail(K.CapturePaymentIntent, ApiFailureKind.RateLimited);
+                h.Fail(K.CapturePaymentIntent, StripeFailureKind.RateLimited);
             }
             else
             {
@@ -182,7 +183,7 @@ public sealed class CheckoutMachineEdgeTests
         h.Wake();
         h.AnswerReads(MachineHarness.Reader(A.Succeeded), null);
 
-        h.Fire(CheckoutEvent.Failed(h.Now, h.State.IntentTicket, ApiFailureKind.NotFound, "resource_missing"));
+        h.Fire(CheckoutEvent.Failed(h.Now, h.State.IntentTicket, StripeFailureKind.NotFound, "resource_missing"));
 
         Assert.Equal(NeedsAttentionReason.PaymentIntentNotFound, Assert.IsType<CheckoutNeedsAttention>(h.Result).Reason);
     }
@@ -194,7 +195,7 @@ public sealed class CheckoutMachineEdgeTests
         h.ToWaiting();
         h.Wake();
 
-        h.Fire(CheckoutEvent.Failed(h.Now, h.State.ReaderTicket, ApiFailureKind.NotFound, "resource_missing"));
+        h.Fire(CheckoutEvent.Failed(h.Now, h.State.ReaderTicket, StripeFailureKind.NotFound, "resource_missing"));
         h.AnswerReads(null, MachineHarness.Pi(S.RequiresPaymentMethod));
 
         Assert.Equal(CheckoutState.AwaitingRetry, h.PublicState);
@@ -207,7 +208,7 @@ public sealed class CheckoutMachineEdgeTests
         h.ToWaiting();
         h.Wake();
 
-        var now = h.Fire(CheckoutEvent.Failed(h.Now, h.State.ReaderTicket, ApiFailureKind.RateLimited));
+        var now = h.Fire(CheckoutEvent.Failed(h.Now, h.State.ReaderTicket, StripeFailureKind.RateLimited));
         Assert.DoesNotContain(now, c => c.Kind == K.RetrieveReader);
         var later = h.Wake();
 

@@ -2,6 +2,7 @@ using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
 using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -74,7 +75,7 @@ public sealed class CheckoutMachineFlowTests
         h.Start();
         h.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
 
-        h.Fail(K.SetReaderDisplay, ApiFailureKind.ReaderTimeout, "terminal_reader_timeout");
+        h.Fail(K.SetReaderDisplay, StripeFailureKind.ReaderTimeout, "terminal_reader_timeout");
 
         Assert.True(h.Issued(K.ProcessPaymentIntent));
     }
@@ -86,7 +87,7 @@ public sealed class CheckoutMachineFlowTests
         h.Start();
         h.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
 
-        h.Fail(K.SetReaderDisplay, ApiFailureKind.ReaderOffline, "terminal_reader_offline");
+        h.Fail(K.SetReaderDisplay, StripeFailureKind.ReaderOffline, "terminal_reader_offline");
         h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled));
 
         var failed = Assert.IsType<CheckoutFailed>(h.Result);
@@ -101,7 +102,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.Start();
 
-        var now = h.Fail(K.CreatePaymentIntent, ApiFailureKind.Network);
+        var now = h.Fail(K.CreatePaymentIntent, StripeFailureKind.Network);
         Assert.DoesNotContain(now, c => c.Kind == K.CreatePaymentIntent);
         h.Wake();
 
@@ -115,7 +116,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.Start();
 
-        h.Fail(K.CreatePaymentIntent, ApiFailureKind.ServerError);
+        h.Fail(K.CreatePaymentIntent, StripeFailureKind.ServerError);
         h.Wake();
 
         Assert.Equal("stk:order-1:create:2", h.LastOf(K.CreatePaymentIntent).Key.ToString());
@@ -127,7 +128,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.Start();
 
-        h.Fail(K.CreatePaymentIntent, ApiFailureKind.Rejected, "parameter_invalid_integer");
+        h.Fail(K.CreatePaymentIntent, StripeFailureKind.Rejected, "parameter_invalid_integer");
 
         var failed = Assert.IsType<CheckoutFailed>(h.Result);
         Assert.Equal(CheckoutFailureReason.PaymentIntentRejected, failed.Reason);
@@ -143,7 +144,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.Start();
 
-        h.Fail(K.CreatePaymentIntent, ApiFailureKind.IdempotencyMismatch, "idempotency_error");
+        h.Fail(K.CreatePaymentIntent, StripeFailureKind.IdempotencyMismatch, "idempotency_error");
 
         Assert.Equal(CheckoutFailureReason.IdempotencyConflict, Assert.IsType<CheckoutFailed>(h.Result).Reason);
     }
@@ -169,7 +170,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.ToSend();
 
-        h.Fail(K.ProcessPaymentIntent, ApiFailureKind.ReaderOffline, "terminal_reader_offline");
+        h.Fail(K.ProcessPaymentIntent, StripeFailureKind.ReaderOffline, "terminal_reader_offline");
         h.Settle(MachineHarness.NoAction(), MachineHarness.Pi(S.RequiresPaymentMethod));
         h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled));
 
@@ -185,7 +186,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.ToSend();
 
-        h.Fail(K.ProcessPaymentIntent, ApiFailureKind.ReaderBusy, "terminal_reader_busy");
+        h.Fail(K.ProcessPaymentIntent, StripeFailureKind.ReaderBusy, "terminal_reader_busy");
         h.AnswerReads(MachineHarness.Reader(A.InProgress, intent: "pi_someone_else"), MachineHarness.Pi(S.RequiresPaymentMethod));
         h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled));
 
@@ -200,7 +201,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.ToSend();
 
-        h.Fail(K.ProcessPaymentIntent, ApiFailureKind.ReaderBusy, "terminal_reader_busy");
+        h.Fail(K.ProcessPaymentIntent, StripeFailureKind.ReaderBusy, "terminal_reader_busy");
         h.AnswerReads(MachineHarness.Reader(A.InProgress), MachineHarness.Pi(S.RequiresPaymentMethod));
 
         Assert.Equal(CheckoutPhase.AwaitingReader, h.State.Phase);
@@ -213,7 +214,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.ToSend();
 
-        var commands = h.Fail(K.ProcessPaymentIntent, ApiFailureKind.ReaderTimeout, "terminal_reader_timeout");
+        var commands = h.Fail(K.ProcessPaymentIntent, StripeFailureKind.ReaderTimeout, "terminal_reader_timeout");
         Assert.Equal([K.RetrieveReader, K.RetrievePaymentIntent], commands.Where(c => c.Kind != K.ScheduleWakeUp).Select(c => c.Kind));
         Assert.Equal(CheckoutState.Verifying, h.PublicState);
         h.AnswerReads(MachineHarness.Reader(A.InProgress), MachineHarness.Pi(S.RequiresPaymentMethod));
@@ -228,7 +229,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.ToSend();
 
-        h.Fail(K.ProcessPaymentIntent, ApiFailureKind.ReaderTimeout, "terminal_reader_timeout");
+        h.Fail(K.ProcessPaymentIntent, StripeFailureKind.ReaderTimeout, "terminal_reader_timeout");
         h.AnswerReads(MachineHarness.NoAction(), MachineHarness.Pi(S.RequiresPaymentMethod));
         h.Wake();
 
@@ -243,7 +244,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.ToSend();
 
-        h.Fail(K.ProcessPaymentIntent, ApiFailureKind.Network);
+        h.Fail(K.ProcessPaymentIntent, StripeFailureKind.Network);
         h.AnswerReads(MachineHarness.NoAction(), MachineHarness.Pi(S.RequiresPaymentMethod));
         h.Wake();
 
@@ -257,7 +258,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.ToSend();
 
-        var commands = h.Fail(K.ProcessPaymentIntent, ApiFailureKind.RateLimited, "rate_limit");
+        var commands = h.Fail(K.ProcessPaymentIntent, StripeFailureKind.RateLimited, "rate_limit");
         Assert.DoesNotContain(commands, c => c.Kind is K.RetrieveReader or K.ProcessPaymentIntent);
         h.Wake();
 
@@ -270,7 +271,7 @@ public sealed class CheckoutMachineFlowTests
         var h = H();
         h.ToSend();
 
-        h.Fail(K.ProcessPaymentIntent, ApiFailureKind.ReaderUnavailable, "terminal_reader_hardware_fault");
+        h.Fail(K.ProcessPaymentIntent, StripeFailureKind.ReaderUnavailable, "terminal_reader_hardware_fault");
         h.Settle(MachineHarness.NoAction(), MachineHarness.Pi(S.RequiresPaymentMethod));
         h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled));
 
@@ -488,7 +489,7 @@ public sealed class CheckoutMachineFlowTests
     {
         var h = ToCapturing();
 
-        var commands = h.Fail(K.CapturePaymentIntent, ApiFailureKind.Network);
+        var commands = h.Fail(K.CapturePaymentIntent, StripeFailureKind.Network);
         Assert.Contains(commands, c => c.Kind == K.RetrievePaymentIntent);
         h.AnswerReads(null, MachineHarness.Captured());
 
@@ -501,7 +502,7 @@ public sealed class CheckoutMachineFlowTests
     {
         var h = ToCapturing();
 
-        h.Fail(K.CapturePaymentIntent, ApiFailureKind.ServerError);
+        h.Fail(K.CapturePaymentIntent, StripeFailureKind.ServerError);
         h.AnswerReads(null, MachineHarness.Authorized());
 
         Assert.Equal("stk:order-1:capture:2", h.LastOf(K.CapturePaymentIntent).Key.ToString());
@@ -512,7 +513,7 @@ public sealed class CheckoutMachineFlowTests
     {
         var h = ToCapturing();
 
-        h.Fail(K.CapturePaymentIntent, ApiFailureKind.Rejected, "amount_too_large");
+        h.Fail(K.CapturePaymentIntent, StripeFailureKind.Rejected, "amount_too_large");
 
         var attention = Assert.IsType<CheckoutNeedsAttention>(h.Result);
         Assert.Equal(NeedsAttentionReason.CaptureRejected, attention.Reason);

@@ -2,6 +2,7 @@ using System.Globalization;
 using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -135,7 +136,7 @@ public sealed class CheckoutMachineFuzzTests
             9 or 10 => CheckoutEvent.IntentReceived(now, ticket, RandomIntent(rng)),
             11 => CheckoutEvent.ReaderReceived(now, ticket, RandomReader(rng)),
             12 => CheckoutEvent.RefundReceived(now, ticket, new RefundObservation("re_x", rng.Next(0, 1500), (RefundStatus)rng.Next(5))),
-            13 => CheckoutEvent.Failed(now, ticket, (ApiFailureKind)rng.Next(13), Codes[rng.Next(Codes.Length)]),
+            13 => CheckoutEvent.Failed(now, ticket, (StripeFailureKind)rng.Next(13), Codes[rng.Next(Codes.Length)]),
             14 => CheckoutEvent.ReaderHint(now, RandomReader(rng)),
             15 => CheckoutEvent.IntentHint(now, RandomIntent(rng)),
             16 => CheckoutEvent.ReaderObserved(now, RandomReader(rng)),

@@ -2,6 +2,7 @@ using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
 using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -128,7 +129,7 @@ public sealed class CheckoutMachineObservationTests
         h.Cancel();
 
         h.Fire(CheckoutEvent.IntentObserved(h.Now, MachineHarness.Authorized()));
-        h.Fail(K.CancelReaderAction, ApiFailureKind.ReaderBusy, "terminal_reader_busy");
+        h.Fail(K.CancelReaderAction, StripeFailureKind.ReaderBusy, "terminal_reader_busy");
         h.Fire(CheckoutEvent.IntentObserved(h.Now, MachineHarness.Authorized()));
 
         Assert.False(h.Issued(K.CapturePaymentIntent));
@@ -139,7 +140,7 @@ public sealed class CheckoutMachineObservationTests
     {
         var h = H();
         h.ToSend();
-        h.Fail(K.ProcessPaymentIntent, ApiFailureKind.Network);
+        h.Fail(K.ProcessPaymentIntent, StripeFailureKind.Network);
         h.AnswerReads(MachineHarness.Reader(A.InProgress), MachineHarness.Pi(S.RequiresPaymentMethod));
         Assert.Equal(CheckoutPhase.AwaitingReader, h.State.Phase);
 

@@ -1,6 +1,7 @@
 using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -110,7 +111,7 @@ public sealed class CheckoutMachineOperationTests
         h.Fire(CheckoutEvent.Capture(h.Now));
         h.AnswerReads(null, MachineHarness.Authorized());
 
-        h.Fail(K.CapturePaymentIntent, ApiFailureKind.Network);
+        h.Fail(K.CapturePaymentIntent, StripeFailureKind.Network);
         h.AnswerReads(null, MachineHarness.Captured());
 
         Assert.Equal(CheckoutOperationStatus.Succeeded, Report(h).Status);
@@ -199,7 +200,7 @@ public sealed class CheckoutMachineOperationTests
         h.Fire(CheckoutEvent.RefundRequest(h.Now, 400));
         h.AnswerReads(null, MachineHarness.Captured());
 
-        h.Fail(K.RefundPayment, ApiFailureKind.Network);
+        h.Fail(K.RefundPayment, StripeFailureKind.Network);
         h.AnswerReads(null, MachineHarness.Captured() with { AmountRefunded = 400 });
 
         Assert.Equal(CheckoutOperationStatus.Succeeded, Report(h).Status);
@@ -213,7 +214,7 @@ public sealed class CheckoutMachineOperationTests
         h.Fire(CheckoutEvent.RefundRequest(h.Now, 400));
         h.AnswerReads(null, MachineHarness.Captured());
 
-        h.Fail(K.RefundPayment, ApiFailureKind.Network);
+        h.Fail(K.RefundPayment, StripeFailureKind.Network);
         h.AnswerReads(null, MachineHarness.Captured());
 
         Assert.Equal(2, h.Count(K.RefundPayment));
@@ -248,7 +249,7 @@ public sealed class CheckoutMachineOperationTests
         h.Fire(CheckoutEvent.RefundRequest(h.Now, 100));
         h.AnswerReads(null, MachineHarness.Captured());
 
-        h.Fail(K.RefundPayment, ApiFailureKind.Rejected, "charge_disputed");
+        h.Fail(K.RefundPayment, StripeFailureKind.Rejected, "charge_disputed");
 
         var report = Report(h);
         Assert.Equal(CheckoutOperationStatus.Failed, report.Status);
@@ -265,7 +266,7 @@ public sealed class CheckoutMachineOperationTests
         {
             foreach (var command in h.Last.Where(c => c.Ticket != 0))
             {
-                h.Fire(CheckoutEvent.Failed(h.Now, command.Ticket, ApiFailureKind.Network));
+                h.Fire(CheckoutEvent.Failed(h.Now, command.Ticket, StripeFailureKind.Network));
             }
 
             if (h.State.Operation != PostOperation.None)

@@ -2,6 +2,7 @@ using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
 using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -227,7 +228,7 @@ public sealed class CheckoutMachineRuleTests
         h.ToWaiting();
         h.Cancel();
 
-        h.Fail(K.CancelReaderAction, ApiFailureKind.ReaderBusy, "terminal_reader_busy");
+        h.Fail(K.CancelReaderAction, StripeFailureKind.ReaderBusy, "terminal_reader_busy");
         Assert.Equal(h.Now + TimeSpan.FromSeconds(1), h.LastOf(K.ScheduleWakeUp).At);
         h.Wake();
         h.AnswerReads(MachineHarness.Reader(A.InProgress), null);
@@ -248,7 +249,7 @@ public sealed class CheckoutMachineRuleTests
         var h = H();
         h.ToWaiting();
         h.Cancel();
-        h.Fail(K.CancelReaderAction, ApiFailureKind.ReaderBusy);
+        h.Fail(K.CancelReaderAction, StripeFailureKind.ReaderBusy);
         h.Wake();
 
         h.AnswerReads(MachineHarness.Reader(A.Succeeded), null);
@@ -270,7 +271,7 @@ public sealed class CheckoutMachineRuleTests
         var h = H();
         h.ToWaiting();
         h.Cancel();
-        h.Fail(K.CancelReaderAction, ApiFailureKind.ReaderBusy);
+        h.Fail(K.CancelReaderAction, StripeFailureKind.ReaderBusy);
         var busySince = h.Now;
 
         while (!h.Issued(K.CancelPaymentIntent))
@@ -291,7 +292,7 @@ public sealed class CheckoutMachineRuleTests
         h.ToWaiting();
         h.Cancel();
 
-        var commands = h.Fail(K.CancelReaderAction, ApiFailureKind.ReaderOffline, "terminal_reader_offline");
+        var commands = h.Fail(K.CancelReaderAction, StripeFailureKind.ReaderOffline, "terminal_reader_offline");
 
         Assert.Contains(commands, c => c.Kind == K.CancelPaymentIntent);
     }
@@ -303,7 +304,7 @@ public sealed class CheckoutMachineRuleTests
         h.ToAwaitingRetry();
         h.Cancel();
 
-        h.Fail(K.CancelPaymentIntent, ApiFailureKind.Network);
+        h.Fail(K.CancelPaymentIntent, StripeFailureKind.Network);
         h.Settle(MachineHarness.NoAction(), MachineHarness.Pi(S.Canceled));
 
         Assert.IsType<CheckoutCanceled>(h.Result);
@@ -317,7 +318,7 @@ public sealed class CheckoutMachineRuleTests
         h.ToAwaitingRetry();
         h.Cancel();
 
-        h.Fail(K.CancelPaymentIntent, ApiFailureKind.InvalidState, "payment_intent_unexpected_state");
+        h.Fail(K.CancelPaymentIntent, StripeFailureKind.InvalidState, "payment_intent_unexpected_state");
         h.Settle(MachineHarness.NoAction(), MachineHarness.Captured());
 
         Assert.Equal(1000, h.LastOf(K.RefundPayment).Amount);
@@ -355,7 +356,7 @@ public sealed class CheckoutMachineRuleTests
     {
         var h = H();
         h.Start();
-        h.Fail(K.CreatePaymentIntent, ApiFailureKind.Network);
+        h.Fail(K.CreatePaymentIntent, StripeFailureKind.Network);
 
         h.Cancel();
 
@@ -385,7 +386,7 @@ public sealed class CheckoutMachineRuleTests
         h.Tick(TimeSpan.FromMinutes(5));
         Assert.True(h.Issued(K.CancelPaymentIntent));
 
-        h.Fail(K.CancelPaymentIntent, ApiFailureKind.InvalidState);
+        h.Fail(K.CancelPaymentIntent, StripeFailureKind.InvalidState);
         h.Settle(MachineHarness.NoAction(), MachineHarness.Authorized());
 
         Assert.False(h.Issued(K.CapturePaymentIntent));
@@ -412,7 +413,7 @@ public sealed class CheckoutMachineRuleTests
         }
 
         Assert.Equal(MachineHarness.T0 + TimeSpan.FromMinutes(5), h.Now);
-        h.Fail(K.CancelReaderAction, ApiFailureKind.ReaderOffline, "terminal_reader_offline");
+        h.Fail(K.CancelReaderAction, StripeFailureKind.ReaderOffline, "terminal_reader_offline");
         h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled));
 
         Assert.Equal(CheckoutCanceledBy.Deadline, Assert.IsType<CheckoutCanceled>(h.Result).CanceledBy);
@@ -426,7 +427,7 @@ public sealed class CheckoutMachineRuleTests
         h.Tick(TimeSpan.FromMinutes(5));
         Assert.True(h.Issued(K.CancelReaderAction));
 
-        h.Fail(K.CancelReaderAction, ApiFailureKind.Network);
+        h.Fail(K.CancelReaderAction, StripeFailureKind.Network);
         h.AnswerReads(MachineHarness.Reader(A.Succeeded), MachineHarness.Authorized());
         h.Answer(K.CapturePaymentIntent, MachineHarness.Captured());
 
@@ -445,7 +446,7 @@ public sealed class CheckoutMachineRuleTests
             h.Wake();
             foreach (var command in h.Last.Where(c => c.Ticket != 0))
             {
-                h.Fire(CheckoutEvent.Failed(h.Now, command.Ticket, ApiFailureKind.Network));
+                h.Fire(CheckoutEvent.Failed(h.Now, command.Ticket, StripeFailureKind.Network));
             }
         }
 
@@ -463,7 +464,7 @@ public sealed class CheckoutMachineRuleTests
         h.Tick(TimeSpan.FromMinutes(5));
         h.Cancel();
 
-        h.Fail(K.CancelReaderAction, ApiFailureKind.Network);
+        h.Fail(K.CancelReaderAction, StripeFailureKind.Network);
         h.AnswerReads(MachineHarness.Reader(A.Succeeded), MachineHarness.Authorized());
         h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled));
 
@@ -685,7 +686,7 @@ public sealed class CheckoutMachineRuleTests
         var h = H();
         h.ToAwaitingRetry();
         h.Fire(CheckoutEvent.Retry(h.Now));
-        h.Fail(K.ProcessPaymentIntent, ApiFailureKind.ReaderTimeout);
+        h.Fail(K.ProcessPaymentIntent, StripeFailureKind.ReaderTimeout);
         h.AnswerReads(MachineHarness.NoAction(), MachineHarness.Pi(S.RequiresPaymentMethod));
         h.Wake();
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -31,9 +32,9 @@ internal readonly record struct FakeAnswer(
     PaymentIntentObservation Intent = default,
     ReaderObservation Reader = default,
     RefundObservation Refund = default,
-    ApiFailure Failure = default)
+    StripeFailure Failure = default)
 {
-    public static FakeAnswer Fail(ApiFailureKind kind, string? code = null) => new(CheckoutEventKind.RequestFailed, Failure: new ApiFailure(kind, code));
+    public static FakeAnswer Fail(StripeFailureKind kind, string? code = null) => new(CheckoutEventKind.RequestFailed, Failure: new StripeFailure(kind, code));
 
     public CheckoutEvent ToEvent(DateTimeOffset at, int ticket) => new(Kind, at, ticket, Intent, Reader, Refund, Failure);
 }
@@ -111,7 +112,7 @@ internal sealed class FakeStripe
         {
             if (fault is Fault.NotApplied or Fault.LoseResponse or Fault.ServerError)
             {
-                return FakeAnswer.Fail(ApiFailureKind.Network);
+                return FakeAnswer.Fail(StripeFailureKind.Network);
             }
 
             if (command.Kind == K.RetrieveReader)
@@ -121,7 +122,7 @@ internal sealed class FakeStripe
 
             var read = Find(command.PaymentIntentId);
             return read is null
-                ? FakeAnswer.Fail(ApiFailureKind.NotFound, "resource_missing")
+                ? FakeAnswer.Fail(StripeFailureKind.NotFound, "resource_missing")
                 : new FakeAnswer(CheckoutEventKind.PaymentIntentReceived, Intent: read.Observe());
         }
 
@@ -132,10 +133,10 @@ internal sealed class FakeStripe
             if (stored.Fingerprint != fingerprint)
             {
                 Violations.Add($"key {key} reused with different parameters: {stored.Fingerprint} then {fingerprint}");
-                return FakeAnswer.Fail(ApiFailureKind.IdempotencyMismatch, "idempotency_error");
+                return FakeAnswer.Fail(StripeFailureKind.IdempotencyMismatch, "idempotency_error");
             }
 
-            return fault is Fault.LoseResponse or Fault.NotApplied ? FakeAnswer.Fail(ApiFailureKind.Network) : stored.Answer;
+            return fault is Fault.LoseResponse or Fault.NotApplied ? FakeAnswer.Fail(StripeFailureKind.Network) : stored.Answer;
         }
 
         var isReaderCommand = command.Kind is K.SetReaderDisplay or K.ProcessPaymentIntent or K.CollectPaymentMethod
@@ -143,11 +144,11 @@ internal sealed class FakeStripe
         switch (fault)
         {
             case Fault.NotApplied:
-                return FakeAnswer.Fail(ApiFailureKind.Network);
+                return FakeAnswer.Fail(StripeFailureKind.Network);
             case Fault.RateLimited:
-                return FakeAnswer.Fail(ApiFailureKind.RateLimited, "rate_limit");
+                return FakeAnswer.Fail(StripeFailureKind.RateLimited, "rate_limit");
             case Fault.Conflict:
-                return FakeAnswer.Fail(ApiFailureKind.Conflict, "idempotency_key_in_use");
+                return FakeAnswer.Fail(StripeFailureKind.Conflict, "idempotency_key_in_use");
             case Fault.ServerError:
             case Fault.ReaderTimeout when isReaderCommand:
                 if (_rng.Next(2) == 0)
@@ -156,14 +157,14 @@ internal sealed class FakeStripe
                 }
 
                 var failure = fault == Fault.ServerError
-                    ? FakeAnswer.Fail(ApiFailureKind.ServerError)
-                    : FakeAnswer.Fail(ApiFailureKind.ReaderTimeout, "terminal_reader_timeout");
+                    ? FakeAnswer.Fail(StripeFailureKind.ServerError)
+                    : FakeAnswer.Fail(StripeFailureKind.ReaderTimeout, "terminal_reader_timeout");
                 _keys[key] = (fingerprint, failure);
                 return failure;
             default:
                 var answer = Apply(command);
                 _keys[key] = (fingerprint, answer);
-                return fault == Fault.LoseResponse ? FakeAnswer.Fail(ApiFailureKind.Network) : answer;
+                return fault == Fault.LoseResponse ? FakeAnswer.Fail(StripeFailureKind.Network) : answer;
         }
     }
 
@@ -183,12 +184,12 @@ internal sealed class FakeStripe
             case K.SetReaderDisplay:
                 if (Offline)
                 {
-                    return FakeAnswer.Fail(ApiFailureKind.ReaderOffline, "terminal_reader_offline");
+                    return FakeAnswer.Fail(StripeFailureKind.ReaderOffline, "terminal_reader_offline");
                 }
 
                 if (Authorising)
                 {
-                    return FakeAnswer.Fail(ApiFailureKind.ReaderBusy, "terminal_reader_busy");
+                    return FakeAnswer.Fail(StripeFailureKind.ReaderBusy, "terminal_reader_busy");
                 }
 
                 SetAction(ReaderActionType.SetReaderDisplay, null);
@@ -200,12 +201,12 @@ internal sealed class FakeStripe
             case K.CancelReaderAction:
                 if (Offline)
                 {
-                    return FakeAnswer.Fail(ApiFailureKind.ReaderOffline, "terminal_reader_offline");
+                    return FakeAnswer.Fail(StripeFailureKind.ReaderOffline, "terminal_reader_offline");
                 }
 
                 if (Authorising)
                 {
-                    return FakeAnswer.Fail(ApiFailureKind.ReaderBusy, "terminal_reader_busy");
+                    return FakeAnswer.Fail(StripeFailureKind.ReaderBusy, "terminal_reader_busy");
                 }
 
                 SetAction(ReaderActionType.None, null);
@@ -217,12 +218,12 @@ internal sealed class FakeStripe
                 var toCancel = Find(command.PaymentIntentId);
                 if (toCancel is null)
                 {
-                    return FakeAnswer.Fail(ApiFailureKind.NotFound, "resource_missing");
+                    return FakeAnswer.Fail(StripeFailureKind.NotFound, "resource_missing");
                 }
 
                 if (toCancel.Status is S.Succeeded or S.Canceled)
                 {
-                    return FakeAnswer.Fail(ApiFailureKind.InvalidState, "payment_intent_unexpected_state");
+                    return FakeAnswer.Fail(StripeFailureKind.InvalidState, "payment_intent_unexpected_state");
                 }
 
                 toCancel.Status = S.Canceled;
@@ -234,13 +235,13 @@ internal sealed class FakeStripe
                 var toRefund = Find(command.PaymentIntentId);
                 if (toRefund is null || toRefund.Status != S.Succeeded)
                 {
-                    return FakeAnswer.Fail(ApiFailureKind.InvalidState, "charge_not_captured");
+                    return FakeAnswer.Fail(StripeFailureKind.InvalidState, "charge_not_captured");
                 }
 
                 if (command.Amount <= 0 || command.Amount > toRefund.Received - toRefund.Refunded)
                 {
                     Violations.Add($"refund of {command.Amount} asked with {toRefund.Received - toRefund.Refunded} left");
-                    return FakeAnswer.Fail(ApiFailureKind.Rejected, "amount_too_large");
+                    return FakeAnswer.Fail(StripeFailureKind.Rejected, "amount_too_large");
                 }
 
                 toRefund.Refunded += command.Amount;
@@ -256,24 +257,24 @@ internal sealed class FakeStripe
     {
         if (Offline)
         {
-            return FakeAnswer.Fail(ApiFailureKind.ReaderOffline, "terminal_reader_offline");
+            return FakeAnswer.Fail(StripeFailureKind.ReaderOffline, "terminal_reader_offline");
         }
 
         if (Authorising)
         {
-            return FakeAnswer.Fail(ApiFailureKind.ReaderBusy, "terminal_reader_busy");
+            return FakeAnswer.Fail(StripeFailureKind.ReaderBusy, "terminal_reader_busy");
         }
 
         var intent = Find(command.PaymentIntentId);
         if (intent is null)
         {
-            return FakeAnswer.Fail(ApiFailureKind.NotFound, "resource_missing");
+            return FakeAnswer.Fail(StripeFailureKind.NotFound, "resource_missing");
         }
 
         var needed = command.Kind == K.ConfirmPaymentIntent ? S.RequiresConfirmation : S.RequiresPaymentMethod;
         if (intent.Status != needed)
         {
-            return FakeAnswer.Fail(ApiFailureKind.InvalidState, "intent_invalid_state");
+            return FakeAnswer.Fail(StripeFailureKind.InvalidState, "intent_invalid_state");
         }
 
         var type = command.Kind switch
@@ -291,17 +292,17 @@ internal sealed class FakeStripe
         var intent = Find(command.PaymentIntentId);
         if (intent is null)
         {
-            return FakeAnswer.Fail(ApiFailureKind.NotFound, "resource_missing");
+            return FakeAnswer.Fail(StripeFailureKind.NotFound, "resource_missing");
         }
 
         if (intent.Status != S.RequiresCapture)
         {
-            return FakeAnswer.Fail(ApiFailureKind.InvalidState, "payment_intent_unexpected_state");
+            return FakeAnswer.Fail(StripeFailureKind.InvalidState, "payment_intent_unexpected_state");
         }
 
         if (command.Amount <= 0 || command.Amount > intent.Capturable)
         {
-            return FakeAnswer.Fail(ApiFailureKind.Rejected, "amount_too_large");
+            return FakeAnswer.Fail(StripeFailureKind.Rejected, "amount_too_large");
         }
 
         intent.Status = S.Succeeded;

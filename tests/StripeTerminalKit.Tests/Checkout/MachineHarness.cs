@@ -1,4 +1,5 @@
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -140,7 +141,7 @@ internal sealed class MachineHarness
     public IReadOnlyList<CheckoutCommand> Answer(CheckoutCommandKind kind, RefundObservation refund) =>
         Fire(CheckoutEvent.RefundReceived(Now, LastOf(kind).Ticket, refund));
 
-    public IReadOnlyList<CheckoutCommand> Fail(CheckoutCommandKind kind, ApiFailureKind failure, string? code = null) =>
+    public IReadOnlyList<CheckoutCommand> Fail(CheckoutCommandKind kind, StripeFailureKind failure, string? code = null) =>
         Fire(CheckoutEvent.Failed(Now, LastOf(kind).Ticket, failure, code));
 
     /// <summary>Answers the pending reads (reader and/or PaymentIntent) that the last transition issued.</summary>

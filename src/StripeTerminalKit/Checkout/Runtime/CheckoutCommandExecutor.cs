@@ -300,9 +300,9 @@ internal sealed class CheckoutCommandExecutor(
 
     /// <summary>
     /// What the machine is told of a failed call: the failure classified where the call failed (input
-    /// refused before sending is <see cref="ApiFailureKind.Rejected"/>), or, for anything else, an unknown outcome.
+    /// refused before sending is <see cref="StripeFailureKind.Rejected"/>), or, for anything else, an unknown outcome.
     /// </summary>
-    private static ApiFailure FailureOf(Exception exception) => StripeFailure.Of(exception);
+    private static StripeFailure FailureOf(Exception exception) => StripeFailure.Of(exception);
 
     private CreatePaymentRequest BuildCreate(CheckoutRequest request)
     {

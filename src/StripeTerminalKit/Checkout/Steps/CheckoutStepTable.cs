@@ -1,4 +1,5 @@
 using System.Text;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -60,7 +61,7 @@ internal static class CheckoutStepTable
             FailureMatch.Ambiguous => "lost / 5xx / reader timeout",
             FailureMatch.RetryLater => "409 / 429",
             FailureMatch.Any => "otherwise",
-            _ => string.Join(" / ", Enum.GetValues<ApiFailureKind>().Where(k => (rule.Kinds & (1u << (int)k)) != 0).Select(Kind)),
+            _ => string.Join(" / ", Enum.GetValues<StripeFailureKind>().Where(k => (rule.Kinds & (1u << (int)k)) != 0).Select(Kind)),
         };
         var reaction = rule.Reaction switch
         {
@@ -79,20 +80,20 @@ internal static class CheckoutStepTable
         return $"{match} → {reaction}";
     }
 
-    private static string Kind(ApiFailureKind kind) => kind switch
+    private static string Kind(StripeFailureKind kind) => kind switch
     {
-        ApiFailureKind.Network => "lost",
-        ApiFailureKind.ServerError => "5xx",
-        ApiFailureKind.Conflict => "409",
-        ApiFailureKind.RateLimited => "429",
-        ApiFailureKind.ReaderTimeout => "reader timeout",
-        ApiFailureKind.ReaderBusy => "reader busy",
-        ApiFailureKind.ReaderOffline => "reader offline",
-        ApiFailureKind.ReaderUnavailable => "reader unavailable",
-        ApiFailureKind.InvalidState => "invalid state",
-        ApiFailureKind.CardDeclined => "card error",
-        ApiFailureKind.NotFound => "not found",
-        ApiFailureKind.IdempotencyMismatch => "idempotency_error",
+        StripeFailureKind.Network => "lost",
+        StripeFailureKind.ServerError => "5xx",
+        StripeFailureKind.Conflict => "409",
+        StripeFailureKind.RateLimited => "429",
+        StripeFailureKind.ReaderTimeout => "reader timeout",
+        StripeFailureKind.ReaderBusy => "reader busy",
+        StripeFailureKind.ReaderOffline => "reader offline",
+        StripeFailureKind.ReaderUnavailable => "reader unavailable",
+        StripeFailureKind.InvalidState => "invalid state",
+        StripeFailureKind.CardDeclined => "card error",
+        StripeFailureKind.NotFound => "not found",
+        StripeFailureKind.IdempotencyMismatch => "idempotency_error",
         _ => "refused",
     };
 }

@@ -1,3 +1,5 @@
+using StripeTerminalKit.Errors;
+
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>
@@ -13,12 +15,12 @@ internal static class CheckoutSteps
     [
         // Ambiguous, or a sign the state is not what we think (our own action from a lost request,
         // a PaymentIntent already past this step): re-read before acting again.
-        FailureRule.When(FailureReaction.VerifySend, ApiFailureKind.Network, ApiFailureKind.ServerError, ApiFailureKind.ReaderTimeout,
-            ApiFailureKind.ReaderBusy, ApiFailureKind.InvalidState, ApiFailureKind.CardDeclined),
-        FailureRule.When(FailureReaction.RetryLater, ApiFailureKind.Conflict, ApiFailureKind.RateLimited),
-        FailureRule.Fail(CheckoutFailureReason.ReaderOffline, ApiFailureKind.ReaderOffline),
-        FailureRule.Fail(CheckoutFailureReason.ReaderUnavailable, ApiFailureKind.ReaderUnavailable, ApiFailureKind.NotFound),
-        FailureRule.Fail(CheckoutFailureReason.IdempotencyConflict, ApiFailureKind.IdempotencyMismatch),
+        FailureRule.When(FailureReaction.VerifySend, StripeFailureKind.Network, StripeFailureKind.ServerError, StripeFailureKind.ReaderTimeout,
+            StripeFailureKind.ReaderBusy, StripeFailureKind.InvalidState, StripeFailureKind.CardDeclined),
+        FailureRule.When(FailureReaction.RetryLater, StripeFailureKind.Conflict, StripeFailureKind.RateLimited),
+        FailureRule.Fail(CheckoutFailureReason.ReaderOffline, StripeFailureKind.ReaderOffline),
+        FailureRule.Fail(CheckoutFailureReason.ReaderUnavailable, StripeFailureKind.ReaderUnavailable, StripeFailureKind.NotFound),
+        FailureRule.Fail(CheckoutFailureReason.IdempotencyConflict, StripeFailureKind.IdempotencyMismatch),
         FailureRule.Otherwise(FailureReaction.Fail, CheckoutFailureReason.RequestRejected),
     ];
 
@@ -26,8 +28,8 @@ internal static class CheckoutSteps
     // reports real reader trouble).
     private static readonly FailureRule[] OptionalReaderStepFailures =
     [
-        FailureRule.Fail(CheckoutFailureReason.ReaderOffline, ApiFailureKind.ReaderOffline),
-        FailureRule.Fail(CheckoutFailureReason.ReaderUnavailable, ApiFailureKind.ReaderUnavailable),
+        FailureRule.Fail(CheckoutFailureReason.ReaderOffline, StripeFailureKind.ReaderOffline),
+        FailureRule.Fail(CheckoutFailureReason.ReaderUnavailable, StripeFailureKind.ReaderUnavailable),
         FailureRule.Otherwise(FailureReaction.NextSetupStep),
     ];
 
@@ -39,7 +41,7 @@ internal static class CheckoutSteps
             [
                 FailureRule.Ambiguous(FailureReaction.RetryUnlessEnding),
                 FailureRule.RetryLater(FailureReaction.RetryUnlessEnding),
-                FailureRule.Fail(CheckoutFailureReason.IdempotencyConflict, ApiFailureKind.IdempotencyMismatch),
+                FailureRule.Fail(CheckoutFailureReason.IdempotencyConflict, StripeFailureKind.IdempotencyMismatch),
                 FailureRule.Otherwise(FailureReaction.Fail, CheckoutFailureReason.PaymentIntentRejected),
             ]),
         new(CheckoutCommandKind.SetReaderDisplay, "POST /v1/terminal/readers/{id}/set_reader_display", IdempotencyStep.Display, IdempotencyStep.Display,
@@ -51,7 +53,7 @@ internal static class CheckoutSteps
                 // The form may be on the reader (a lost answer, or our own form from a lost request):
                 // read the reader, which says whether to wait for it or go on.
                 FailureRule.Ambiguous(FailureReaction.AwaitInputs),
-                FailureRule.When(FailureReaction.AwaitInputs, ApiFailureKind.ReaderBusy),
+                FailureRule.When(FailureReaction.AwaitInputs, StripeFailureKind.ReaderBusy),
                 FailureRule.RetryLater(FailureReaction.RetryLater),
                 .. OptionalReaderStepFailures,
             ])
@@ -78,7 +80,7 @@ internal static class CheckoutSteps
             StepAnswer.OurReader, CheckoutPhase.CancelingReaderAction, StepSuccess.CancelIntent,
             [
                 // Mid-authorisation: the reader cannot stop now; wait for the outcome.
-                FailureRule.When(FailureReaction.WaitWhileReaderBusy, ApiFailureKind.ReaderBusy),
+                FailureRule.When(FailureReaction.WaitWhileReaderBusy, StripeFailureKind.ReaderBusy),
                 FailureRule.Ambiguous(FailureReaction.VerifyReaderAndIntent),
                 FailureRule.RetryLater(FailureReaction.RetryLater),
                 // Offline or refused: cancelling the PaymentIntent is what guarantees no charge.
@@ -88,9 +90,9 @@ internal static class CheckoutSteps
             StepAnswer.OurPaymentIntent, CheckoutPhase.Capturing, StepSuccess.DecideOnIntent,
             [
                 FailureRule.Ambiguous(FailureReaction.VerifyIntent),
-                FailureRule.When(FailureReaction.VerifyIntent, ApiFailureKind.InvalidState),
+                FailureRule.When(FailureReaction.VerifyIntent, StripeFailureKind.InvalidState),
                 FailureRule.RetryLater(FailureReaction.RetryLater),
-                FailureRule.Attention(NeedsAttentionReason.PaymentIntentNotFound, ApiFailureKind.NotFound),
+                FailureRule.Attention(NeedsAttentionReason.PaymentIntentNotFound, StripeFailureKind.NotFound),
                 FailureRule.Otherwise(FailureReaction.NeedsAttention, attention: NeedsAttentionReason.CaptureRejected),
             ])
         { RereadWhenEnding = true },
@@ -98,9 +100,9 @@ internal static class CheckoutSteps
             StepAnswer.OurPaymentIntent, CheckoutPhase.CancelingIntent, StepSuccess.DecideOnIntent,
             [
                 FailureRule.Ambiguous(FailureReaction.VerifyReaderAndIntent),
-                FailureRule.When(FailureReaction.VerifyReaderAndIntent, ApiFailureKind.InvalidState),
+                FailureRule.When(FailureReaction.VerifyReaderAndIntent, StripeFailureKind.InvalidState),
                 FailureRule.RetryLater(FailureReaction.RetryLater),
-                FailureRule.Attention(NeedsAttentionReason.PaymentIntentNotFound, ApiFailureKind.NotFound),
+                FailureRule.Attention(NeedsAttentionReason.PaymentIntentNotFound, StripeFailureKind.NotFound),
                 FailureRule.Otherwise(FailureReaction.NeedsAttention, attention: NeedsAttentionReason.CancellationRejected),
             ])
         { Abandons = true },
@@ -208,7 +210,7 @@ internal sealed record CheckoutStep(
     public bool RereadWhenEnding { get; init; }
 
     /// <summary>The first failure rule that matches.</summary>
-    public FailureRule RuleFor(in ApiFailure failure)
+    public FailureRule RuleFor(in StripeFailure failure)
     {
         foreach (var rule in OnFailure)
         {
@@ -306,10 +308,10 @@ internal enum FailureMatch : byte
     /// <summary>The failure kinds in <see cref="FailureRule.Kinds"/>.</summary>
     Kinds,
 
-    /// <summary>The request may have been applied (<see cref="ApiFailure.IsAmbiguous"/>).</summary>
+    /// <summary>The request may have been applied (<see cref="StripeFailure.IsAmbiguous"/>).</summary>
     Ambiguous,
 
-    /// <summary>Not applied; try later (<see cref="ApiFailure.IsRetryLater"/>).</summary>
+    /// <summary>Not applied; try later (<see cref="StripeFailure.IsRetryLater"/>).</summary>
     RetryLater,
 
     /// <summary>Any failure.</summary>
@@ -324,13 +326,13 @@ internal readonly record struct FailureRule(
     CheckoutFailureReason FailReason = default,
     NeedsAttentionReason AttentionReason = default)
 {
-    public static FailureRule When(FailureReaction reaction, params ReadOnlySpan<ApiFailureKind> kinds) =>
+    public static FailureRule When(FailureReaction reaction, params ReadOnlySpan<StripeFailureKind> kinds) =>
         new(FailureMatch.Kinds, Mask(kinds), reaction);
 
-    public static FailureRule Fail(CheckoutFailureReason reason, params ReadOnlySpan<ApiFailureKind> kinds) =>
+    public static FailureRule Fail(CheckoutFailureReason reason, params ReadOnlySpan<StripeFailureKind> kinds) =>
         new(FailureMatch.Kinds, Mask(kinds), FailureReaction.Fail, reason);
 
-    public static FailureRule Attention(NeedsAttentionReason reason, params ReadOnlySpan<ApiFailureKind> kinds) =>
+    public static FailureRule Attention(NeedsAttentionReason reason, params ReadOnlySpan<StripeFailureKind> kinds) =>
         new(FailureMatch.Kinds, Mask(kinds), FailureReaction.NeedsAttention, AttentionReason: reason);
 
     public static FailureRule Ambiguous(FailureReaction reaction) => new(FailureMatch.Ambiguous, 0, reaction);
@@ -340,7 +342,7 @@ internal readonly record struct FailureRule(
     public static FailureRule Otherwise(FailureReaction reaction, CheckoutFailureReason fail = default, NeedsAttentionReason attention = default) =>
         new(FailureMatch.Any, 0, reaction, fail, attention);
 
-    public bool Matches(in ApiFailure failure) => Match switch
+    public bool Matches(in StripeFailure failure) => Match switch
     {
         FailureMatch.Ambiguous => failure.IsAmbiguous,
         FailureMatch.RetryLater => failure.IsRetryLater,
@@ -348,7 +350,7 @@ internal readonly record struct FailureRule(
         _ => (Kinds & (1u << (int)failure.Kind)) != 0,
     };
 
-    private static uint Mask(ReadOnlySpan<ApiFailureKind> kinds)
+    private static uint Mask(ReadOnlySpan<StripeFailureKind> kinds)
     {
         var mask = 0u;
         foreach (var kind in kinds)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -235,7 +236,7 @@ internal sealed class StoredSend
 {
     public bool Ambiguous { get; set; }
 
-    public ApiFailureKind? LastFailure { get; set; }
+    public StripeFailureKind? LastFailure { get; set; }
 
     public bool ActionMayBeInProgress { get; set; }
 

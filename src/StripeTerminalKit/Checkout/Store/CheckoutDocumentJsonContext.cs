@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -21,7 +22,7 @@ internal sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
     Converters =
     [
-        typeof(SnakeCaseEnumConverter<ApiFailureKind>), typeof(SnakeCaseEnumConverter<CheckoutCanceledBy>),
+        typeof(SnakeCaseEnumConverter<StripeFailureKind>), typeof(SnakeCaseEnumConverter<CheckoutCanceledBy>),
         typeof(SnakeCaseEnumConverter<CheckoutCaptureMode>), typeof(SnakeCaseEnumConverter<CheckoutCommandKind>),
         typeof(SnakeCaseEnumConverter<CheckoutFailureReason>), typeof(SnakeCaseEnumConverter<CheckoutFlow>),
         typeof(SnakeCaseEnumConverter<CheckoutOutcome>), typeof(SnakeCaseEnumConverter<CheckoutPhase>),
@@ -45,7 +46,7 @@ internal static partial class CheckoutDocumentV1
         PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
         Converters =
         [
-            typeof(SnakeCaseEnumConverter<ApiFailureKind>), typeof(SnakeCaseEnumConverter<CheckoutCanceledBy>),
+            typeof(SnakeCaseEnumConverter<StripeFailureKind>), typeof(SnakeCaseEnumConverter<CheckoutCanceledBy>),
             typeof(SnakeCaseEnumConverter<CheckoutCaptureMode>), typeof(SnakeCaseEnumConverter<CheckoutCommandKind>),
             typeof(SnakeCaseEnumConverter<CheckoutFailureReason>), typeof(SnakeCaseEnumConverter<CheckoutFlow>),
             typeof(SnakeCaseEnumConverter<CheckoutOutcome>), typeof(SnakeCaseEnumConverter<CheckoutPhase>),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -189,7 +190,7 @@ internal static partial class CheckoutDocumentV1
 
         public bool AmbiguousSend { get; set; }
 
-        public ApiFailureKind LastSendFailure { get; set; }
+        public StripeFailureKind LastSendFailure { get; set; }
 
         public bool ActionMayBeInProgress { get; set; }
 

@@ -1,4 +1,5 @@
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout.Steps;
 
@@ -33,10 +34,10 @@ public sealed class CheckoutStepTableTests
         foreach (var step in CheckoutSteps.All)
         {
             Assert.Same(step, CheckoutSteps.Of(step.Command));
-            foreach (var kind in Enum.GetValues<ApiFailureKind>())
+            foreach (var kind in Enum.GetValues<StripeFailureKind>())
             {
                 // Throws when no rule matches.
-                _ = step.RuleFor(new ApiFailure(kind));
+                _ = step.RuleFor(new StripeFailure(kind));
             }
         }
 

@@ -2,6 +2,7 @@ using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
 using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout.Steps;
 
@@ -95,7 +96,7 @@ public sealed class ReceiptEmailStepTests
         h.Start();
         h.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
 
-        h.Fail(K.CollectReceiptEmail, ApiFailureKind.Network);
+        h.Fail(K.CollectReceiptEmail, StripeFailureKind.Network);
         h.AnswerReads(Form(A.InProgress), null);
 
         Assert.Equal(CheckoutPhase.CollectingInputs, h.State.Phase);
@@ -110,7 +111,7 @@ public sealed class ReceiptEmailStepTests
         h.Start();
         h.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
 
-        h.Fail(K.CollectReceiptEmail, ApiFailureKind.ReaderOffline, "terminal_reader_offline");
+        h.Fail(K.CollectReceiptEmail, StripeFailureKind.ReaderOffline, "terminal_reader_offline");
         h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled));
 
         Assert.Equal(CheckoutFailureReason.ReaderOffline, Assert.IsType<CheckoutFailed>(h.Result).Reason);
@@ -137,12 +138,12 @@ public sealed class ReceiptEmailStepTests
         h.Wake();
         h.AnswerReads(Form(A.Succeeded, email: "jo@example.com"), null);
 
-        h.Fail(K.SaveReceiptEmail, ApiFailureKind.Network);
+        h.Fail(K.SaveReceiptEmail, StripeFailureKind.Network);
         h.Wake();
         Assert.Equal(2, h.Count(K.SaveReceiptEmail));
         Assert.Equal("stk:order-1:receipt_email:1", h.LastOf(K.SaveReceiptEmail).Key.ToString());
 
-        h.Fail(K.SaveReceiptEmail, ApiFailureKind.Rejected, "email_invalid");
+        h.Fail(K.SaveReceiptEmail, StripeFailureKind.Rejected, "email_invalid");
         Assert.True(h.Issued(K.ProcessPaymentIntent));
     }
 

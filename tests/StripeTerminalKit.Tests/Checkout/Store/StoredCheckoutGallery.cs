@@ -2,6 +2,7 @@ using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
 using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout.Store;
 
@@ -73,7 +74,7 @@ internal static class StoredCheckoutGallery
 
         var verifying = new MachineHarness();
         verifying.ToSend();
-        verifying.Fail(K.ProcessPaymentIntent, ApiFailureKind.ReaderTimeout, "terminal_reader_timeout");
+        verifying.Fail(K.ProcessPaymentIntent, StripeFailureKind.ReaderTimeout, "terminal_reader_timeout");
         list.Add(("verifying", verifying.State));
 
         var capturing = new MachineHarness();
