@@ -60,7 +60,7 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         // the ownership round splits each budget over the live instances (ReadBudget).
         ReadBudget = new ReadBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time);
         Batches = options.BatchPollInterval > TimeSpan.Zero && readers is IReaderPageSource pages
-            ? new ReaderBatchScheduler(pages, ReadBudget.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), this, _stopping.Token)
+            ? new ReaderBatchScheduler(pages, ReadBudget.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), Work, _stopping.Token)
             : null;
         Commands = new CheckoutCommandExecutor(
             payments,
@@ -337,45 +337,20 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         return ValueTask.CompletedTask;
     }
 
-    private long _work;
+    /// <summary>
+    /// The runtime's work in progress (events queued, Stripe calls running), which drivers on a fake
+    /// clock watch to know when to advance it.
+    /// </summary>
+    internal WorkCounter Work { get; } = new();
 
-    /// <summary>True when no event is queued and no Stripe call is running: lets tests on a fake clock know when to advance it.</summary>
-    internal bool IsIdle => Interlocked.Read(ref _work) == 0;
-
-    /// <summary>How many events are queued and Stripe calls running.</summary>
-    internal long PendingWork => Interlocked.Read(ref _work);
+    // Counted through the façade because a runner's calls count on their owner (runner.Owner).
+    /// <inheritdoc />
+    public void WorkQueued() => Work.WorkQueued();
 
     /// <inheritdoc />
-    public void WorkQueued() => Interlocked.Increment(ref _work);
-
-    /// <inheritdoc />
-    public void WorkDone()
-    {
-        if (Interlocked.Decrement(ref _work) == 0)
-        {
-            Volatile.Read(ref _idle)?.TrySetResult();
-        }
-    }
-
-    private TaskCompletionSource? _idle;
-
-    /// <summary>Completes when no event is queued and no Stripe call is running (for drivers on a fake clock).</summary>
-    internal Task WhenIdleAsync()
-    {
-        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _idle, idle);
-        if (IsIdle)
-        {
-            idle.TrySetResult();
-        }
-
-        return idle.Task;
-    }
+    public void WorkDone() => Work.WorkDone();
 
     internal void IndexPaymentIntent(CheckoutRunner runner, string paymentIntentId) => _byPaymentIntent[paymentIntentId] = runner;
-
-    /// <summary>How many checkouts are held in memory (running, or finishing an operation).</summary>
-    internal int ActiveCount => _runners.Count;
 
     /// <summary>
     /// A finished checkout with nothing left to do leaves the tables: a long-running process must
