@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Stripe;
-using Stripe.Terminal;
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Internal;
 using StripeTerminalKit.Readers;
@@ -73,30 +72,7 @@ internal sealed partial class TerminalPayments
 
         Guard.Metadata(request.Metadata, "Metadata");
         await EnsureInteracAsync(request, callOptions, cancellationToken).ConfigureAwait(false);
-        var options = new ReaderRefundPaymentOptions
-        {
-            PaymentIntent = request.PaymentIntentId,
-            Charge = request.ChargeId,
-            Amount = request.Amount,
-            Metadata = request.Metadata?.ToDictionary(StringComparer.Ordinal),
-            RefundApplicationFee = request.RefundApplicationFee,
-            ReverseTransfer = request.ReverseTransfer,
-            RefundPaymentConfig = request.EnableCustomerCancellation
-                ? new ReaderRefundPaymentConfigOptions { EnableCustomerCancellation = true }
-                : null,
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "refund_payment"
-            && (request.PaymentIntentId is null || r.Action.RefundPayment?.PaymentIntentId == request.PaymentIntentId)
-            && (request.ChargeId is null || r.Action.RefundPayment?.ChargeId == request.ChargeId));
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersRefundPayment,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersRefundPayment.Name, readerId, request.PaymentIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.RefundPaymentAsync(readerId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _readerActions.RefundPaymentAsync(readerId, request, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using Stripe;
-using Stripe.Terminal;
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Internal;
 using StripeTerminalKit.Readers;
@@ -55,22 +54,7 @@ internal sealed partial class TerminalPayments
     {
         Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
         Guard.Id(setupIntentId, nameof(setupIntentId), SetupIntentPrefix);
-        var options = new ReaderProcessSetupIntentOptions
-        {
-            SetupIntent = setupIntentId,
-            AllowRedisplay = RedisplayValue(allowRedisplay),
-            ProcessConfig = enableCustomerCancellation ? new ReaderProcessConfigOptions { EnableCustomerCancellation = true } : null,
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "process_setup_intent" && r.Action.ProcessSetupIntent?.SetupIntentId == setupIntentId);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersProcessSetupIntent,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersProcessSetupIntent.Name, readerId, setupIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.ProcessSetupIntentAsync(readerId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _readerActions.ProcessSetupIntentAsync(readerId, setupIntentId, allowRedisplay, enableCustomerCancellation, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalSetupIntent> GetSetupIntentAsync(string setupIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)

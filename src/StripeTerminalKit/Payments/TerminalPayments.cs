@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Stripe;
-using Stripe.Terminal;
 using StripeTerminalKit.Diagnostics;
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Internal;
@@ -18,7 +17,15 @@ internal sealed partial class TerminalPayments : ITerminalPayments
 
     private readonly StripeCallExecutor _executor;
 
-    public TerminalPayments(StripeCallExecutor executor) => _executor = executor;
+    // The reader actions (process, collect, confirm, refund on the reader, save a card) are sent by
+    // the readers module's one implementation of reader-action calls; this module checks their input.
+    private readonly ReaderActionCalls _readerActions;
+
+    public TerminalPayments(StripeCallExecutor executor)
+    {
+        _executor = executor;
+        _readerActions = new ReaderActionCalls(executor);
+    }
 
     private string Country => _executor.Options.Country!;
 
@@ -188,27 +195,7 @@ internal sealed partial class TerminalPayments : ITerminalPayments
         Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         ValidateCollection(options);
-        var processOptions = new ReaderProcessPaymentIntentOptions
-        {
-            PaymentIntent = paymentIntentId,
-            ProcessConfig = options is null ? null : new ReaderProcessConfigOptions
-            {
-                SkipTipping = options.SkipTipping ? true : null,
-                Tipping = options.TipEligibleAmount is { } eligible ? new ReaderProcessConfigTippingOptions { AmountEligible = eligible } : null,
-                EnableCustomerCancellation = options.EnableCustomerCancellation ? true : null,
-                AllowRedisplay = RedisplayValue(options.AllowRedisplay),
-            },
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "process_payment_intent" && r.Action.ProcessPaymentIntent?.PaymentIntentId == paymentIntentId);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersProcessPaymentIntent,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersProcessPaymentIntent.Name, readerId, paymentIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.ProcessPaymentIntentAsync(readerId, processOptions, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _readerActions.ProcessPaymentIntentAsync(readerId, paymentIntentId, options, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalReader> CollectOnReaderAsync(
@@ -217,27 +204,7 @@ internal sealed partial class TerminalPayments : ITerminalPayments
         Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         ValidateCollection(options);
-        var collectOptions = new ReaderCollectPaymentMethodOptions
-        {
-            PaymentIntent = paymentIntentId,
-            CollectConfig = options is null ? null : new ReaderCollectConfigOptions
-            {
-                SkipTipping = options.SkipTipping ? true : null,
-                Tipping = options.TipEligibleAmount is { } eligible ? new ReaderCollectConfigTippingOptions { AmountEligible = eligible } : null,
-                EnableCustomerCancellation = options.EnableCustomerCancellation ? true : null,
-                AllowRedisplay = RedisplayValue(options.AllowRedisplay),
-            },
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "collect_payment_method" && r.Action.CollectPaymentMethod?.PaymentIntentId == paymentIntentId);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersCollectPaymentMethod,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersCollectPaymentMethod.Name, readerId, paymentIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.CollectPaymentMethodAsync(readerId, collectOptions, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _readerActions.CollectPaymentMethodAsync(readerId, paymentIntentId, options, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalReader> ConfirmOnReaderAsync(
@@ -245,17 +212,7 @@ internal sealed partial class TerminalPayments : ITerminalPayments
     {
         Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
-        var confirmOptions = new ReaderConfirmPaymentIntentOptions { PaymentIntent = paymentIntentId };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "confirm_payment_intent" && r.Action.ConfirmPaymentIntent?.PaymentIntentId == paymentIntentId);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersConfirmPaymentIntent,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersConfirmPaymentIntent.Name, readerId, paymentIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.ConfirmPaymentIntentAsync(readerId, confirmOptions, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _readerActions.ConfirmPaymentIntentAsync(readerId, paymentIntentId, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalPayment> CaptureAsync(
@@ -334,13 +291,4 @@ internal sealed partial class TerminalPayments : ITerminalPayments
             throw TerminalValidationException.For("TipEligibleAmount", "cannot be positive when SkipTipping is set.");
         }
     }
-
-    private static string? RedisplayValue(AllowRedisplay? value) => value switch
-    {
-        null => null,
-        AllowRedisplay.Always => "always",
-        AllowRedisplay.Limited => "limited",
-        AllowRedisplay.Unspecified => "unspecified",
-        _ => throw TerminalValidationException.For("AllowRedisplay", "is not a known value."),
-    };
 }

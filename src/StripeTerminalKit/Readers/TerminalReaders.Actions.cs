@@ -8,7 +8,8 @@ using StripeTerminalKit.Validation;
 namespace StripeTerminalKit.Readers;
 
 // Reader actions that are not payments (the cart display, inputs, cancelling the action in
-// progress) and waiting for an action to finish.
+// progress): their input is checked here and sent by ReaderActionCalls. And waiting for an action
+// to finish.
 internal sealed partial class TerminalReaders
 {
     public async Task<TerminalReader> ShowCartAsync(
@@ -26,32 +27,7 @@ internal sealed partial class TerminalReaders
         }
 
         Guard.NonNegativeAmount(cart.Total, "Cart.Total");
-        var options = new ReaderSetReaderDisplayOptions
-        {
-            Type = "cart",
-            Cart = new ReaderCartOptions
-            {
-                Currency = currency,
-                LineItems = cart.LineItems.Select(l => new ReaderCartLineItemOptions
-                {
-                    Description = l.Description,
-                    Amount = l.UnitAmount,
-                    Quantity = l.Quantity,
-                }).ToList(),
-                Tax = cart.Tax,
-                Total = cart.Total,
-            },
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "set_reader_display" && r.Action.SetReaderDisplay?.Cart?.Total == cart.Total);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersSetDisplay,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersSetDisplay.Name, readerId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.SetReaderDisplayAsync(readerId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _actions.SetReaderDisplayAsync(readerId, cart, currency, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<TerminalReader> ClearDisplayAsync(string readerId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default) =>
@@ -60,17 +36,7 @@ internal sealed partial class TerminalReaders
     public async Task<TerminalReader> CancelActionAsync(string readerId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
     {
         Guard.Id(readerId, nameof(readerId), ReaderPrefix);
-
-        // Arrived when the reader shows no action in progress any more.
-        var check = new ReaderCommandCheck(readerId, r => r.Action is null || r.Action.Status != "in_progress");
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersCancelAction,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersCancelAction.Name, readerId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.CancelActionAsync(readerId, null, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _actions.CancelActionAsync(readerId, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalReader> CollectInputsAsync(
@@ -79,16 +45,7 @@ internal sealed partial class TerminalReaders
         Guard.Id(readerId, nameof(readerId), ReaderPrefix);
         ArgumentNullException.ThrowIfNull(request);
         var options = BuildCollectInputsOptions(request);
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "collect_inputs" && r.Action.CollectInputs?.Inputs?.Count == request.Inputs.Count);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersCollectInputs,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersCollectInputs.Name, readerId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.CollectInputsAsync(readerId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _actions.CollectInputsAsync(readerId, options, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalReaderAction?> GetCurrentActionAsync(

@@ -14,7 +14,14 @@ internal sealed partial class TerminalReaders : ITerminalReaders, Polling.IReade
 
     private readonly StripeCallExecutor _executor;
 
-    public TerminalReaders(StripeCallExecutor executor) => _executor = executor;
+    // Every reader action (these and the payment ones) is sent by ReaderActionCalls.
+    private readonly ReaderActionCalls _actions;
+
+    public TerminalReaders(StripeCallExecutor executor)
+    {
+        _executor = executor;
+        _actions = new ReaderActionCalls(executor);
+    }
 
     public async Task<TerminalReader> RegisterAsync(
         RegisterReaderRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
