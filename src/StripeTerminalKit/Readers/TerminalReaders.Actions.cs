@@ -75,6 +75,12 @@ internal sealed partial class TerminalReaders
         var started = time.GetTimestamp();
         while (true)
         {
+            if (_readBudget is not null)
+            {
+                // A turn of the reader-read budget the checkouts poll within, as each of their reads takes.
+                await _readBudget.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var reader = ReaderMapping.Map(await GetStripeReaderAsync(readerId, callOptions, cancellationToken).ConfigureAwait(false));
             var action = reader.Action;
             Log.ReaderActionPolled(_executor.Logger, readerId, action?.StripeType, action?.Status);

@@ -17,10 +17,15 @@ internal sealed partial class TerminalReaders : ITerminalReaders, Polling.IReade
     // Every reader action (these and the payment ones) is sent by ReaderActionCalls.
     private readonly ReaderActionCalls _actions;
 
-    public TerminalReaders(StripeCallExecutor executor)
+    // The checkouts' budget for reads of one reader (null without AddCheckout): a wait for a reader
+    // action polls within it, so the process has one rule for how hard it reads readers.
+    private readonly Polling.PollBudget? _readBudget;
+
+    public TerminalReaders(StripeCallExecutor executor, Polling.PollBudget? readBudget = null)
     {
         _executor = executor;
         _actions = new ReaderActionCalls(executor);
+        _readBudget = readBudget;
     }
 
     public async Task<TerminalReader> RegisterAsync(

@@ -45,7 +45,8 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
         TimeProvider time,
         ILogger logger,
         string? country,
-        string? defaultCurrency = null)
+        string? defaultCurrency = null,
+        ReadBudgetShare? readBudget = null)
     {
         _options = options;
         InstanceId = options.EffectiveInstanceId;
@@ -61,7 +62,8 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
         // readers are listed in batches (one request per page of 100 readers) when the readers
         // module can list pages; the list endpoint has its own budget of the same rate. In a farm
         // the ownership round splits each budget over the live instances (ReadBudget).
-        ReadBudget = new ReadBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time);
+        // The same budget the readers module's waits for a reader action take their turns from.
+        ReadBudget = readBudget ?? new ReadBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time);
         Batches = options.BatchPollInterval > TimeSpan.Zero && readers is IReaderPageSource pages
             ? new ReaderBatchScheduler(pages, ReadBudget.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), Work, _stopping.Token)
             : null;
