@@ -43,9 +43,9 @@ internal static class InFlightMemory
 
         // Warm up every path once (JIT, caches, pools), then count from a clean heap.
         var warm = await checkout.StartAsync(new CheckoutRequest { CheckoutId = "warm", ReaderId = readers[0], Amount = 1000, Currency = "aud" });
-        await runtime.WhenIdleAsync();
+        await runtime.Work.WhenIdleAsync();
         await checkout.CancelAsync("warm");
-        await runtime.WhenIdleAsync();
+        await runtime.Work.WhenIdleAsync();
         _ = warm;
         var before = Heap();
 
@@ -55,7 +55,7 @@ internal static class InFlightMemory
             handles[i] = await checkout.StartAsync(new CheckoutRequest { CheckoutId = "sale-" + i, ReaderId = readers[i], Amount = 1000 + i, Currency = "aud" });
         }
 
-        await runtime.WhenIdleAsync();
+        await runtime.Work.WhenIdleAsync();
         var after = Heap();
         var waiting = handles.Count(h => h.State == CheckoutState.WaitingForCustomer);
         var record = await provider.GetRequiredService<ICheckoutStore>().LoadAsync("sale-0");

@@ -126,13 +126,13 @@ internal static class KitFleet
             // Wait for the signal rather than spin: both cores are left to the work. Work that waits
             // for the fake clock while counted (a Polly retry after a 429) never signals: after a
             // real-time wait the clock moves on, and the run reports it.
-            var idle = runtime.WhenIdleAsync();
+            var idle = runtime.Work.WhenIdleAsync();
             if (await Task.WhenAny(idle, Task.Delay(StuckAfter)) != idle)
             {
                 Interlocked.Increment(ref Stalls);
                 if (Environment.GetEnvironmentVariable("FLEET_DEBUG") == "1")
                 {
-                    Console.Error.WriteLine($"stall at {world.Time.GetUtcNow():HH:mm:ss.f}: pending work {runtime.PendingWork}");
+                    Console.Error.WriteLine($"stall at {world.Time.GetUtcNow():HH:mm:ss.f}: pending work {runtime.Work.PendingWork}");
                 }
 
                 return;
@@ -145,7 +145,7 @@ internal static class KitFleet
                 continue;
             }
 
-            if (runtime.IsIdle)
+            if (runtime.Work.IsIdle)
             {
                 return;
             }

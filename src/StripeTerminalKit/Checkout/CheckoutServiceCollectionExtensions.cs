@@ -8,6 +8,7 @@ using StripeTerminalKit.Checkout.Runtime;
 using StripeTerminalKit.DependencyInjection;
 using StripeTerminalKit.Internal;
 using StripeTerminalKit.Payments;
+using StripeTerminalKit.Polling;
 using StripeTerminalKit.Readers;
 using StripeTerminalKit.Webhooks;
 
@@ -49,7 +50,15 @@ public static class CheckoutServiceCollectionExtensions
 
         services.TryAddSingleton<ICheckoutStore, InMemoryCheckoutStore>();
         var key = StripeTerminalKitNames.ServiceKey(name);
-        services.TryAddKeyedSingleton<TerminalCheckout>(key, (provider, _) =>
+
+        // The account's read budget: the checkouts' polls and the readers module's waits for a reader
+        // action (ITerminalReaders.WaitForActionAsync) take their turns from the same one.
+        services.TryAddKeyedSingleton<ReadBudgetShare>(key, (provider, _) =>
+        {
+            var checkoutOptions = provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(name);
+            return new ReadBudgetShare(checkoutOptions.PollRequestsPerSecond, checkoutOptions.PollBurst, provider.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddKeyedSingleton<TerminalCheckout>(key, (provider, k) =>
         {
             var kitOptions = provider.GetRequiredService<IOptionsMonitor<StripeTerminalOptions>>().Get(name);
             return new TerminalCheckout(
@@ -60,7 +69,8 @@ public static class CheckoutServiceCollectionExtensions
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout") ?? NullLogger.Instance,
                 kitOptions.Country,
-                kitOptions.DefaultCurrency);
+                kitOptions.DefaultCurrency,
+                provider.GetRequiredKeyedService<ReadBudgetShare>(k));
         });
         services.TryAddKeyedSingleton<ITerminalCheckout>(key, (provider, k) => provider.GetRequiredKeyedService<TerminalCheckout>(k));
         services.AddSingleton<ITerminalWebhookHandler>(provider => provider.GetRequiredKeyedService<TerminalCheckout>(key));

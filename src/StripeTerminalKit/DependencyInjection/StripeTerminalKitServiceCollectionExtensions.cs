@@ -159,7 +159,10 @@ public static class StripeTerminalKitServiceCollectionExtensions
         });
 
         services.TryAddKeyedSingleton<ITerminalLocations>(key, (provider, k) => new TerminalLocations(provider.GetRequiredKeyedService<StripeCallExecutor>(k)));
-        services.TryAddKeyedSingleton<ITerminalReaders>(key, (provider, k) => new TerminalReaders(provider.GetRequiredKeyedService<StripeCallExecutor>(k)));
+        // With AddCheckout, waits for a reader action take their reads from the checkouts' reader budget.
+        services.TryAddKeyedSingleton<ITerminalReaders>(key, (provider, k) => new TerminalReaders(
+            provider.GetRequiredKeyedService<StripeCallExecutor>(k),
+            provider.GetKeyedService<StripeTerminalKit.Polling.ReadBudgetShare>(k)?.Readers));
         services.TryAddKeyedSingleton<ITerminalPayments>(key, (provider, k) => new TerminalPayments(provider.GetRequiredKeyedService<StripeCallExecutor>(k)));
 
         if (StripeTerminalKitNames.IsDefault(name))

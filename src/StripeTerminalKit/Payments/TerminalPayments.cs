@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Stripe;
-using Stripe.Terminal;
 using StripeTerminalKit.Diagnostics;
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Internal;
@@ -11,7 +9,7 @@ using StripeTerminalKit.Validation;
 namespace StripeTerminalKit.Payments;
 
 /// <summary>The Stripe.net-backed <see cref="ITerminalPayments"/>.</summary>
-internal sealed class TerminalPayments : ITerminalPayments
+internal sealed partial class TerminalPayments : ITerminalPayments
 {
     private const string PaymentIntentPrefix = "pi_";
     private const string SetupIntentPrefix = "seti_";
@@ -19,7 +17,15 @@ internal sealed class TerminalPayments : ITerminalPayments
 
     private readonly StripeCallExecutor _executor;
 
-    public TerminalPayments(StripeCallExecutor executor) => _executor = executor;
+    // The reader actions (process, collect, confirm, refund on the reader, save a card) are sent by
+    // the readers module's one implementation of reader-action calls; this module checks their input.
+    private readonly ReaderActionCalls _readerActions;
+
+    public TerminalPayments(StripeCallExecutor executor)
+    {
+        _executor = executor;
+        _readerActions = new ReaderActionCalls(executor);
+    }
 
     private string Country => _executor.Options.Country!;
 
@@ -204,27 +210,7 @@ internal sealed class TerminalPayments : ITerminalPayments
         Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         ValidateCollection(options);
-        var processOptions = new ReaderProcessPaymentIntentOptions
-        {
-            PaymentIntent = paymentIntentId,
-            ProcessConfig = options is null ? null : new ReaderProcessConfigOptions
-            {
-                SkipTipping = options.SkipTipping ? true : null,
-                Tipping = options.TipEligibleAmount is { } eligible ? new ReaderProcessConfigTippingOptions { AmountEligible = eligible } : null,
-                EnableCustomerCancellation = options.EnableCustomerCancellation ? true : null,
-                AllowRedisplay = RedisplayValue(options.AllowRedisplay),
-            },
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "process_payment_intent" && r.Action.ProcessPaymentIntent?.PaymentIntentId == paymentIntentId);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersProcessPaymentIntent,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersProcessPaymentIntent.Name, readerId, paymentIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.ProcessPaymentIntentAsync(readerId, processOptions, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _readerActions.ProcessPaymentIntentAsync(readerId, paymentIntentId, options, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalReader> CollectOnReaderAsync(
@@ -233,27 +219,7 @@ internal sealed class TerminalPayments : ITerminalPayments
         Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         ValidateCollection(options);
-        var collectOptions = new ReaderCollectPaymentMethodOptions
-        {
-            PaymentIntent = paymentIntentId,
-            CollectConfig = options is null ? null : new ReaderCollectConfigOptions
-            {
-                SkipTipping = options.SkipTipping ? true : null,
-                Tipping = options.TipEligibleAmount is { } eligible ? new ReaderCollectConfigTippingOptions { AmountEligible = eligible } : null,
-                EnableCustomerCancellation = options.EnableCustomerCancellation ? true : null,
-                AllowRedisplay = RedisplayValue(options.AllowRedisplay),
-            },
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "collect_payment_method" && r.Action.CollectPaymentMethod?.PaymentIntentId == paymentIntentId);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersCollectPaymentMethod,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersCollectPaymentMethod.Name, readerId, paymentIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.CollectPaymentMethodAsync(readerId, collectOptions, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _readerActions.CollectPaymentMethodAsync(readerId, paymentIntentId, options, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalReader> ConfirmOnReaderAsync(
@@ -261,17 +227,7 @@ internal sealed class TerminalPayments : ITerminalPayments
     {
         Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
-        var confirmOptions = new ReaderConfirmPaymentIntentOptions { PaymentIntent = paymentIntentId };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "confirm_payment_intent" && r.Action.ConfirmPaymentIntent?.PaymentIntentId == paymentIntentId);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersConfirmPaymentIntent,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersConfirmPaymentIntent.Name, readerId, paymentIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.ConfirmPaymentIntentAsync(readerId, confirmOptions, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
+        return await _readerActions.ConfirmPaymentIntentAsync(readerId, paymentIntentId, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalPayment> CaptureAsync(
@@ -335,282 +291,6 @@ internal sealed class TerminalPayments : ITerminalPayments
         return PaymentMapping.Map(intent);
     }
 
-    public async Task<TerminalRefund> RefundAsync(CreateRefundRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        Guard.Id(request.PaymentIntentId, "PaymentIntentId", PaymentIntentPrefix);
-        if (request.Amount is { } amount)
-        {
-            Guard.Amount(amount, "Amount");
-        }
-
-        Guard.Metadata(request.Metadata, "Metadata");
-        var options = new RefundCreateOptions
-        {
-            PaymentIntent = request.PaymentIntentId,
-            Amount = request.Amount,
-            Reason = request.Reason switch
-            {
-                null => null,
-                RefundReason.RequestedByCustomer => "requested_by_customer",
-                RefundReason.Duplicate => "duplicate",
-                RefundReason.Fraudulent => "fraudulent",
-                _ => throw TerminalValidationException.For("Reason", "is not a known refund reason."),
-            },
-            Metadata = request.Metadata?.ToDictionary(StringComparer.Ordinal),
-            RefundApplicationFee = request.RefundApplicationFee,
-            ReverseTransfer = request.ReverseTransfer,
-        };
-        var refund = await _executor.ExecuteAsync(
-            StripeOperation.RefundsCreate,
-            callOptions,
-            new StripeCallContext(StripeOperation.RefundsCreate.Name, IntentId: request.PaymentIntentId),
-            (client, requestOptions, ct) => client.V1.Refunds.CreateAsync(options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(refund);
-    }
-
-    public async Task<TerminalReader> RefundOnReaderAsync(
-        string readerId, InPersonRefundRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
-        ArgumentNullException.ThrowIfNull(request);
-        if ((request.PaymentIntentId is null) == (request.ChargeId is null))
-        {
-            throw TerminalValidationException.For("PaymentIntentId", "set exactly one of PaymentIntentId and ChargeId.");
-        }
-
-        if (request.PaymentIntentId is not null)
-        {
-            Guard.Id(request.PaymentIntentId, "PaymentIntentId", PaymentIntentPrefix);
-        }
-        else
-        {
-            Guard.Id(request.ChargeId, "ChargeId", ChargePrefixes);
-        }
-
-        if (request.Amount is { } amount)
-        {
-            Guard.Amount(amount, "Amount");
-        }
-
-        Guard.Metadata(request.Metadata, "Metadata");
-        await EnsureInteracAsync(request, callOptions, cancellationToken).ConfigureAwait(false);
-        var options = new ReaderRefundPaymentOptions
-        {
-            PaymentIntent = request.PaymentIntentId,
-            Charge = request.ChargeId,
-            Amount = request.Amount,
-            Metadata = request.Metadata?.ToDictionary(StringComparer.Ordinal),
-            RefundApplicationFee = request.RefundApplicationFee,
-            ReverseTransfer = request.ReverseTransfer,
-            RefundPaymentConfig = request.EnableCustomerCancellation
-                ? new ReaderRefundPaymentConfigOptions { EnableCustomerCancellation = true }
-                : null,
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "refund_payment"
-            && (request.PaymentIntentId is null || r.Action.RefundPayment?.PaymentIntentId == request.PaymentIntentId)
-            && (request.ChargeId is null || r.Action.RefundPayment?.ChargeId == request.ChargeId));
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersRefundPayment,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersRefundPayment.Name, readerId, request.PaymentIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.RefundPaymentAsync(readerId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
-    }
-
-    /// <summary>
-    /// In-person refunds (<c>refund_payment</c>) exist for Interac only — "In-person refunds are
-    /// only available on Interac" (docs: terminal/features/refunds; facts corrections table).
-    /// Interac is Canadian: outside Canada the refusal needs no call at all; in Canada one read
-    /// of the payment tells Interac from Visa or Mastercard, before the reader is asked anything.
-    /// </summary>
-    private async Task EnsureInteracAsync(InPersonRefundRequest request, TerminalCallOptions? callOptions, CancellationToken cancellationToken)
-    {
-        var parameter = request.PaymentIntentId is not null ? "PaymentIntentId" : "ChargeId";
-        if (!string.Equals(Country, "CA", StringComparison.OrdinalIgnoreCase))
-        {
-            throw NotInterac(parameter, $"Interac exists only in Canada and this kit is configured for {Country}");
-        }
-
-        // A read only: the call options' account matters, their idempotency key belongs to the refund.
-        var readOptions = callOptions?.ConnectedAccount is { } account ? new TerminalCallOptions { ConnectedAccount = account } : null;
-        string? network;
-        string? type;
-        if (request.PaymentIntentId is { } intentId)
-        {
-            var payment = await GetAsync(intentId, readOptions, cancellationToken).ConfigureAwait(false);
-            network = payment.LatestCharge?.Network;
-            type = payment.LatestCharge?.PaymentMethodType;
-            if (payment.LatestCharge is null)
-            {
-                // Nothing was charged: let Stripe answer with its own error for the refund.
-                return;
-            }
-        }
-        else
-        {
-            var chargeId = request.ChargeId!;
-            var charge = await _executor.ExecuteAsync(
-                StripeOperation.ChargesGet,
-                readOptions,
-                new StripeCallContext(StripeOperation.ChargesGet.Name),
-                (client, requestOptions, ct) => client.V1.Charges.GetAsync(chargeId, null, requestOptions, ct),
-                cancellationToken).ConfigureAwait(false);
-            type = charge.PaymentMethodDetails?.Type;
-            network = type == "interac_present" ? charge.PaymentMethodDetails?.InteracPresent?.Network : charge.PaymentMethodDetails?.CardPresent?.Network;
-        }
-
-        if (type != "interac_present" && !string.Equals(network, "interac", StringComparison.Ordinal))
-        {
-            throw NotInterac(parameter, $"the payment was made with {type ?? "an unknown method"} on the {network ?? "unknown"} network");
-        }
-    }
-
-    private static TerminalValidationException NotInterac(string parameter, string why) =>
-        new($"{parameter}: in-person refunds on the reader are only available for Interac payments ({why}). Refund it online with RefundAsync instead.")
-        {
-            Parameter = parameter,
-            ErrorCode = InPersonRefundNotInteracCode,
-        };
-
-    /// <summary>The <see cref="StripeTerminalException.ErrorCode"/> of a reader refund refused because the payment is not Interac.</summary>
-    internal const string InPersonRefundNotInteracCode = "in_person_refund_requires_interac";
-
-    public async Task<TerminalRefund> GetRefundAsync(string refundId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(refundId, nameof(refundId), "re_", "pyr_");
-        var refund = await _executor.ExecuteAsync(
-            StripeOperation.RefundsGet,
-            callOptions,
-            new StripeCallContext(StripeOperation.RefundsGet.Name),
-            (client, requestOptions, ct) => client.V1.Refunds.GetAsync(refundId, null, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(refund);
-    }
-
-    public IAsyncEnumerable<TerminalRefund> ListRefundsAsync(string paymentIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        // Validated here, not inside the iterator, so bad input fails at the call site.
-        Guard.Id(paymentIntentId, nameof(paymentIntentId), "pi_");
-        return ListRefundsCoreAsync(paymentIntentId, callOptions, cancellationToken);
-    }
-
-    private async IAsyncEnumerable<TerminalRefund> ListRefundsCoreAsync(
-        string paymentIntentId, TerminalCallOptions? callOptions, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var options = new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 };
-        while (true)
-        {
-            var page = await _executor.ExecuteAsync(
-                StripeOperation.RefundsList,
-                callOptions,
-                new StripeCallContext(StripeOperation.RefundsList.Name, IntentId: paymentIntentId),
-                (client, requestOptions, ct) => client.V1.Refunds.ListAsync(options, requestOptions, ct),
-                cancellationToken).ConfigureAwait(false);
-            foreach (var refund in page.Data)
-            {
-                yield return PaymentMapping.Map(refund);
-            }
-
-            if (!page.HasMore || page.Data.Count == 0)
-            {
-                yield break;
-            }
-
-            options.StartingAfter = page.Data[^1].Id;
-        }
-    }
-
-    public async Task<TerminalSetupIntent> CreateSetupIntentAsync(
-        CreateSetupIntentRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.CustomerId is not null)
-        {
-            Guard.Id(request.CustomerId, "CustomerId", "cus_");
-        }
-
-        if (request.OnBehalfOf is not null)
-        {
-            Guard.Id(request.OnBehalfOf, "OnBehalfOf", "acct_");
-        }
-
-        Guard.OptionalText(request.Description, "Description", 1000);
-        Guard.Metadata(request.Metadata, "Metadata");
-        var options = new SetupIntentCreateOptions
-        {
-            AllowedPaymentMethodTypes = ["card_present"],
-            Customer = request.CustomerId,
-            Usage = request.OnSession ? "on_session" : "off_session",
-            Description = request.Description,
-            Metadata = request.Metadata?.ToDictionary(StringComparer.Ordinal),
-            OnBehalfOf = request.OnBehalfOf,
-        };
-        var intent = await _executor.ExecuteAsync(
-            StripeOperation.SetupIntentsCreate,
-            callOptions,
-            new StripeCallContext(StripeOperation.SetupIntentsCreate.Name),
-            (client, requestOptions, ct) => client.V1.SetupIntents.CreateAsync(options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(intent);
-    }
-
-    public async Task<TerminalReader> SaveCardOnReaderAsync(
-        string readerId,
-        string setupIntentId,
-        AllowRedisplay allowRedisplay,
-        bool enableCustomerCancellation = false,
-        TerminalCallOptions? callOptions = null,
-        CancellationToken cancellationToken = default)
-    {
-        Guard.Id(readerId, nameof(readerId), TerminalReaders.ReaderPrefix);
-        Guard.Id(setupIntentId, nameof(setupIntentId), SetupIntentPrefix);
-        var options = new ReaderProcessSetupIntentOptions
-        {
-            SetupIntent = setupIntentId,
-            AllowRedisplay = RedisplayValue(allowRedisplay),
-            ProcessConfig = enableCustomerCancellation ? new ReaderProcessConfigOptions { EnableCustomerCancellation = true } : null,
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "process_setup_intent" && r.Action.ProcessSetupIntent?.SetupIntentId == setupIntentId);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersProcessSetupIntent,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersProcessSetupIntent.Name, readerId, setupIntentId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.ProcessSetupIntentAsync(readerId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
-    }
-
-    public async Task<TerminalSetupIntent> GetSetupIntentAsync(string setupIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(setupIntentId, nameof(setupIntentId), SetupIntentPrefix);
-        var intent = await _executor.ExecuteAsync(
-            StripeOperation.SetupIntentsGet,
-            callOptions,
-            new StripeCallContext(StripeOperation.SetupIntentsGet.Name, IntentId: setupIntentId),
-            (client, requestOptions, ct) => client.V1.SetupIntents.GetAsync(setupIntentId, null, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(intent);
-    }
-
-    public async Task<TerminalSetupIntent> CancelSetupIntentAsync(string setupIntentId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(setupIntentId, nameof(setupIntentId), SetupIntentPrefix);
-        var intent = await _executor.ExecuteAsync(
-            StripeOperation.SetupIntentsCancel,
-            callOptions,
-            new StripeCallContext(StripeOperation.SetupIntentsCancel.Name, IntentId: setupIntentId),
-            (client, requestOptions, ct) => client.V1.SetupIntents.CancelAsync(setupIntentId, null, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(intent);
-    }
-
     private static void ValidateCollection(PaymentCollectionOptions? options)
     {
         if (options?.TipEligibleAmount is not { } eligible)
@@ -626,13 +306,4 @@ internal sealed class TerminalPayments : ITerminalPayments
             throw TerminalValidationException.For("TipEligibleAmount", "cannot be positive when SkipTipping is set.");
         }
     }
-
-    private static string? RedisplayValue(AllowRedisplay? value) => value switch
-    {
-        null => null,
-        AllowRedisplay.Always => "always",
-        AllowRedisplay.Limited => "limited",
-        AllowRedisplay.Unspecified => "unspecified",
-        _ => throw TerminalValidationException.For("AllowRedisplay", "is not a known value."),
-    };
 }

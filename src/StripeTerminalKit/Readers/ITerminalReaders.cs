@@ -96,7 +96,10 @@ public interface ITerminalReaders
     /// Polls the reader on the injected <see cref="TimeProvider"/> until its action finishes
     /// (succeeded or failed). A failed action is returned, not thrown; call
     /// <see cref="TerminalReaderAction.ThrowIfFailed"/> to raise its typed exception.
-    /// Do not wait on <c>set_reader_display</c>: it stays in progress until cleared.
+    /// Do not wait on <c>set_reader_display</c>: it stays in progress until cleared. With
+    /// <c>AddCheckout</c>, each read also takes a turn from the checkouts' reader-read budget
+    /// (<see cref="Checkout.StripeTerminalCheckoutOptions.PollRequestsPerSecond"/>), so waits and
+    /// checkouts together stay within it.
     /// </summary>
     /// <param name="readerId">The reader id.</param>
     /// <param name="waitOptions">Poll interval, timeout and the action expected.</param>

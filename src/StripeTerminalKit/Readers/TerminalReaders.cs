@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Stripe.Terminal;
-using StripeTerminalKit.Diagnostics;
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Internal;
 using StripeTerminalKit.Validation;
@@ -9,14 +7,26 @@ using StripeTerminalKit.Validation;
 namespace StripeTerminalKit.Readers;
 
 /// <summary>The Stripe.net-backed <see cref="ITerminalReaders"/>.</summary>
-internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSource
+internal sealed partial class TerminalReaders : ITerminalReaders, Polling.IReaderPageSource
 {
     internal const string ReaderPrefix = "tmr_";
     private const int MaxInputs = 5;
 
     private readonly StripeCallExecutor _executor;
 
-    public TerminalReaders(StripeCallExecutor executor) => _executor = executor;
+    // Every reader action (these and the payment ones) is sent by ReaderActionCalls.
+    private readonly ReaderActionCalls _actions;
+
+    // The checkouts' budget for reads of one reader (null without AddCheckout): a wait for a reader
+    // action polls within it, so the process has one rule for how hard it reads readers.
+    private readonly Polling.PollBudget? _readBudget;
+
+    public TerminalReaders(StripeCallExecutor executor, Polling.PollBudget? readBudget = null)
+    {
+        _executor = executor;
+        _actions = new ReaderActionCalls(executor);
+        _readBudget = readBudget;
+    }
 
     public async Task<TerminalReader> RegisterAsync(
         RegisterReaderRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
@@ -128,66 +138,6 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
         }
     }
 
-    /// <inheritdoc />
-    public async Task<Polling.ReaderPage> ListPageAsync(Polling.ReaderPageQuery query, CancellationToken cancellationToken)
-    {
-        var options = new ReaderListOptions
-        {
-            Limit = Polling.ReaderPageQuery.PageSize,
-            StartingAfter = query.StartingAfter,
-            Location = query.LocationId,
-            Expand = query.ExpandPaymentIntents ? ["data.action.process_payment_intent.payment_intent"] : null,
-        };
-        var page = await _executor.ExecuteAsync(
-            StripeOperation.ReadersList,
-            // Batched reads serve waiting checkouts, whose machines retry a failed read after their backoff: one retrier.
-            TerminalCallOptions.CallerRetries,
-            new StripeCallContext(StripeOperation.ReadersList.Name),
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.ListAsync(options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        var readers = new Polling.ObservedReader[page.Data.Count];
-        for (var i = 0; i < readers.Length; i++)
-        {
-            var reader = page.Data[i];
-            var intent = reader.Action?.ProcessPaymentIntent?.PaymentIntent;
-            readers[i] = new Polling.ObservedReader(ReaderMapping.Map(reader), intent is null ? null : Payments.PaymentMapping.Map(intent));
-        }
-
-        return new Polling.ReaderPage(readers, page.HasMore);
-    }
-
-    /// <inheritdoc />
-    public async Task<Polling.ReaderEventPage> ListEventsAsync(Polling.ReaderEventQuery query, CancellationToken cancellationToken)
-    {
-        var options = new Stripe.EventListOptions
-        {
-            Limit = query.Limit,
-            EndingBefore = query.EndingBefore,
-            Types = [.. Polling.ReaderEventQuery.Types],
-        };
-        var page = await _executor.ExecuteAsync(
-            StripeOperation.EventsList,
-            TerminalCallOptions.CallerRetries,
-            new StripeCallContext(StripeOperation.EventsList.Name),
-            (client, requestOptions, ct) => client.V1.Events.ListAsync(options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-
-        // Stripe lists newest first; a feed applies them in the order they happened.
-        var events = new Polling.ReaderEvent[page.Data.Count];
-        for (var i = 0; i < events.Length; i++)
-        {
-            var e = page.Data[events.Length - 1 - i];
-            events[i] = e.Data?.Object switch
-            {
-                Reader reader => new Polling.ReaderEvent(e.Id, ReaderMapping.Map(reader), null),
-                Stripe.PaymentIntent intent => new Polling.ReaderEvent(e.Id, null, Payments.PaymentMapping.Map(intent)),
-                _ => new Polling.ReaderEvent(e.Id, null, null),
-            };
-        }
-
-        return new Polling.ReaderEventPage(events, page.HasMore);
-    }
-
     public async Task<TerminalReader> UpdateAsync(
         string readerId, UpdateReaderRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
     {
@@ -222,252 +172,5 @@ internal sealed class TerminalReaders : ITerminalReaders, Polling.IReaderPageSou
             new StripeCallContext(StripeOperation.ReadersDelete.Name, readerId),
             (client, requestOptions, ct) => client.V1.Terminal.Readers.DeleteAsync(readerId, null, requestOptions, ct),
             cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<TerminalReader> ShowCartAsync(
-        string readerId, ReaderCart cart, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(readerId, nameof(readerId), ReaderPrefix);
-        ArgumentNullException.ThrowIfNull(cart);
-        var currency = Guard.Currency(cart.Currency, "Cart.Currency", _executor.Options.Country!);
-        var computed = cart.ComputeTotal();
-        if (computed != cart.Total)
-        {
-            throw TerminalValidationException.For(
-                "Cart.Total",
-                string.Create(CultureInfo.InvariantCulture, $"is {cart.Total} but the lines and tax add up to {computed} (minor units)."));
-        }
-
-        Guard.NonNegativeAmount(cart.Total, "Cart.Total");
-        var options = new ReaderSetReaderDisplayOptions
-        {
-            Type = "cart",
-            Cart = new ReaderCartOptions
-            {
-                Currency = currency,
-                LineItems = cart.LineItems.Select(l => new ReaderCartLineItemOptions
-                {
-                    Description = l.Description,
-                    Amount = l.UnitAmount,
-                    Quantity = l.Quantity,
-                }).ToList(),
-                Tax = cart.Tax,
-                Total = cart.Total,
-            },
-        };
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "set_reader_display" && r.Action.SetReaderDisplay?.Cart?.Total == cart.Total);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersSetDisplay,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersSetDisplay.Name, readerId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.SetReaderDisplayAsync(readerId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
-    }
-
-    public Task<TerminalReader> ClearDisplayAsync(string readerId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default) =>
-        CancelActionAsync(readerId, callOptions, cancellationToken);
-
-    public async Task<TerminalReader> CancelActionAsync(string readerId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(readerId, nameof(readerId), ReaderPrefix);
-
-        // Arrived when the reader shows no action in progress any more.
-        var check = new ReaderCommandCheck(readerId, r => r.Action is null || r.Action.Status != "in_progress");
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersCancelAction,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersCancelAction.Name, readerId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.CancelActionAsync(readerId, null, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
-    }
-
-    public async Task<TerminalReader> CollectInputsAsync(
-        string readerId, CollectInputsRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(readerId, nameof(readerId), ReaderPrefix);
-        ArgumentNullException.ThrowIfNull(request);
-        var options = BuildCollectInputsOptions(request);
-        var check = new ReaderCommandCheck(readerId, r =>
-            r.Action?.Type == "collect_inputs" && r.Action.CollectInputs?.Inputs?.Count == request.Inputs.Count);
-        var reader = await _executor.ExecuteReaderCommandAsync(
-            StripeOperation.ReadersCollectInputs,
-            callOptions,
-            new StripeCallContext(StripeOperation.ReadersCollectInputs.Name, readerId),
-            check,
-            (client, requestOptions, ct) => client.V1.Terminal.Readers.CollectInputsAsync(readerId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return ReaderMapping.Map(reader);
-    }
-
-    public async Task<TerminalReaderAction?> GetCurrentActionAsync(
-        string readerId, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        var reader = await GetAsync(readerId, callOptions, cancellationToken).ConfigureAwait(false);
-        return reader.Action;
-    }
-
-    public async Task<TerminalReaderAction?> WaitForActionAsync(
-        string readerId, ReaderActionWaitOptions? waitOptions = null, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)
-    {
-        Guard.Id(readerId, nameof(readerId), ReaderPrefix);
-        var interval = waitOptions?.PollInterval ?? _executor.Options.ReaderPollInterval;
-        var timeout = waitOptions?.Timeout ?? _executor.Options.ReaderActionTimeout;
-        if (interval <= TimeSpan.Zero)
-        {
-            throw TerminalValidationException.For("PollInterval", "must be positive.");
-        }
-
-        if (timeout <= TimeSpan.Zero)
-        {
-            throw TerminalValidationException.For("Timeout", "must be positive.");
-        }
-
-        var time = _executor.TimeProvider;
-        var started = time.GetTimestamp();
-        while (true)
-        {
-            var reader = ReaderMapping.Map(await GetStripeReaderAsync(readerId, callOptions, cancellationToken).ConfigureAwait(false));
-            var action = reader.Action;
-            Log.ReaderActionPolled(_executor.Logger, readerId, action?.StripeType, action?.Status);
-
-            if (action is null || !Matches(action, waitOptions))
-            {
-                return null;
-            }
-
-            if (action.IsFinished)
-            {
-                Log.ReaderActionFinished(_executor.Logger, readerId, action.StripeType, action.Status, action.Failure?.Code);
-                return action;
-            }
-
-            var remaining = timeout - time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
-            {
-                throw new TimeoutException(
-                    string.Create(CultureInfo.InvariantCulture, $"Reader {readerId} action {action.StripeType} did not finish within {timeout}."));
-            }
-
-            await Task.Delay(interval < remaining ? interval : remaining, time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static bool Matches(TerminalReaderAction action, ReaderActionWaitOptions? waitOptions)
-    {
-        if (waitOptions?.ExpectedType is { } type && action.Type != type)
-        {
-            return false;
-        }
-
-        return waitOptions?.ExpectedIntentId is not { } intentId
-            || string.Equals(action.PaymentIntentId ?? action.SetupIntentId, intentId, StringComparison.Ordinal);
-    }
-
-    private static ReaderCollectInputsOptions BuildCollectInputsOptions(CollectInputsRequest request)
-    {
-        if (request.Inputs is null || request.Inputs.Count == 0)
-        {
-            throw TerminalValidationException.For("Inputs", "must contain at least one input.");
-        }
-
-        if (request.Inputs.Count > MaxInputs)
-        {
-            throw TerminalValidationException.For("Inputs", $"has {request.Inputs.Count} inputs; Stripe allows at most {MaxInputs}.");
-        }
-
-        Guard.Metadata(request.Metadata, "Metadata");
-        var inputs = new List<ReaderInputOptions>(request.Inputs.Count);
-        for (var i = 0; i < request.Inputs.Count; i++)
-        {
-            var input = request.Inputs[i] ?? throw TerminalValidationException.For($"Inputs[{i}]", "must not be null.");
-            var path = $"Inputs[{i}]";
-            var text = input.CustomText ?? throw TerminalValidationException.For($"{path}.CustomText", "is required.");
-            Guard.Text(text.Title, $"{path}.CustomText.Title", 40);
-            Guard.OptionalText(text.Description, $"{path}.CustomText.Description", 500);
-            Guard.OptionalText(text.SubmitButton, $"{path}.CustomText.SubmitButton", 30);
-            Guard.OptionalText(text.SkipButton, $"{path}.CustomText.SkipButton", 14);
-
-            var options = new ReaderInputOptions
-            {
-                Type = input.Type switch
-                {
-                    ReaderInputType.Signature => "signature",
-                    ReaderInputType.Email => "email",
-                    ReaderInputType.Phone => "phone",
-                    ReaderInputType.Text => "text",
-                    ReaderInputType.Numeric => "numeric",
-                    ReaderInputType.Selection => "selection",
-                    _ => throw TerminalValidationException.For($"{path}.Type", "is not a known input type."),
-                },
-                CustomText = new ReaderInputCustomTextOptions
-                {
-                    Title = text.Title,
-                    Description = text.Description,
-                    SubmitButton = text.SubmitButton,
-                    SkipButton = text.SkipButton,
-                },
-                Required = input.Required,
-            };
-
-            if (input is SelectionInput selection)
-            {
-                if (selection.Choices is null || selection.Choices.Count == 0)
-                {
-                    throw TerminalValidationException.For($"{path}.Choices", "must contain at least one choice.");
-                }
-
-                var ids = new HashSet<string>(StringComparer.Ordinal);
-                for (var c = 0; c < selection.Choices.Count; c++)
-                {
-                    var choice = selection.Choices[c] ?? throw TerminalValidationException.For($"{path}.Choices[{c}]", "must not be null.");
-                    Guard.Text(choice.Id, $"{path}.Choices[{c}].Id", 50);
-                    Guard.Text(choice.Text, $"{path}.Choices[{c}].Text", 30);
-                    if (!ids.Add(choice.Id))
-                    {
-                        throw TerminalValidationException.For($"{path}.Choices[{c}].Id", $"'{choice.Id}' is used twice.");
-                    }
-                }
-
-                options.Selection = new ReaderInputSelectionOptions
-                {
-                    Choices = selection.Choices.Select(c => new ReaderInputSelectionChoiceOptions
-                    {
-                        Id = c.Id,
-                        Text = c.Text,
-                        Style = c.Style == SelectionChoiceStyle.Secondary ? "secondary" : "primary",
-                    }).ToList(),
-                };
-            }
-
-            if (input.Toggles is { Count: > 0 } toggles)
-            {
-                for (var t = 0; t < toggles.Count; t++)
-                {
-                    var toggle = toggles[t] ?? throw TerminalValidationException.For($"{path}.Toggles[{t}]", "must not be null.");
-                    Guard.OptionalText(toggle.Title, $"{path}.Toggles[{t}].Title", 50);
-                    Guard.OptionalText(toggle.Description, $"{path}.Toggles[{t}].Description", 50);
-                }
-
-                options.Toggles = toggles.Select(t => new ReaderInputToggleOptions
-                {
-                    Title = t.Title,
-                    Description = t.Description,
-                    DefaultValue = t.DefaultEnabled ? "enabled" : "disabled",
-                }).ToList();
-            }
-
-            inputs.Add(options);
-        }
-
-        return new ReaderCollectInputsOptions
-        {
-            Inputs = inputs,
-            Metadata = request.Metadata?.ToDictionary(StringComparer.Ordinal),
-        };
     }
 }

@@ -83,7 +83,7 @@ internal sealed class KitProcess : IAsyncDisposable
     }
 
     /// <summary>Work queued or running in the checkout runtime (events, Stripe calls, reconciliation).</summary>
-    public long PendingWork => Runtime.PendingWork;
+    public long PendingWork => Runtime.Work.PendingWork;
 
     /// <summary>The process dies: its timers never fire, its store writes are lost, its network is cut.</summary>
     /// <remarks>

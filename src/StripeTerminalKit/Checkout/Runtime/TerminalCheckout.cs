@@ -5,8 +5,6 @@ using StripeTerminalKit.Errors;
 using StripeTerminalKit.Polling;
 using StripeTerminalKit.Webhooks;
 
-using StripeTerminalKit.Validation;
-
 namespace StripeTerminalKit.Checkout.Runtime;
 
 /// <summary>
@@ -14,7 +12,12 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// checkout per reader through the store, routes webhooks to the checkout they concern, and
 /// shares one polling budget across all checkouts.
 /// </summary>
-internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IWorkCounter, IAsyncDisposable, IDisposable
+/// <remarks>
+/// Split by concern: this file starts, finds and lists checkouts and routes webhooks;
+/// <c>.Operations</c> hands later operations to a checkout's runner; <c>.Runners</c> keeps the
+/// tables of running checkouts; <c>.Requests</c> checks a request before anything is stored.
+/// </remarks>
+internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IWorkCounter, IAsyncDisposable, IDisposable
 {
     /// <summary>The PaymentIntent metadata key carrying the checkout id, so any instance can find a checkout from Stripe's side.</summary>
     internal const string CheckoutIdMetadataKey = "stk_checkout_id";
@@ -42,7 +45,8 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         TimeProvider time,
         ILogger logger,
         string? country,
-        string? defaultCurrency = null)
+        string? defaultCurrency = null,
+        ReadBudgetShare? readBudget = null)
     {
         _options = options;
         InstanceId = options.EffectiveInstanceId;
@@ -58,9 +62,10 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         // readers are listed in batches (one request per page of 100 readers) when the readers
         // module can list pages; the list endpoint has its own budget of the same rate. In a farm
         // the ownership round splits each budget over the live instances (ReadBudget).
-        ReadBudget = new ReadBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time);
+        // The same budget the readers module's waits for a reader action take their turns from.
+        ReadBudget = readBudget ?? new ReadBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time);
         Batches = options.BatchPollInterval > TimeSpan.Zero && readers is IReaderPageSource pages
-            ? new ReaderBatchScheduler(pages, ReadBudget.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), this, _stopping.Token)
+            ? new ReaderBatchScheduler(pages, ReadBudget.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), Work, _stopping.Token)
             : null;
         Commands = new CheckoutCommandExecutor(
             payments,
@@ -290,32 +295,6 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         return handles;
     }
 
-    public Task<CheckoutOperationResult> CancelAsync(string checkoutId, CancellationToken cancellationToken = default) =>
-        OperateAsync(checkoutId, CheckoutEvent.Cancel(Time.GetUtcNow()), CheckoutOperation.Cancel, cancellationToken);
-
-    public Task<CheckoutOperationResult> RetryAsync(string checkoutId, CancellationToken cancellationToken = default) =>
-        OperateAsync(checkoutId, CheckoutEvent.Retry(Time.GetUtcNow()), CheckoutOperation.Retry, cancellationToken);
-
-    public Task<CheckoutOperationResult> CaptureAsync(string checkoutId, long? amount = null, CancellationToken cancellationToken = default)
-    {
-        if (amount is <= 0)
-        {
-            throw TerminalValidationException.For(nameof(amount), "must be positive when given; leave it null to capture everything authorised.");
-        }
-
-        return OperateAsync(checkoutId, CheckoutEvent.Capture(Time.GetUtcNow(), amount ?? 0), CheckoutOperation.Capture, cancellationToken);
-    }
-
-    public Task<CheckoutOperationResult> RefundAsync(string checkoutId, long? amount = null, CancellationToken cancellationToken = default)
-    {
-        if (amount is <= 0)
-        {
-            throw TerminalValidationException.For(nameof(amount), "must be positive when given; leave it null to refund what is left.");
-        }
-
-        return OperateAsync(checkoutId, CheckoutEvent.RefundRequest(Time.GetUtcNow(), amount ?? 0), CheckoutOperation.Refund, cancellationToken);
-    }
-
     /// <summary>Webhooks: the first of webhook and poll to show an outcome wins; the machine ignores the other.</summary>
     public ValueTask HandleAsync(TerminalWebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
@@ -337,116 +316,18 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
         return ValueTask.CompletedTask;
     }
 
-    private long _work;
+    /// <summary>
+    /// The runtime's work in progress (events queued, Stripe calls running), which drivers on a fake
+    /// clock watch to know when to advance it.
+    /// </summary>
+    internal WorkCounter Work { get; } = new();
 
-    /// <summary>True when no event is queued and no Stripe call is running: lets tests on a fake clock know when to advance it.</summary>
-    internal bool IsIdle => Interlocked.Read(ref _work) == 0;
-
-    /// <summary>How many events are queued and Stripe calls running.</summary>
-    internal long PendingWork => Interlocked.Read(ref _work);
+    // Counted through the façade because a runner's calls count on their owner (runner.Owner).
+    /// <inheritdoc />
+    public void WorkQueued() => Work.WorkQueued();
 
     /// <inheritdoc />
-    public void WorkQueued() => Interlocked.Increment(ref _work);
-
-    /// <inheritdoc />
-    public void WorkDone()
-    {
-        if (Interlocked.Decrement(ref _work) == 0)
-        {
-            Volatile.Read(ref _idle)?.TrySetResult();
-        }
-    }
-
-    private TaskCompletionSource? _idle;
-
-    /// <summary>Completes when no event is queued and no Stripe call is running (for drivers on a fake clock).</summary>
-    internal Task WhenIdleAsync()
-    {
-        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _idle, idle);
-        if (IsIdle)
-        {
-            idle.TrySetResult();
-        }
-
-        return idle.Task;
-    }
-
-    internal void IndexPaymentIntent(CheckoutRunner runner, string paymentIntentId) => _byPaymentIntent[paymentIntentId] = runner;
-
-    /// <summary>How many checkouts are held in memory (running, or finishing an operation).</summary>
-    internal int ActiveCount => _runners.Count;
-
-    /// <summary>
-    /// A finished checkout with nothing left to do leaves the tables: a long-running process must
-    /// not keep every checkout it ever took. Later operations (capture, void, refund) and lookups
-    /// bring it back from the store.
-    /// </summary>
-    internal void Retire(CheckoutRunner runner)
-    {
-        _runners.TryRemove(new KeyValuePair<string, CheckoutRunner>(runner.CheckoutId, runner));
-        if (runner.PaymentIntentId is { } paymentIntentId)
-        {
-            _byPaymentIntent.TryRemove(new KeyValuePair<string, CheckoutRunner>(paymentIntentId, runner));
-        }
-    }
-
-    /// <summary>
-    /// A retired runner was handed work again (an operation that reached it after it left the
-    /// tables): it takes its place back, unless a newer runner was brought from the store
-    /// meanwhile; then that one is returned and the work goes there. Two runners of one checkout
-    /// would each save over the other.
-    /// </summary>
-    internal CheckoutRunner Readopt(CheckoutRunner runner)
-    {
-        var current = _runners.GetOrAdd(runner.CheckoutId, runner);
-        if (current == runner && runner.PaymentIntentId is { } paymentIntentId)
-        {
-            IndexPaymentIntent(runner, paymentIntentId);
-        }
-
-        return current;
-    }
-
-    /// <summary>A finished runner lets the checkout's lease go (best effort: the lease still ends with this instance's).</summary>
-    internal async ValueTask ReleaseLeaseAsync(CheckoutRunner runner)
-    {
-        try
-        {
-            await Store.ReleaseCheckoutAsync(runner.CheckoutId, LeaseName).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // a release that fails leaves the checkout held by a live instance, which still serves it
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.LeaseReleaseFailed(Logger, runner.CheckoutId, exception);
-        }
-    }
-
-    /// <summary>The runners driving checkouts here now.</summary>
-    internal ICollection<CheckoutRunner> Runners => _runners.Values;
-
-    /// <summary>Stops the runner of a checkout whose lease this instance no longer holds.</summary>
-    internal void Fence(CheckoutRunner runner)
-    {
-        Retire(runner);
-        runner.Fence();
-    }
-
-    internal async ValueTask OnCompletedAsync(CheckoutRunner runner, CheckoutResult result)
-    {
-        Log.Completed(Logger, runner.CheckoutId, result.Outcome);
-        try
-        {
-            await Store.ReleaseReaderAsync(runner.Request.ReaderId, runner.CheckoutId).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // a store that cannot release must not stop the result from being published
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.ReleaseFailed(Logger, runner.CheckoutId, exception);
-        }
-    }
+    public void WorkDone() => Work.WorkDone();
 
     private int _disposed;
 
@@ -483,108 +364,6 @@ internal sealed class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHand
 
         _stopping.Dispose();
         _startGate.Dispose();
-    }
-
-    private Task<CheckoutOperationResult> OperateAsync(string checkoutId, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(checkoutId);
-
-        // A checkout running here: hand back the runner's own answer, complete the moment the
-        // checkout reports it (an async wrapper would finish one thread-pool hop later).
-        if (_runners.TryGetValue(checkoutId, out var running))
-        {
-            return running.RequestAsync(in e, operation).WaitAsync(cancellationToken);
-        }
-
-        // A finished checkout brought back from the store: when the store answers at once (in
-        // memory), hand back the runner's own answer too, without the extra hop.
-        var found = FindRunnerAsync(checkoutId, cancellationToken);
-        if (found.IsCompletedSuccessfully)
-        {
-            return found.Result is { } runner
-                ? runner.RequestAsync(in e, operation).WaitAsync(cancellationToken)
-                : Task.FromException<CheckoutOperationResult>(NotFound(checkoutId));
-        }
-
-        return LoadAndOperateAsync(checkoutId, found, e, operation, cancellationToken);
-    }
-
-    private static ResourceNotFoundException NotFound(string checkoutId) =>
-        new($"No checkout '{checkoutId}' is known here or in the checkout store.") { ResourceId = checkoutId, ErrorCode = "checkout_not_found" };
-
-    private static async Task<CheckoutOperationResult> LoadAndOperateAsync(string checkoutId, Task<CheckoutRunner?> found, CheckoutEvent e, CheckoutOperation operation, CancellationToken cancellationToken)
-    {
-        // The runner itself, not a second lookup: a finished checkout's runner leaves the table as
-        // soon as it is idle, yet still takes the operation it is handed.
-        var runner = await found.ConfigureAwait(false) ?? throw NotFound(checkoutId);
-        return await runner.RequestAsync(in e, operation).WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private CheckoutRunner Add(CheckoutMachineState state, long version)
-    {
-        var runner = new CheckoutRunner(this, state, version);
-        var current = _runners.GetOrAdd(state.Request.CheckoutId, runner);
-        if (current != runner)
-        {
-            // A retired runner took its place back meanwhile (an operation reached it): one runner
-            // per checkout, so this one never runs.
-            runner.Stop();
-            return current;
-        }
-
-        if (state.PaymentIntentId is not null)
-        {
-            IndexPaymentIntent(runner, state.PaymentIntentId);
-        }
-
-        return runner;
-    }
-
-    private void Validate(CheckoutRequest request)
-    {
-        try
-        {
-            request.Validate();
-        }
-        catch (ArgumentException exception)
-        {
-            throw TerminalValidationException.For(exception.ParamName ?? "request", exception.Message);
-        }
-
-        // What the request alone cannot know: the reader id's shape, and the currencies and
-        // minimum charge of the account's country. Refused here, before any Stripe call, rather
-        // than as a failed checkout after the handle was given out.
-        Guard.Id(request.ReaderId, nameof(CheckoutRequest.ReaderId), "tmr_");
-        if (_country is not null)
-        {
-            Guard.Currency(request.Currency, nameof(CheckoutRequest.Currency), _country);
-        }
-        else if (!TerminalCurrencies.IsIso4217(request.Currency))
-        {
-            throw TerminalValidationException.For(nameof(CheckoutRequest.Currency), $"'{request.Currency}' is not an ISO 4217 currency code.");
-        }
-
-        Guard.Amount(request.Amount, nameof(CheckoutRequest.Amount), request.Currency);
-    }
-
-    /// <summary>The same checkout id must mean the same sale: anything else is a caller bug, not a resume.</summary>
-    private static void EnsureSameRequest(CheckoutRequest existing, CheckoutRequest request)
-    {
-        if (!string.Equals(existing.Owner, request.Owner, StringComparison.Ordinal))
-        {
-            // Another owner's sale: say nothing about it (not its amount, reader, state or even whose it is).
-            throw new TerminalValidationException($"{nameof(CheckoutRequest.CheckoutId)}: '{request.CheckoutId}' cannot be used for this sale; use a new checkout id.")
-            {
-                Parameter = nameof(CheckoutRequest.CheckoutId),
-                ErrorCode = "checkout_id_unavailable",
-            };
-        }
-
-        if (existing.Amount != request.Amount || !string.Equals(existing.Currency, request.Currency, StringComparison.OrdinalIgnoreCase) || existing.ReaderId != request.ReaderId)
-        {
-            throw TerminalValidationException.For(nameof(CheckoutRequest.CheckoutId),
-                $"checkout '{request.CheckoutId}' already exists with another amount, currency or reader; use a new checkout id for a new sale.");
-        }
     }
 
     private static CheckoutSnapshot ToSnapshot(CheckoutRecord record)

@@ -194,7 +194,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
     {
         for (var round = 0; round < 3; round++)
         {
-            for (var i = 0; i < 200_000 && !Runtime.IsIdle && done?.Invoke() != true; i++)
+            for (var i = 0; i < 200_000 && !Runtime.Work.IsIdle && done?.Invoke() != true; i++)
             {
                 await Task.Yield();
             }
@@ -202,7 +202,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
             await Emulator.Webhooks.DrainAsync();
         }
 
-        for (var i = 0; i < 200_000 && !Runtime.IsIdle && done?.Invoke() != true; i++)
+        for (var i = 0; i < 200_000 && !Runtime.Work.IsIdle && done?.Invoke() != true; i++)
         {
             await Task.Yield();
         }

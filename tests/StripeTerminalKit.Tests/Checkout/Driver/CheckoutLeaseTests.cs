@@ -35,7 +35,7 @@ public sealed class CheckoutLeaseTests
             // Within the lease the dead instance still holds it: nobody else may drive it.
             a.Time.Advance(Lease - TimeSpan.FromSeconds(1));
             await ownB.MaintainAsync(default);
-            var beforeExpiry = b.Runtime.ActiveCount;
+            var beforeExpiry = b.Runtime.Runners.Count;
             await Assert.ThrowsAsync<CheckoutConcurrencyException>(() => b.Checkout.StartAsync(a.Sale("order-lease", 2500)));
 
             // Expired: the next round takes it over and resumes it from Stripe.
@@ -87,7 +87,7 @@ public sealed class CheckoutLeaseTests
 
             // A's next round finds the checkout held by B: its runner stops.
             await ownA.MaintainAsync(default);
-            var aRunning = a.Runtime.ActiveCount;
+            var aRunning = a.Runtime.Runners.Count;
             var second = (await b.Checkout.FindAsync("order-fenced"))!;
             await b.CompleteAsync(second, max: TimeSpan.FromMinutes(5));
             await a.SettleAsync();
@@ -118,7 +118,7 @@ public sealed class CheckoutLeaseTests
 
         await using var restarted = await a.CrashAndRestartAsync();
         await new CheckoutOwnershipService(restarted.Runtime, NullLogger.Instance).MaintainAsync(default);
-        var resumedAt = restarted.Runtime.ActiveCount;
+        var resumedAt = restarted.Runtime.Runners.Count;
         var handle = (await restarted.Checkout.FindAsync("order-restart"))!;
 
         Assert.Equal(1, resumedAt);

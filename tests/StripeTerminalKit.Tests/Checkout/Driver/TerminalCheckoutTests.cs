@@ -257,7 +257,7 @@ public sealed class TerminalCheckoutTests
         var first = await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-done")));
         await h.SettleAsync();
 
-        var active = h.Runtime.ActiveCount;
+        var active = h.Runtime.Runners.Count;
         var found = await h.Checkout.FindAsync("order-done");
         var snapshot = await h.Checkout.GetAsync("order-done");
         var again = await h.Checkout.StartAsync(h.Sale("order-done"));
@@ -277,7 +277,7 @@ public sealed class TerminalCheckoutTests
         h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(2)));
         await h.CompleteAsync(await h.Checkout.StartAsync(h.Sale("order-later", 3000) with { CaptureMode = CheckoutCaptureMode.Manual }));
         await h.SettleAsync();
-        Assert.Equal(0, h.Runtime.ActiveCount);
+        Assert.Empty(h.Runtime.Runners);
 
         var capture = h.Checkout.CaptureAsync("order-later");
         await h.RunUntilAsync(() => capture.IsCompleted);
@@ -285,7 +285,7 @@ public sealed class TerminalCheckoutTests
 
         Assert.Equal(CheckoutOperationStatus.Succeeded, (await capture).Status);
         Assert.Equal(3000, Assert.Single(h.Emulator.GetLedger().Charges).AmountCaptured);
-        Assert.Equal(0, h.Runtime.ActiveCount);
+        Assert.Empty(h.Runtime.Runners);
     }
 
     [Fact]
