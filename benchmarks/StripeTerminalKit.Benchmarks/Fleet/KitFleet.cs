@@ -32,7 +32,7 @@ internal static class KitFleet
         if (settings.Latency)
         {
             var model = new LatencyModel(HashCode.Combine(settings.Seed, 4));
-            kit.UseInProcessHandler(_ => new LatencyHandler(world.Emulator.CreateHttpMessageHandler(), model, world.Time, () => counted));
+            kit.UseInProcessHandler(_ => new LatencyHandler(world.Emulator.CreateHttpMessageHandler(), model, world.Time, () => counted?.Work));
         }
 
         kit.AddCheckout(o =>

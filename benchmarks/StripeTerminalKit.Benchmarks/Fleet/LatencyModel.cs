@@ -92,9 +92,9 @@ internal sealed class LatencyHandler(HttpMessageHandler inner, LatencyModel mode
     {
         var delay = model.ApiCall(request.Method, request.RequestUri?.AbsolutePath ?? "");
         var counter = work();
-        if (Environment.GetEnvironmentVariable("FLEET_DEBUG") == "1" && counter is StripeTerminalKit.Checkout.Runtime.TerminalCheckout t && t.Work.PendingWork <= 0)
+        if (Environment.GetEnvironmentVariable("FLEET_DEBUG") == "1" && counter is StripeTerminalKit.Checkout.Runtime.WorkCounter w && w.PendingWork <= 0)
         {
-            Console.Error.WriteLine($"UNCOUNTED {request.Method} {request.RequestUri?.AbsolutePath} pending={t.Work.PendingWork}\n{Environment.StackTrace}");
+            Console.Error.WriteLine($"UNCOUNTED {request.Method} {request.RequestUri?.AbsolutePath} pending={w.PendingWork}\n{Environment.StackTrace}");
         }
 
         // Half on the way to Stripe, half on the way back.

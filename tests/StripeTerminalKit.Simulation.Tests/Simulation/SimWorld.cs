@@ -850,9 +850,9 @@ internal sealed class SimWorld : IAsyncDisposable
 
         // The pass counts as checkout work until its result is published, so the world never moves
         // the clock while it runs between two Stripe calls, and sees it finished at the first idle moment.
-        Kit.Runtime.WorkQueued();
+        Kit.Runtime.Work.WorkQueued();
         var run = Kit.Reconciler.ReconcileAsync();
-        _ = run.ContinueWith(_ => Kit.Runtime.WorkDone(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = run.ContinueWith(_ => Kit.Runtime.Work.WorkDone(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await RunUntilAsync(() => run.IsCompleted, Now + SettleLimit);
         var reconciliation = await run;
         Report.Count("reconciler.orphans_voided", reconciliation.OrphansVoided);

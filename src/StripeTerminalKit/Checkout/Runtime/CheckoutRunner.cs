@@ -85,10 +85,10 @@ internal sealed partial class CheckoutRunner
     /// <summary>Queues work for the loop; work that cannot be queued (stopped) fails its operation.</summary>
     private void Enqueue(Work work)
     {
-        _owner.WorkQueued();
+        _owner.Work.WorkQueued();
         if (!_inbox.Writer.TryWrite(work))
         {
-            _owner.WorkDone();
+            _owner.Work.WorkDone();
             work.Operation?.TrySetException(new ObjectDisposedException(nameof(TerminalCheckout)));
         }
     }
@@ -127,7 +127,7 @@ internal sealed partial class CheckoutRunner
             }
             finally
             {
-                _owner.WorkDone();
+                _owner.Work.WorkDone();
             }
         }
     }

@@ -17,7 +17,7 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// <c>.Operations</c> hands later operations to a checkout's runner; <c>.Runners</c> keeps the
 /// tables of running checkouts; <c>.Requests</c> checks a request before anything is stored.
 /// </remarks>
-internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IWorkCounter, IAsyncDisposable, IDisposable
+internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWebhookHandler, IAsyncDisposable, IDisposable
 {
     /// <summary>The PaymentIntent metadata key carrying the checkout id, so any instance can find a checkout from Stripe's side.</summary>
     internal const string CheckoutIdMetadataKey = "stk_checkout_id";
@@ -322,12 +322,6 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
     /// </summary>
     internal WorkCounter Work { get; } = new();
 
-    // Counted through the façade because a runner's calls count on their owner (runner.Owner).
-    /// <inheritdoc />
-    public void WorkQueued() => Work.WorkQueued();
-
-    /// <inheritdoc />
-    public void WorkDone() => Work.WorkDone();
 
     private int _disposed;
 
