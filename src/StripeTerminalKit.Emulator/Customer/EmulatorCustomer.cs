@@ -1,6 +1,10 @@
 namespace StripeTerminalKit.Emulator;
 
-/// <summary>What the simulated customer does when a reader asks for a card.</summary>
+/// <summary>
+/// What the simulated customer does when a reader asks for a card, or shows a form (<c>collect_inputs</c>):
+/// a customer who would tap fills the form in with test values, one who would cancel skips its
+/// optional inputs, one who walks away lets it time out.
+/// </summary>
 public sealed record CustomerAction
 {
     /// <summary>Taps <paramref name="cardNumber"/> after <paramref name="delay"/>, optionally adding a tip on the reader.</summary>
@@ -31,7 +35,7 @@ public sealed record CustomerAction
 
 /// <summary>What a reader asks of the customer: passed to a customer script.</summary>
 /// <param name="ReaderId">The reader.</param>
-/// <param name="ActionType">The action, such as <c>process_payment_intent</c>.</param>
+/// <param name="ActionType">The action, such as <c>process_payment_intent</c> or <c>collect_inputs</c>.</param>
 /// <param name="PaymentIntentId">The PaymentIntent being paid, if any.</param>
 /// <param name="Amount">The amount asked for, if any.</param>
 public sealed record CustomerPrompt(string ReaderId, string ActionType, string? PaymentIntentId, long? Amount);

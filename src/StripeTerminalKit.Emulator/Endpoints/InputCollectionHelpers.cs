@@ -13,9 +13,16 @@ internal sealed partial class EmulatorEngine
         c.ReadExpand(ReaderExpandables);
         c.Params.EnsureNoUnknown();
         var action = RequireInputCollection(reader);
+        CompleteInputCollection(reader, action, skipOptional: skip == "all", c.Info);
+        return reader;
+    }
+
+    /// <summary>The customer finishes the form: test values in every input (optional ones skipped when asked).</summary>
+    private void CompleteInputCollection(Reader reader, ReaderAction action, bool skipOptional, RequestInfo? info)
+    {
         foreach (var input in action.Inputs!)
         {
-            if (!input.Required && skip == "all")
+            if (!input.Required && skipOptional)
             {
                 input.Skipped = true;
                 continue;
@@ -35,8 +42,7 @@ internal sealed partial class EmulatorEngine
             input.ToggleValues = input.Toggles.Select(t => t.DefaultValue).ToArray();
         }
 
-        SucceedAction(reader, action, c.Info);
-        return reader;
+        SucceedAction(reader, action, info);
     }
 
     internal object TimeoutInputCollection(RequestContext c)

@@ -77,7 +77,23 @@ internal sealed partial class EmulatorEngine
         _state.ActionHistory.Add(new ReaderActionRecord(reader.Id, action.Number, action.Type, action.PaymentIntentId, action.Status, null, action.StartedAt, null));
         _ = info;
 
-        if (action.NeedsCard)
+        if (action.Type == "collect_inputs")
+        {
+            // An automated customer answers a form too: one who would pay fills it in, one who would
+            // cancel skips what may be skipped, one who walks away lets it time out.
+            var decision = _customer.Decide(new CustomerPrompt(reader.Id, action.Type, null, null));
+            if (decision is not null && !decision.Ignore)
+            {
+                Schedule(decision.Delay, () =>
+                {
+                    if (reader.Action == action && action.Status == "in_progress")
+                    {
+                        CompleteInputCollection(reader, action, skipOptional: decision.Cancel, null);
+                    }
+                });
+            }
+        }
+        else if (action.NeedsCard)
         {
             var decision = _customer.Decide(new CustomerPrompt(reader.Id, action.Type, action.PaymentIntentId, amount));
             if (decision is not null && !decision.Ignore)

@@ -64,6 +64,33 @@ public sealed class CustomerAutomationTests
     }
 
     [Fact]
+    public async Task A_customer_who_would_pay_fills_in_a_form_and_one_who_would_cancel_skips_what_is_optional()
+    {
+        await using var s = await Scenario.StartAsync();
+        var skipper = await s.AddReaderAsync();
+        s.Emulator.Customer.Automate(s.ReaderId, _ => CustomerAction.Tap(delay: TimeSpan.FromSeconds(4)));
+        s.Emulator.Customer.Automate(skipper, _ => CustomerAction.CancelOnReader(TimeSpan.FromSeconds(4)));
+        var form = new ReaderCollectInputsOptions
+        {
+            Inputs = [new ReaderInputOptions { Type = "email", Required = false, CustomText = new ReaderInputCustomTextOptions { Title = "Receipt email", SkipButton = "Skip" } }],
+        };
+
+        await s.Stripe.V1.Terminal.Readers.CollectInputsAsync(s.ReaderId, form);
+        await s.Stripe.V1.Terminal.Readers.CollectInputsAsync(skipper, form);
+        s.Time.Advance(TimeSpan.FromSeconds(4) - TimeSpan.FromTicks(1));
+        var before = await s.GetReaderAsync();
+        s.Time.Advance(TimeSpan.FromTicks(1));
+        var filled = await s.GetReaderAsync();
+        var skipped = await s.GetReaderAsync(skipper);
+
+        Assert.Equal("in_progress", before.Action.Status);
+        Assert.Equal("succeeded", filled.Action.Status);
+        Assert.Equal("someone@example.com", Assert.Single(filled.Action.CollectInputs.Inputs).Email.Value);
+        Assert.Equal("succeeded", skipped.Action.Status);
+        Assert.True(Assert.Single(skipped.Action.CollectInputs.Inputs).Skipped);
+    }
+
+    [Fact]
     public async Task A_customer_who_walks_away_leaves_the_reader_waiting()
     {
         await using var s = await Scenario.StartAsync();

@@ -227,6 +227,8 @@ internal sealed record SeedPlan
             Timeout = Seconds(rng, 60, 300),
             Metadata = rng.NextDouble() < 0.3 ? new Dictionary<string, string> { ["till"] = reader.ToString(System.Globalization.CultureInfo.InvariantCulture) } : null,
             Description = rng.NextDouble() < 0.3 ? "Simulated sale" : null,
+            // Drawn from a stream of its own so every seed's other choices stay what they were.
+            CollectReceiptEmail = new Random(unchecked((seed * 1_000_003) + (reader * 10_007) + (index * 31) + 15)).NextDouble() < 0.2,
         };
     }
 

@@ -86,10 +86,17 @@ internal sealed class CheckoutHarness : IAsyncDisposable
     {
         var other = Build(Time, Emulator, Store, webhooks: false, configure ?? _configure, _kit);
         other.ReaderId = ReaderId;
+        _others.Add(other);
         return other;
     }
 
     public ICheckoutStore Store => Services.GetRequiredService<ICheckoutStore>();
+
+    // The other instances sharing this one's clock: the clock moves only when all of them are idle,
+    // or one instance's call would see time jump while it runs (a flake of the two-instance tests).
+    private readonly List<CheckoutHarness> _others = [];
+
+    private bool AllIdle => Runtime.Work.IsIdle && _others.TrueForAll(o => o.Runtime.Work.IsIdle);
 
     /// <summary>The process dies: its kit is thrown away mid-work, nothing restarts (the store and Stripe live on).</summary>
     public async Task KillAsync()
@@ -194,7 +201,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
     {
         for (var round = 0; round < 3; round++)
         {
-            for (var i = 0; i < 200_000 && !Runtime.Work.IsIdle && done?.Invoke() != true; i++)
+            for (var i = 0; i < 200_000 && !AllIdle && done?.Invoke() != true; i++)
             {
                 await Task.Yield();
             }
@@ -202,7 +209,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
             await Emulator.Webhooks.DrainAsync();
         }
 
-        for (var i = 0; i < 200_000 && !Runtime.Work.IsIdle && done?.Invoke() != true; i++)
+        for (var i = 0; i < 200_000 && !AllIdle && done?.Invoke() != true; i++)
         {
             await Task.Yield();
         }
