@@ -165,13 +165,8 @@ internal sealed partial class TerminalPayments : ITerminalPayments
     {
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         var options = new PaymentIntentGetOptions { Expand = ["latest_charge"] };
-        var intent = await _executor.ExecuteAsync(
-            StripeOperation.PaymentIntentsGet,
-            callOptions,
-            new StripeCallContext(StripeOperation.PaymentIntentsGet.Name, IntentId: paymentIntentId),
-            (client, requestOptions, ct) => client.V1.PaymentIntents.GetAsync(paymentIntentId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(intent);
+        return await IntentCallAsync(StripeOperation.PaymentIntentsGet, paymentIntentId, callOptions,
+            (client, requestOptions, ct) => client.V1.PaymentIntents.GetAsync(paymentIntentId, options, requestOptions, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalPayment> UpdateAmountAsync(
@@ -180,13 +175,8 @@ internal sealed partial class TerminalPayments : ITerminalPayments
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         Guard.Amount(amount, nameof(amount));
         var options = new PaymentIntentUpdateOptions { Amount = amount };
-        var intent = await _executor.ExecuteAsync(
-            StripeOperation.PaymentIntentsUpdate,
-            callOptions,
-            new StripeCallContext(StripeOperation.PaymentIntentsUpdate.Name, IntentId: paymentIntentId),
-            (client, requestOptions, ct) => client.V1.PaymentIntents.UpdateAsync(paymentIntentId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(intent);
+        return await IntentCallAsync(StripeOperation.PaymentIntentsUpdate, paymentIntentId, callOptions,
+            (client, requestOptions, ct) => client.V1.PaymentIntents.UpdateAsync(paymentIntentId, options, requestOptions, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalPayment> UpdateReceiptEmailAsync(
@@ -195,13 +185,8 @@ internal sealed partial class TerminalPayments : ITerminalPayments
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         Guard.Email(receiptEmail, nameof(receiptEmail));
         var options = new PaymentIntentUpdateOptions { ReceiptEmail = receiptEmail };
-        var intent = await _executor.ExecuteAsync(
-            StripeOperation.PaymentIntentsUpdate,
-            callOptions,
-            new StripeCallContext(StripeOperation.PaymentIntentsUpdate.Name, IntentId: paymentIntentId),
-            (client, requestOptions, ct) => client.V1.PaymentIntents.UpdateAsync(paymentIntentId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(intent);
+        return await IntentCallAsync(StripeOperation.PaymentIntentsUpdate, paymentIntentId, callOptions,
+            (client, requestOptions, ct) => client.V1.PaymentIntents.UpdateAsync(paymentIntentId, options, requestOptions, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalReader> ProcessOnReaderAsync(
@@ -241,13 +226,8 @@ internal sealed partial class TerminalPayments : ITerminalPayments
 
         // The card (brand, last4, network) is part of the answer a POS prints: expand it rather than read again.
         var options = new PaymentIntentCaptureOptions { AmountToCapture = amountToCapture, Expand = ["latest_charge"] };
-        var intent = await _executor.ExecuteAsync(
-            StripeOperation.PaymentIntentsCapture,
-            callOptions,
-            new StripeCallContext(StripeOperation.PaymentIntentsCapture.Name, IntentId: paymentIntentId),
-            (client, requestOptions, ct) => client.V1.PaymentIntents.CaptureAsync(paymentIntentId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(intent);
+        return await IntentCallAsync(StripeOperation.PaymentIntentsCapture, paymentIntentId, callOptions,
+            (client, requestOptions, ct) => client.V1.PaymentIntents.CaptureAsync(paymentIntentId, options, requestOptions, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalPayment> CancelAsync(
@@ -267,13 +247,8 @@ internal sealed partial class TerminalPayments : ITerminalPayments
                 _ => throw TerminalValidationException.For(nameof(reason), "is not a known cancellation reason."),
             },
         };
-        var intent = await _executor.ExecuteAsync(
-            StripeOperation.PaymentIntentsCancel,
-            callOptions,
-            new StripeCallContext(StripeOperation.PaymentIntentsCancel.Name, IntentId: paymentIntentId),
-            (client, requestOptions, ct) => client.V1.PaymentIntents.CancelAsync(paymentIntentId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(intent);
+        return await IntentCallAsync(StripeOperation.PaymentIntentsCancel, paymentIntentId, callOptions,
+            (client, requestOptions, ct) => client.V1.PaymentIntents.CancelAsync(paymentIntentId, options, requestOptions, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TerminalPayment> IncrementAuthorizationAsync(
@@ -282,14 +257,15 @@ internal sealed partial class TerminalPayments : ITerminalPayments
         Guard.Id(paymentIntentId, nameof(paymentIntentId), PaymentIntentPrefix);
         Guard.Amount(newAmount, nameof(newAmount));
         var options = new PaymentIntentIncrementAuthorizationOptions { Amount = newAmount };
-        var intent = await _executor.ExecuteAsync(
-            StripeOperation.PaymentIntentsIncrementAuthorization,
-            callOptions,
-            new StripeCallContext(StripeOperation.PaymentIntentsIncrementAuthorization.Name, IntentId: paymentIntentId),
-            (client, requestOptions, ct) => client.V1.PaymentIntents.IncrementAuthorizationAsync(paymentIntentId, options, requestOptions, ct),
-            cancellationToken).ConfigureAwait(false);
-        return PaymentMapping.Map(intent);
+        return await IntentCallAsync(StripeOperation.PaymentIntentsIncrementAuthorization, paymentIntentId, callOptions,
+            (client, requestOptions, ct) => client.V1.PaymentIntents.IncrementAuthorizationAsync(paymentIntentId, options, requestOptions, ct), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>One call on a PaymentIntent the caller names, its answer mapped.</summary>
+    private async Task<TerminalPayment> IntentCallAsync(
+        StripeOperation operation, string paymentIntentId, TerminalCallOptions? callOptions, StripeCall<PaymentIntent> call, CancellationToken cancellationToken) =>
+        PaymentMapping.Map(await _executor.ExecuteAsync(
+            operation, callOptions, new StripeCallContext(operation.Name, IntentId: paymentIntentId), call, cancellationToken).ConfigureAwait(false));
 
     private static void ValidateCollection(PaymentCollectionOptions? options)
     {
