@@ -112,6 +112,7 @@ internal static class CheckoutEndpoints
             CaptureMode = body.CaptureMode == "manual" ? CheckoutCaptureMode.Manual : CheckoutCaptureMode.CountryDefault,
             Flow = body.Flow == "two_step" ? CheckoutFlow.CollectThenConfirm : CheckoutFlow.ProcessInOneStep,
             SkipTipping = body.SkipTipping,
+            CollectReceiptEmail = body.CollectReceiptEmail,
             Description = body.Description,
             Metadata = new Dictionary<string, string> { ["pos_device"] = deviceId },
         };

@@ -14,6 +14,7 @@ namespace StripeTerminalKit.Samples.Web.Api;
 /// <param name="Flow"><c>one_step</c> (default) or <c>two_step</c> (collect, then confirm).</param>
 /// <param name="SkipTipping">Skip the tip screen on the reader.</param>
 /// <param name="Description">Shown in the Stripe Dashboard.</param>
+/// <param name="CollectReceiptEmail">Ask the customer on the reader for an email address for Stripe's receipt before the payment (they may skip it).</param>
 public sealed record StartCheckoutRequest(
     string? CheckoutId,
     string? ReaderId,
@@ -23,7 +24,8 @@ public sealed record StartCheckoutRequest(
     string? CaptureMode = null,
     string? Flow = null,
     bool SkipTipping = false,
-    string? Description = null);
+    string? Description = null,
+    bool CollectReceiptEmail = false);
 
 /// <summary>One cart line.</summary>
 /// <param name="Description">What the customer sees.</param>

@@ -177,6 +177,7 @@ el('charge').addEventListener('click', async () => {
     lines: state.cart,
     captureMode: el('manual-capture').checked ? 'manual' : 'automatic',
     skipTipping: el('skip-tipping').checked,
+    collectReceiptEmail: el('receipt-email').checked,
   };
   el('charge').disabled = true;
   const response = await api('/api/checkouts', { method: 'POST', body: request });

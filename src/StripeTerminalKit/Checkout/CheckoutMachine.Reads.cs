@@ -127,6 +127,11 @@ internal sealed partial class CheckoutMachine
                 {
                     IssueCancelAction();
                 }
+                else if (_s.HintPending)
+                {
+                    // A webhook said the form is done after this answer was sent: look again now.
+                    IssueReads(reader: true, intent: false);
+                }
                 else
                 {
                     SchedulePoll();

@@ -10,11 +10,20 @@ internal sealed partial class CheckoutMachine
 
         private void OnReaderHint(in ReaderObservation r)
         {
-            if (_s.Phase == CheckoutPhase.CollectingInputs && _s.Pending == PendingKind.None && r.ReaderId == _s.Request.ReaderId
+            if (_s.Phase == CheckoutPhase.CollectingInputs && r.ReaderId == _s.Request.ReaderId
                 && r.ActionType == ReaderActionType.CollectInputs && r.ActionStatus != ReaderActionStatus.InProgress)
             {
-                // Our receipt-email form is done: read the reader for what the customer entered.
-                IssueReads(reader: true, intent: false);
+                // Our receipt-email form is done: read the reader for what the customer entered, at
+                // once or as soon as the answer in flight (which may predate it) is in.
+                if (_s.Pending == PendingKind.None)
+                {
+                    IssueReads(reader: true, intent: false);
+                }
+                else
+                {
+                    _s.HintPending = true;
+                }
+
                 return;
             }
 

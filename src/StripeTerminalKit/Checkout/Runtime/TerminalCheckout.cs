@@ -299,7 +299,10 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
     public ValueTask HandleAsync(TerminalWebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(webhookEvent);
-        if (webhookEvent.PaymentIntentId is null || !_byPaymentIntent.TryGetValue(webhookEvent.PaymentIntentId, out var runner))
+        var runner = webhookEvent.PaymentIntentId is { } paymentIntentId
+            ? _byPaymentIntent.GetValueOrDefault(paymentIntentId)
+            : RunnerShowingAForm(webhookEvent);
+        if (runner is null)
         {
             return ValueTask.CompletedTask;
         }
@@ -314,6 +317,28 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// A form (<c>collect_inputs</c>) names no PaymentIntent, so its events find the checkout by
+    /// reader: the unfinished checkout on it, if this instance drives one (one per reader).
+    /// </summary>
+    private CheckoutRunner? RunnerShowingAForm(TerminalWebhookEvent webhookEvent)
+    {
+        if (webhookEvent.ObjectType != "terminal.reader" || webhookEvent.ReaderActionType != "collect_inputs")
+        {
+            return null;
+        }
+
+        foreach (var runner in _runners.Values)
+        {
+            if (runner.Request.ReaderId == webhookEvent.ObjectId && !runner.Handle.HasCompleted)
+            {
+                return runner;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

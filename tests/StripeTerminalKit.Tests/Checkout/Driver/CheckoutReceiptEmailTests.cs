@@ -46,6 +46,24 @@ public sealed class CheckoutReceiptEmailTests
         Assert.Null((await stripe.V1.PaymentIntents.GetAsync(paid.PaymentIntentId)).ReceiptEmail);
     }
 
+    [Fact]
+    public async Task The_webhook_of_a_finished_form_reaches_its_checkout_though_it_names_no_payment_intent()
+    {
+        // Polls far apart: only the webhook can tell the checkout in time that the form is done.
+        await using var h = await CheckoutHarness.StartAsync(configure: o => (o.PollInterval, o.BatchPollInterval) = (TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20)));
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Visa, TimeSpan.FromSeconds(1)));
+
+        var handle = await h.Checkout.StartAsync(h.Sale("email-3", 1400) with { CollectReceiptEmail = true });
+        await h.RunUntilAsync(
+            () => h.Emulator.RequestLog.Any(r => r.Operation == EmulatorOperations.CollectInputs && r.StatusCode == 200),
+            max: TimeSpan.FromSeconds(5));
+        await h.RunUntilAsync(
+            () => h.Emulator.RequestLog.Any(r => r.IdempotencyKey == "stk:email-3:receipt_email:1" && r.StatusCode == 200),
+            max: TimeSpan.FromSeconds(3));
+
+        Assert.IsType<CheckoutSucceeded>(await h.CompleteAsync(handle));
+    }
+
     private static async Task WaitForTheFormAsync(CheckoutHarness h)
     {
         for (var i = 0; i < 40; i++)

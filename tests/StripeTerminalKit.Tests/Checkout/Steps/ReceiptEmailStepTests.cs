@@ -90,6 +90,20 @@ public sealed class ReceiptEmailStepTests
     }
 
     [Fact]
+    public void A_webhook_of_the_finished_form_that_overtakes_the_forms_answer_is_not_lost()
+    {
+        var h = H();
+        h.Start();
+        h.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
+
+        h.Fire(CheckoutEvent.ReaderHint(h.Now, Form(A.Succeeded)));
+        var mark = h.Mark;
+        h.Answer(K.CollectReceiptEmail, Form(A.InProgress));
+
+        Assert.Equal([K.RetrieveReader], h.KindsSince(mark));
+    }
+
+    [Fact]
     public void A_lost_answer_to_the_form_reads_the_reader_and_waits_for_a_form_it_finds()
     {
         var h = H();
