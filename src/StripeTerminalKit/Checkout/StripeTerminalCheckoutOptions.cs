@@ -1,3 +1,5 @@
+using StripeTerminalKit.Polling;
+
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>How checkouts watch for outcomes and share Stripe's request budget.</summary>
@@ -25,7 +27,7 @@ public sealed class StripeTerminalCheckoutOptions
     public bool WebhooksEnabled { get; set; } = true;
 
     /// <summary>How often a waiting checkout polls while webhooks are healthy.</summary>
-    public TimeSpan SafetyNetPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SafetyNetPollInterval { get; set; } = PollingDefaults.SafetyNet;
 
     /// <summary>
     /// How often the readers of waiting checkouts are listed while webhooks are down or disabled:
@@ -35,10 +37,10 @@ public sealed class StripeTerminalCheckoutOptions
     /// reader shows it. <see cref="TimeSpan.Zero"/> turns batching off: each checkout reads its own
     /// reader every <see cref="PollInterval"/>. A reader that no list shows is read alone.
     /// </summary>
-    public TimeSpan BatchPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan BatchPollInterval { get; set; } = PollingDefaults.Batch;
 
     /// <summary>How often a waiting checkout reads its reader alone (batching off, or a reader no list shows) while webhooks are down or disabled.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan PollInterval { get; set; } = PollingDefaults.SingleRead;
 
     /// <summary>
     /// How long a completed checkout stays in the store after its last change; then the
