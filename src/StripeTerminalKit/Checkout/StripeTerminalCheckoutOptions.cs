@@ -39,7 +39,11 @@ public sealed class StripeTerminalCheckoutOptions
     /// </summary>
     public TimeSpan BatchPollInterval { get; set; } = PollingDefaults.Batch;
 
-    /// <summary>How often a waiting checkout reads its reader alone (batching off, or a reader no list shows) while webhooks are down or disabled.</summary>
+    /// <summary>
+    /// How often a waiting checkout reads its reader alone (batching off, or a reader no list shows)
+    /// while webhooks are down or disabled, in the first minute of the wait (customers usually tap
+    /// within it); after that every 5 seconds, or at this pace when it is slower.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = PollingDefaults.SingleRead;
 
     /// <summary>
