@@ -73,7 +73,10 @@ public sealed class StripeTerminalCheckoutOptions
     /// lives). A dead instance's checkouts are taken over by a live instance, and resumed by
     /// re-reading Stripe, within 1¼ of it: 12.5 seconds with the default of 10 seconds.
     /// </summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan LeaseDuration { get; set; } = DefaultLeaseDuration;
+
+    /// <summary>The default <see cref="LeaseDuration"/>.</summary>
+    internal static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(10);
 
     /// <summary>The instance name in use: <see cref="InstanceId"/>, or the machine's name.</summary>
     internal string EffectiveInstanceId => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId;
