@@ -37,16 +37,6 @@ public sealed class CheckoutOptionsValidationTests
         { "lease too short", o => o.LeaseDuration = TimeSpan.FromMilliseconds(299), "StripeTerminalCheckoutOptions.LeaseDuration must be at least 300 ms" },
     };
 
-    [Theory]
-    [MemberData(nameof(CheckoutFailures))]
-    public void A_bad_checkout_setting_fails_start_up_naming_the_setting(string scenario, Action<StripeTerminalCheckoutOptions> configure, string expected)
-    {
-        var error = StartupFailure(checkout: configure);
-
-        Assert.True(error.Failures.Any(f => f.StartsWith(expected, StringComparison.Ordinal)), $"{scenario}: {string.Join(" | ", error.Failures)}");
-        Assert.Single(error.Failures);
-    }
-
     public static TheoryData<string, Action<CheckoutReconcilerOptions>, string> ReconcilerFailures => new()
     {
         { "zero interval", o => o.Interval = TimeSpan.Zero, "CheckoutReconcilerOptions.Interval must be positive" },
@@ -56,13 +46,19 @@ public sealed class CheckoutOptionsValidationTests
     };
 
     [Theory]
-    [MemberData(nameof(ReconcilerFailures))]
-    public void A_bad_reconciler_setting_fails_start_up_naming_the_setting(string scenario, Action<CheckoutReconcilerOptions> configure, string expected)
-    {
-        var error = StartupFailure(reconciler: configure);
+    [MemberData(nameof(CheckoutFailures))]
+    public void A_bad_checkout_setting_fails_start_up_naming_the_setting(string scenario, Action<StripeTerminalCheckoutOptions> configure, string expected) =>
+        AssertOneFailure(scenario, StartupFailure(checkout: configure), expected);
 
-        Assert.True(error.Failures.Any(f => f.StartsWith(expected, StringComparison.Ordinal)), $"{scenario}: {string.Join(" | ", error.Failures)}");
-        Assert.Single(error.Failures);
+    [Theory]
+    [MemberData(nameof(ReconcilerFailures))]
+    public void A_bad_reconciler_setting_fails_start_up_naming_the_setting(string scenario, Action<CheckoutReconcilerOptions> configure, string expected) =>
+        AssertOneFailure(scenario, StartupFailure(reconciler: configure), expected);
+
+    private static void AssertOneFailure(string scenario, OptionsValidationException error, string expected)
+    {
+        var failure = Assert.Single(error.Failures);
+        Assert.True(failure.StartsWith(expected, StringComparison.Ordinal), $"{scenario}: {failure}");
     }
 
     [Fact]
