@@ -68,7 +68,7 @@ public sealed class StripeTerminalOptions
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How often a reader is polled while waiting for its action to finish. Default 1 second.</summary>
-    public TimeSpan ReaderPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReaderPollInterval { get; set; } = Polling.PollingDefaults.ActionWait;
 
     /// <summary>How long waiting for a reader action may take by default. Default 5 minutes.</summary>
     public TimeSpan ReaderActionTimeout { get; set; } = TimeSpan.FromMinutes(5);

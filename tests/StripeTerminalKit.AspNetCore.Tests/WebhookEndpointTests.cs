@@ -175,3 +175,47 @@ public sealed class WebhookEndpointRegistrationTests
         Assert.Contains("AddStripeTerminalWebhooks", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class StartupValidationTests
+{
+    private const string ApiKeyLookalike = "sk_test_not_a_signing_secret_123";
+
+    public static TheoryData<string, string> BadSettings => new()
+    {
+        { "kit", "StripeTerminal:ReaderPollInterval must be positive." },
+        { "checkout", "StripeTerminalCheckoutOptions.PollInterval must be positive." },
+        { "reconciler", "CheckoutReconcilerOptions.OrphanGracePeriod must not be negative." },
+        { "webhooks", "StripeWebhooks:SigningSecrets:0 is not a webhook signing secret: it must start with 'whsec_' (an API key is not a signing secret)." },
+    };
+
+    /// <summary>
+    /// Each options type the kit registers is validated one way: an <c>IValidateOptions</c> run by
+    /// <c>ValidateOnStart</c>, so a host with a bad setting refuses to start, naming the setting and
+    /// never a secret.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task A_host_with_a_bad_setting_refuses_to_start_naming_it_and_no_secret(string options, string expected)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddStripeTerminalKit(o =>
+            {
+                o.Country = "AU";
+                o.ReaderPollInterval = options == "kit" ? TimeSpan.Zero : o.ReaderPollInterval;
+            })
+            .UseEmulator()
+            .AddCheckout(o => o.PollInterval = options == "checkout" ? TimeSpan.Zero : o.PollInterval)
+            .AddCheckoutReconciler(o => o.OrphanGracePeriod = options == "reconciler" ? TimeSpan.FromMinutes(-1) : o.OrphanGracePeriod);
+        builder.Services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(options == "webhooks" ? ApiKeyLookalike : "whsec_startup_test"));
+        await using var app = builder.Build();
+        app.MapStripeTerminalWebhooks();
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+        SuiteSecretScanner.Scan(error, "exception");
+
+        Assert.Equal([expected], error.Failures);
+        Assert.DoesNotContain(ApiKeyLookalike, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(StripeTerminalKit.Emulator.StripeEmulator.TestApiKey, error.ToString(), StringComparison.Ordinal);
+    }
+}

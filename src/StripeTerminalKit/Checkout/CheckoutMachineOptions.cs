@@ -6,13 +6,13 @@ internal sealed record CheckoutMachineOptions
     public static CheckoutMachineOptions Default { get; } = new();
 
     /// <summary>Reader poll interval during the first <see cref="PollFastWindow"/> of a wait (customers usually tap within it).</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan PollInterval { get; init; } = Polling.PollingDefaults.SingleRead;
 
     /// <summary>How long after handing the payment to the reader polling stays at <see cref="PollInterval"/>.</summary>
     public TimeSpan PollFastWindow { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Reader poll interval after <see cref="PollFastWindow"/>.</summary>
-    public TimeSpan PollSlowInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan PollSlowInterval { get; init; } = Polling.PollingDefaults.SlowRead;
 
     /// <summary>Poll interval while cancelling (waiting on an authorisation in progress).</summary>
     public TimeSpan EndingPollInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -21,7 +21,8 @@ public static class CheckoutServiceCollectionExtensions
     /// Adds the checkout façade for this configuration: <see cref="ITerminalCheckout"/>, an
     /// in-memory <see cref="ICheckoutStore"/> unless one is registered, and the webhook handler
     /// that routes verified events to running checkouts (register the webhook endpoint with
-    /// <c>AddStripeTerminalWebhooks</c> and <c>MapStripeTerminalWebhooks</c>).
+    /// <c>AddStripeTerminalWebhooks</c> and <c>MapStripeTerminalWebhooks</c>). The options are
+    /// validated at start-up, with messages that name the setting.
     /// </summary>
     /// <example>
     /// <code>
@@ -39,14 +40,8 @@ public static class CheckoutServiceCollectionExtensions
             optionsBuilder.Configure(configure);
         }
 
-        optionsBuilder
-            .Validate(o => o.PollRequestsPerSecond is > 0 and <= 100, "StripeTerminalCheckoutOptions.PollRequestsPerSecond must be above 0 and at most 100 (Stripe's live limit).")
-            .Validate(o => o.PollBurst > 0, "StripeTerminalCheckoutOptions.PollBurst must be positive.")
-            .Validate(o => o.PollInterval > TimeSpan.Zero && o.SafetyNetPollInterval > TimeSpan.Zero, "StripeTerminalCheckoutOptions poll intervals must be positive.")
-            .Validate(o => o.BatchPollInterval >= TimeSpan.Zero, "StripeTerminalCheckoutOptions.BatchPollInterval must not be negative (zero turns batched reads off).")
-            .Validate(o => o.CompletedRetention >= TimeSpan.FromDays(1), "StripeTerminalCheckoutOptions.CompletedRetention must be at least a day.")
-            .Validate(o => o.LeaseDuration >= TimeSpan.FromMilliseconds(300), "StripeTerminalCheckoutOptions.LeaseDuration must be at least 300 ms (15 s by default).")
-            .ValidateOnStart();
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StripeTerminalCheckoutOptions>, StripeTerminalCheckoutOptionsValidator>());
 
         services.TryAddSingleton<ICheckoutStore, InMemoryCheckoutStore>();
         var key = StripeTerminalKitNames.ServiceKey(name);
@@ -91,35 +86,34 @@ public static class CheckoutServiceCollectionExtensions
     /// Adds <see cref="ICheckoutReconciler"/> and a background service that runs it at start-up
     /// (resuming checkouts a crash interrupted) and then periodically (settling ageing
     /// authorisations by <see cref="CheckoutReconcilerOptions.UncapturedAuthorizations"/>).
-    /// Call after <see cref="AddCheckout"/>; the default configuration's checkout is used.
+    /// Call after <see cref="AddCheckout"/>; the default configuration's checkout is used. The
+    /// options are validated at start-up, with messages that name the setting.
     /// </summary>
     public static StripeTerminalKitBuilder AddCheckoutReconciler(this StripeTerminalKitBuilder builder, Action<CheckoutReconcilerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = new CheckoutReconcilerOptions();
-        configure?.Invoke(options);
-        if (options.Interval <= TimeSpan.Zero || options.SettleAuthorizationsAfter <= TimeSpan.Zero || options.OrphanLookback <= TimeSpan.Zero)
+        var name = builder.Name;
+        var optionsBuilder = builder.Services.AddOptions<CheckoutReconcilerOptions>(name);
+        if (configure is not null)
         {
-            throw new ArgumentOutOfRangeException(nameof(configure), "CheckoutReconcilerOptions.Interval, SettleAuthorizationsAfter and OrphanLookback must be positive.");
+            optionsBuilder.Configure(configure);
         }
 
-        if (options.OrphanGracePeriod < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(configure), "CheckoutReconcilerOptions.OrphanGracePeriod must not be negative.");
-        }
+        optionsBuilder.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CheckoutReconcilerOptions>, CheckoutReconcilerOptionsValidator>());
 
-        var key = StripeTerminalKitNames.ServiceKey(builder.Name);
+        var key = StripeTerminalKitNames.ServiceKey(name);
         builder.Services.TryAddKeyedSingleton<ICheckoutReconciler>(key, (provider, k) => new CheckoutReconciler(
             provider.GetRequiredKeyedService<ITerminalCheckout>(k),
             provider.GetRequiredService<ICheckoutStore>(),
             provider.GetRequiredKeyedService<StripeCallExecutor>(k),
             provider.GetRequiredKeyedService<ITerminalPayments>(k),
             provider.GetRequiredService<TimeProvider>(),
-            options,
-            provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(builder.Name).CompletedRetention,
+            provider.GetRequiredService<IOptionsMonitor<CheckoutReconcilerOptions>>().Get(name),
+            provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(name).CompletedRetention,
             provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout.Reconciler") ?? NullLogger.Instance,
-            provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(builder.Name).EffectiveInstanceId));
-        if (StripeTerminalKitNames.IsDefault(builder.Name))
+            provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(name).EffectiveInstanceId));
+        if (StripeTerminalKitNames.IsDefault(name))
         {
             builder.Services.TryAddSingleton(provider => provider.GetRequiredKeyedService<ICheckoutReconciler>(key));
         }
@@ -127,7 +121,7 @@ public static class CheckoutServiceCollectionExtensions
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(provider => new CheckoutReconcilerService(
             provider.GetRequiredKeyedService<ICheckoutReconciler>(key),
             provider.GetRequiredService<TimeProvider>(),
-            options,
+            provider.GetRequiredService<IOptionsMonitor<CheckoutReconcilerOptions>>().Get(name),
             provider.GetService<ILoggerFactory>()?.CreateLogger<CheckoutReconcilerService>() ?? NullLogger<CheckoutReconcilerService>.Instance));
         return builder;
     }

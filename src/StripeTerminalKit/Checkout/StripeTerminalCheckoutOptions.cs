@@ -1,3 +1,5 @@
+using StripeTerminalKit.Polling;
+
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>How checkouts watch for outcomes and share Stripe's request budget.</summary>
@@ -25,7 +27,7 @@ public sealed class StripeTerminalCheckoutOptions
     public bool WebhooksEnabled { get; set; } = true;
 
     /// <summary>How often a waiting checkout polls while webhooks are healthy.</summary>
-    public TimeSpan SafetyNetPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SafetyNetPollInterval { get; set; } = PollingDefaults.SafetyNet;
 
     /// <summary>
     /// How often the readers of waiting checkouts are listed while webhooks are down or disabled:
@@ -35,10 +37,14 @@ public sealed class StripeTerminalCheckoutOptions
     /// reader shows it. <see cref="TimeSpan.Zero"/> turns batching off: each checkout reads its own
     /// reader every <see cref="PollInterval"/>. A reader that no list shows is read alone.
     /// </summary>
-    public TimeSpan BatchPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan BatchPollInterval { get; set; } = PollingDefaults.Batch;
 
-    /// <summary>How often a waiting checkout reads its reader alone (batching off, or a reader no list shows) while webhooks are down or disabled.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often a waiting checkout reads its reader alone (batching off, or a reader no list shows)
+    /// while webhooks are down or disabled, in the first minute of the wait (customers usually tap
+    /// within it); after that every 5 seconds, or at this pace when it is slower.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = PollingDefaults.SingleRead;
 
     /// <summary>
     /// How long a completed checkout stays in the store after its last change; then the
@@ -67,7 +73,10 @@ public sealed class StripeTerminalCheckoutOptions
     /// lives). A dead instance's checkouts are taken over by a live instance, and resumed by
     /// re-reading Stripe, within 1¼ of it: 12.5 seconds with the default of 10 seconds.
     /// </summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan LeaseDuration { get; set; } = DefaultLeaseDuration;
+
+    /// <summary>The default <see cref="LeaseDuration"/>.</summary>
+    internal static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(10);
 
     /// <summary>The instance name in use: <see cref="InstanceId"/>, or the machine's name.</summary>
     internal string EffectiveInstanceId => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId;

@@ -11,6 +11,13 @@ internal static class StripeTerminalKitNames
     public static string SectionPath(string? name) =>
         IsDefault(name) ? StripeTerminalOptions.ConfigurationSectionName : $"{StripeTerminalOptions.ConfigurationSectionName}:{name}";
 
+    /// <summary>
+    /// How a start-up message names a setting of options set in code rather than bound from
+    /// configuration: <c>{type}.{setting}</c>, or <c>{type}[{name}].{setting}</c> for a named configuration.
+    /// </summary>
+    public static string SettingPath(string optionsType, string? name, string setting) =>
+        IsDefault(name) ? $"{optionsType}.{setting}" : $"{optionsType}[{name}].{setting}";
+
     /// <summary>The <see cref="System.Net.Http.IHttpClientFactory"/> client name.</summary>
     public static string HttpClient(string? name) =>
         IsDefault(name) ? "StripeTerminalKit" : $"StripeTerminalKit:{name}";

@@ -340,6 +340,4 @@ internal sealed record ReaderBatchSettings(TimeSpan Interval)
 
     /// <summary>The most events pages one round reads; more events than that end the feed (pages serve until it starts again).</summary>
     public int FeedPagesPerRound { get; init; } = 3;
-
-    public static ReaderBatchSettings Default { get; } = new(TimeSpan.FromSeconds(1));
 }

@@ -64,32 +64,3 @@ internal sealed class WebhookHealth(TimeProvider time, TimeSpan memory, TimeSpan
         }
     }
 }
-
-/// <summary>When a waiting checkout polls next.</summary>
-internal static class PollSchedule
-{
-    /// <summary>
-    /// The delay before the next poll: fast at first (customers tap within seconds), slowing
-    /// down the longer the reader waits; with healthy webhooks only a slow safety net.
-    /// </summary>
-    public static TimeSpan NextDelay(int pollsSoFar, bool webhooksHealthy, PollingSettings settings)
-    {
-        if (webhooksHealthy)
-        {
-            return settings.SafetyNetInterval;
-        }
-
-        var factor = Math.Pow(1.5, Math.Min(pollsSoFar, 16));
-        var delay = TimeSpan.FromTicks((long)(settings.MinimumInterval.Ticks * factor));
-        return delay > settings.MaximumInterval ? settings.MaximumInterval : delay;
-    }
-}
-
-/// <summary>Polling settings (see <c>StripeTerminalCheckoutOptions</c>).</summary>
-/// <param name="MinimumInterval">The first poll after the reader starts, and the fastest pace.</param>
-/// <param name="MaximumInterval">The slowest pace while webhooks are down.</param>
-/// <param name="SafetyNetInterval">The pace while webhooks are healthy.</param>
-internal sealed record PollingSettings(TimeSpan MinimumInterval, TimeSpan MaximumInterval, TimeSpan SafetyNetInterval)
-{
-    public static PollingSettings Default { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
-}

@@ -130,17 +130,6 @@ public sealed class PollBudgetTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
     }
 
-    [Theory]
-    [InlineData(0, false, 1.0)]
-    [InlineData(1, false, 1.5)]
-    [InlineData(2, false, 2.25)]
-    [InlineData(10, false, 5.0)]
-    [InlineData(0, true, 30.0)]
-    public void The_poll_pace_slows_down_and_is_a_safety_net_while_webhooks_work(int polls, bool healthy, double seconds)
-    {
-        Assert.Equal(TimeSpan.FromSeconds(seconds), PollSchedule.NextDelay(polls, healthy, PollingSettings.Default));
-    }
-
     [Fact]
     public void Webhooks_arriving_long_after_their_event_count_as_unhealthy_until_prompt_ones_return()
     {

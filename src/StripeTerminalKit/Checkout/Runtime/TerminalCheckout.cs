@@ -76,9 +76,11 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
             country,
             _stopping.Token,
             Batches);
+        // Single reads slow down after the first minute, but never below the pace the options ask for.
         _pollingMachine = new CheckoutMachine(CheckoutMachineOptions.Default with
         {
             PollInterval = options.PollInterval,
+            PollSlowInterval = PollingDefaults.SlowReadAfter(options.PollInterval),
         });
         // A batched checkout asks again half a batch interval after each answer, in time for the next
         // round: the batch's pace is the poll's pace, and one list request answers all of them, so
