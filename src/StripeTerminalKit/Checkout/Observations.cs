@@ -1,21 +1,9 @@
+using StripeTerminalKit.Payments;
+
 namespace StripeTerminalKit.Checkout;
 
 // What the driver reads back from Stripe, reduced to what the machine decides on.
 // Small values, no Stripe.net types, so a transition stays pure and cheap.
-
-/// <summary>PaymentIntent status as Stripe reports it.</summary>
-internal enum PaymentIntentStatus : byte
-{
-    /// <summary>A status this library does not know (Stripe added one).</summary>
-    Unknown = 0,
-    RequiresPaymentMethod,
-    RequiresConfirmation,
-    RequiresAction,
-    Processing,
-    RequiresCapture,
-    Canceled,
-    Succeeded,
-}
 
 /// <summary>A PaymentIntent as read from Stripe (expand <c>latest_charge</c> for the card and refund fields).</summary>
 /// <param name="Id">The PaymentIntent id.</param>
@@ -35,7 +23,7 @@ internal enum PaymentIntentStatus : byte
 /// <param name="Receipt">Latest charge's EMV receipt fields (a reference: carried, never decided on).</param>
 internal readonly record struct PaymentIntentObservation(
     string Id,
-    PaymentIntentStatus Status,
+    IntentStatus Status,
     long Amount,
     long AmountCapturable = 0,
     long AmountReceived = 0,
@@ -48,7 +36,7 @@ internal readonly record struct PaymentIntentObservation(
     string? DeclineCode = null,
     string? ErrorCode = null,
     string? CancellationReason = null,
-    Payments.CardReceipt? Receipt = null);
+    CardReceipt? Receipt = null);
 
 /// <summary>Type of the reader's current action.</summary>
 internal enum ReaderActionType : byte

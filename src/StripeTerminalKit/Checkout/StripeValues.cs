@@ -1,5 +1,6 @@
-using StripeTerminalKit.Webhooks;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Webhooks;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -10,18 +11,6 @@ namespace StripeTerminalKit.Checkout;
 /// </summary>
 internal static class StripeValues
 {
-    public static PaymentIntentStatus PaymentIntentStatus(string? status) => status switch
-    {
-        "requires_payment_method" => Checkout.PaymentIntentStatus.RequiresPaymentMethod,
-        "requires_confirmation" => Checkout.PaymentIntentStatus.RequiresConfirmation,
-        "requires_action" => Checkout.PaymentIntentStatus.RequiresAction,
-        "processing" => Checkout.PaymentIntentStatus.Processing,
-        "requires_capture" => Checkout.PaymentIntentStatus.RequiresCapture,
-        "canceled" => Checkout.PaymentIntentStatus.Canceled,
-        "succeeded" => Checkout.PaymentIntentStatus.Succeeded,
-        _ => Checkout.PaymentIntentStatus.Unknown,
-    };
-
     public static ReaderActionType ReaderActionType(string? type) => type switch
     {
         null => Checkout.ReaderActionType.None,
@@ -70,7 +59,7 @@ internal static class StripeValues
         {
             return CheckoutEvent.IntentObserved(now, new PaymentIntentObservation(
                 webhook.ObjectId,
-                PaymentIntentStatus(webhook.PaymentIntentStatus),
+                PaymentMapping.ParseStatus(webhook.PaymentIntentStatus),
                 amount,
                 capturable,
                 webhook.AmountReceived ?? 0,
@@ -97,7 +86,7 @@ internal static class StripeValues
         {
             "terminal.reader" => CheckoutEvent.ReaderHint(now, ReaderOf(webhook)),
             "payment_intent" => CheckoutEvent.IntentHint(now, new PaymentIntentObservation(
-                webhook.ObjectId, PaymentIntentStatus(webhook.PaymentIntentStatus), 0)),
+                webhook.ObjectId, PaymentMapping.ParseStatus(webhook.PaymentIntentStatus), 0)),
             _ => null,
         };
     }

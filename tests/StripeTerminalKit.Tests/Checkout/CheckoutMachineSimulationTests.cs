@@ -2,7 +2,7 @@ using System.Globalization;
 using StripeTerminalKit.Checkout;
 using Xunit.Abstractions;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
-using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
+using S = StripeTerminalKit.Payments.IntentStatus;
 
 namespace StripeTerminalKit.Tests.Checkout;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
-using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
+using S = StripeTerminalKit.Payments.IntentStatus;
 using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;

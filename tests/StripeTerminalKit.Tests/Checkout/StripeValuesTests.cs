@@ -1,4 +1,5 @@
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Payments;
 using StripeTerminalKit.Webhooks;
 
 namespace StripeTerminalKit.Tests.Checkout;
@@ -8,12 +9,12 @@ public sealed class StripeValuesTests
     [Fact]
     public void Unknown_wire_values_map_to_safe_defaults()
     {
-        Assert.Equal(PaymentIntentStatus.Unknown, StripeValues.PaymentIntentStatus("requires_something_new"));
+        Assert.Equal(IntentStatus.Unknown, PaymentMapping.ParseStatus("requires_something_new"));
         Assert.Equal(ReaderActionType.Other, StripeValues.ReaderActionType("print_content"));
         Assert.Equal(ReaderActionType.None, StripeValues.ReaderActionType(null));
         Assert.Equal(ReaderActionStatus.None, StripeValues.ReaderActionStatus(null));
-        Assert.Equal(RefundStatus.Pending, StripeValues.RefundStatus(null));
-        Assert.Equal(PaymentIntentStatus.RequiresCapture, StripeValues.PaymentIntentStatus("requires_capture"));
+        Assert.Equal(StripeTerminalKit.Checkout.RefundStatus.Pending, StripeValues.RefundStatus(null));
+        Assert.Equal(IntentStatus.RequiresCapture, PaymentMapping.ParseStatus("requires_capture"));
         Assert.Equal(ReaderActionStatus.Failed, StripeValues.ReaderActionStatus("failed"));
     }
 
@@ -56,7 +57,7 @@ public sealed class StripeValuesTests
         var hint = StripeValues.Hint(webhook, MachineHarness.T0)!.Value;
 
         Assert.Equal(CheckoutEventKind.PaymentIntentWebhook, hint.Kind);
-        Assert.Equal(PaymentIntentStatus.RequiresCapture, hint.Intent.Status);
+        Assert.Equal(IntentStatus.RequiresCapture, hint.Intent.Status);
         Assert.Null(StripeValues.Hint(webhook with { ObjectType = "charge" }, MachineHarness.T0));
     }
 
@@ -80,7 +81,7 @@ public sealed class StripeValuesTests
         var observed = StripeValues.Observation(webhook, requestAmount: 1000, MachineHarness.T0)!.Value;
 
         Assert.Equal(CheckoutEventKind.PaymentIntentObserved, observed.Kind);
-        Assert.Equal(new PaymentIntentObservation("pi_1", PaymentIntentStatus.RequiresCapture, 1150, 1150, 0, 150, ChargeId: "ch_1"), observed.Intent);
+        Assert.Equal(new PaymentIntentObservation("pi_1", IntentStatus.RequiresCapture, 1150, 1150, 0, 150, ChargeId: "ch_1"), observed.Intent);
         Assert.Equal(CheckoutEventKind.PaymentIntentWebhook, StripeValues.Observation(webhook with { Amount = null }, 1000, MachineHarness.T0)!.Value.Kind);
     }
 

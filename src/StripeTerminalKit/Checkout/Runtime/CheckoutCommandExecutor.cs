@@ -241,7 +241,7 @@ internal sealed partial class CheckoutCommandExecutor(
 
     internal static PaymentIntentObservation Observe(CheckoutRequest request, TerminalPayment p) => new(
         p.Id,
-        StripeValues.PaymentIntentStatus(p.StripeStatus),
+        p.Status,
         p.Amount,
         p.AmountCapturable,
         p.AmountReceived,

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -174,7 +175,7 @@ internal sealed class StoredIntent
     public string? Id { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public PaymentIntentStatus Status { get; set; }
+    public IntentStatus Status { get; set; }
 
     public long Amount { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -27,7 +28,7 @@ internal sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<
         typeof(SnakeCaseEnumConverter<CheckoutFailureReason>), typeof(SnakeCaseEnumConverter<CheckoutFlow>),
         typeof(SnakeCaseEnumConverter<CheckoutOutcome>), typeof(SnakeCaseEnumConverter<CheckoutPhase>),
         typeof(SnakeCaseEnumConverter<EndIntent>), typeof(SnakeCaseEnumConverter<NeedsAttentionReason>),
-        typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<PaymentIntentStatus>),
+        typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<IntentStatus>),
         typeof(SnakeCaseEnumConverter<PendingKind>), typeof(SnakeCaseEnumConverter<PostOperation>),
         typeof(SnakeCaseEnumConverter<ReaderActionStatus>), typeof(SnakeCaseEnumConverter<ReaderActionType>),
         typeof(SnakeCaseEnumConverter<ReaderStep>),
@@ -51,7 +52,7 @@ internal static partial class CheckoutDocumentV1
             typeof(SnakeCaseEnumConverter<CheckoutFailureReason>), typeof(SnakeCaseEnumConverter<CheckoutFlow>),
             typeof(SnakeCaseEnumConverter<CheckoutOutcome>), typeof(SnakeCaseEnumConverter<CheckoutPhase>),
             typeof(SnakeCaseEnumConverter<EndIntent>), typeof(SnakeCaseEnumConverter<NeedsAttentionReason>),
-            typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<PaymentIntentStatus>),
+            typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<IntentStatus>),
             typeof(SnakeCaseEnumConverter<PendingKind>), typeof(SnakeCaseEnumConverter<PostOperation>),
             typeof(SnakeCaseEnumConverter<ReaderActionStatus>), typeof(SnakeCaseEnumConverter<ReaderActionType>),
             typeof(SnakeCaseEnumConverter<ReaderStep>),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -322,7 +323,7 @@ internal static partial class CheckoutDocumentV1
     {
         public string? Id { get; set; }
 
-        public PaymentIntentStatus Status { get; set; }
+        public IntentStatus Status { get; set; }
 
         public long Amount { get; set; }
 

@@ -1,6 +1,6 @@
 using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
-using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
+using S = StripeTerminalKit.Payments.IntentStatus;
 using A = StripeTerminalKit.Checkout.ReaderActionStatus;
 using StripeTerminalKit.Errors;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Tests.Checkout.Store;
 
@@ -185,7 +186,7 @@ public sealed class StoredCheckoutDocumentTests
             _ when type.IsEnum => Enum.GetValues(type).Cast<object>().First(v => !Equals(v, current)),
             _ when type == typeof(KeySequences) => OtherSequences((KeySequences)current!),
             _ when type == typeof(CheckoutRequest) => ((CheckoutRequest)current!) with { Owner = "till-9", Description = "changed" },
-            _ when type == typeof(PaymentIntentObservation) => new PaymentIntentObservation("pi_x", PaymentIntentStatus.Processing, 5, 4, 3, 2, 1, "ch_x", "mastercard", "0005", "eftpos_au", "d", "e", "abandoned"),
+            _ when type == typeof(PaymentIntentObservation) => new PaymentIntentObservation("pi_x", IntentStatus.Processing, 5, 4, 3, 2, 1, "ch_x", "mastercard", "0005", "eftpos_au", "d", "e", "abandoned"),
             _ when type == typeof(ReaderObservation) => new ReaderObservation("tmr_x", ReaderActionType.CollectPaymentMethod, ReaderActionStatus.Failed, "pi_x", "f", "d"),
             _ when type == typeof(CheckoutResult) => new CheckoutCanceled
             {
