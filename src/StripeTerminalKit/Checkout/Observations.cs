@@ -81,15 +81,11 @@ internal readonly record struct ReaderObservation(
     string? DeclineCode = null,
     string? CollectedEmail = null);
 
-/// <summary>Refund status.</summary>
-internal enum RefundStatus : byte
-{
-    Pending = 0,
-    Succeeded,
-    RequiresAction,
-    Failed,
-    Canceled,
-}
-
 /// <summary>A refund as returned by Stripe.</summary>
+/// <param name="Id">The refund id.</param>
+/// <param name="Amount">The amount refunded.</param>
+/// <param name="Status">
+/// Its status: only <see cref="RefundStatus.Failed"/> and <see cref="RefundStatus.Canceled"/> are a refund that did not
+/// happen; any other (pending, a status this version does not know) counts as refunded.
+/// </param>
 internal readonly record struct RefundObservation(string Id, long Amount, RefundStatus Status);

@@ -30,15 +30,6 @@ internal static class StripeValues
         _ => Checkout.ReaderActionStatus.None,
     };
 
-    public static RefundStatus RefundStatus(string? status) => status switch
-    {
-        "succeeded" => Checkout.RefundStatus.Succeeded,
-        "requires_action" => Checkout.RefundStatus.RequiresAction,
-        "failed" => Checkout.RefundStatus.Failed,
-        "canceled" => Checkout.RefundStatus.Canceled,
-        _ => Checkout.RefundStatus.Pending,
-    };
-
     /// <summary>
     /// What a verified webhook tells a checkout: the reader or the PaymentIntent as the event carries
     /// it, a fresh observation the machine may act on where nothing is in doubt. A PaymentIntent

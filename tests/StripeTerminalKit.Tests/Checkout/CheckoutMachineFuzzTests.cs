@@ -1,5 +1,6 @@
 using System.Globalization;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Payments;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Payments.IntentStatus;
 using StripeTerminalKit.Errors;
@@ -135,7 +136,7 @@ public sealed class CheckoutMachineFuzzTests
             8 => CheckoutEvent.RefundRequest(now, rng.Next(-10, 1500)),
             9 or 10 => CheckoutEvent.IntentReceived(now, ticket, RandomIntent(rng)),
             11 => CheckoutEvent.ReaderReceived(now, ticket, RandomReader(rng)),
-            12 => CheckoutEvent.RefundReceived(now, ticket, new RefundObservation("re_x", rng.Next(0, 1500), (RefundStatus)rng.Next(5))),
+            12 => CheckoutEvent.RefundReceived(now, ticket, new RefundObservation("re_x", rng.Next(0, 1500), (RefundStatus)rng.Next(6))),
             13 => CheckoutEvent.Failed(now, ticket, (StripeFailureKind)rng.Next(13), Codes[rng.Next(Codes.Length)]),
             14 => CheckoutEvent.ReaderHint(now, RandomReader(rng)),
             15 => CheckoutEvent.IntentHint(now, RandomIntent(rng)),

@@ -1,4 +1,5 @@
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Payments;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Payments.IntentStatus;
 using A = StripeTerminalKit.Checkout.ReaderActionStatus;

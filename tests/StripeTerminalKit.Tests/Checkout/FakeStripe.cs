@@ -1,5 +1,6 @@
 using System.Globalization;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Payments;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Payments.IntentStatus;
 using StripeTerminalKit.Errors;

@@ -13,7 +13,6 @@ public sealed class StripeValuesTests
         Assert.Equal(ReaderActionType.Other, StripeValues.ReaderActionType("print_content"));
         Assert.Equal(ReaderActionType.None, StripeValues.ReaderActionType(null));
         Assert.Equal(ReaderActionStatus.None, StripeValues.ReaderActionStatus(null));
-        Assert.Equal(StripeTerminalKit.Checkout.RefundStatus.Pending, StripeValues.RefundStatus(null));
         Assert.Equal(IntentStatus.RequiresCapture, PaymentMapping.ParseStatus("requires_capture"));
         Assert.Equal(ReaderActionStatus.Failed, StripeValues.ReaderActionStatus("failed"));
     }

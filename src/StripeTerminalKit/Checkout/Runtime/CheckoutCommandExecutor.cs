@@ -122,7 +122,7 @@ internal sealed partial class CheckoutCommandExecutor(
                 }
 
                 var refund = await RefundAsync(c, request.CheckoutId, piId!, options).ConfigureAwait(false);
-                return CheckoutEvent.RefundReceived(time.GetUtcNow(), c.Ticket, new RefundObservation(refund.Id, refund.Amount, Map(refund.Status)));
+                return CheckoutEvent.RefundReceived(time.GetUtcNow(), c.Ticket, new RefundObservation(refund.Id, refund.Amount, refund.Status));
             default:
                 throw new InvalidOperationException($"The checkout machine asked for {c.Kind}, which is not a Stripe call.");
         }
@@ -222,15 +222,6 @@ internal sealed partial class CheckoutCommandExecutor(
     {
         IntentCancellationReason.RequestedByCustomer => PaymentCancellationReason.RequestedByCustomer,
         _ => PaymentCancellationReason.Abandoned,
-    };
-
-    private static Checkout.RefundStatus Map(Payments.RefundStatus status) => status switch
-    {
-        Payments.RefundStatus.Succeeded => Checkout.RefundStatus.Succeeded,
-        Payments.RefundStatus.RequiresAction => Checkout.RefundStatus.RequiresAction,
-        Payments.RefundStatus.Failed => Checkout.RefundStatus.Failed,
-        Payments.RefundStatus.Canceled => Checkout.RefundStatus.Canceled,
-        _ => Checkout.RefundStatus.Pending,
     };
 
     private CheckoutEvent IntentAnswer(in CheckoutCommand c, CheckoutRequest request, TerminalPayment p) =>
