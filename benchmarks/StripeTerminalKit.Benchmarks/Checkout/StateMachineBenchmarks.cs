@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Benchmarks.Checkout;
 

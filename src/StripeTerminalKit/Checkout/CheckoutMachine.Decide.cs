@@ -1,5 +1,6 @@
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Checkout;
 

@@ -1,4 +1,5 @@
 using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -38,44 +39,18 @@ internal readonly record struct PaymentIntentObservation(
     string? CancellationReason = null,
     CardReceipt? Receipt = null);
 
-/// <summary>Type of the reader's current action.</summary>
-internal enum ReaderActionType : byte
-{
-    /// <summary>The reader has no action.</summary>
-    None = 0,
-    ProcessPaymentIntent,
-    CollectPaymentMethod,
-    ConfirmPaymentIntent,
-    SetReaderDisplay,
-
-    /// <summary><c>collect_inputs</c>: a form on the reader.</summary>
-    CollectInputs,
-
-    /// <summary>Any other action (refund, setup intent, inputs, …).</summary>
-    Other,
-}
-
-/// <summary>Status of the reader's current action.</summary>
-internal enum ReaderActionStatus : byte
-{
-    None = 0,
-    InProgress,
-    Succeeded,
-    Failed,
-}
-
 /// <summary>A reader as read from Stripe (or carried by a <c>terminal.reader.action_*</c> webhook).</summary>
 /// <param name="ReaderId">The reader id.</param>
-/// <param name="ActionType">Type of <c>action</c>, <see cref="ReaderActionType.None"/> when null.</param>
-/// <param name="ActionStatus"><c>action.status</c>.</param>
+/// <param name="ActionType">Type of <c>action</c>; <see langword="null"/> when the reader has no action.</param>
+/// <param name="ActionStatus"><c>action.status</c>; <see cref="ReaderActionStatus.Unknown"/> when the reader has no action.</param>
 /// <param name="ActionPaymentIntentId">PaymentIntent of a payment action.</param>
 /// <param name="FailureCode"><c>action.failure_code</c>.</param>
 /// <param name="DeclineCode"><c>action.api_error.decline_code</c>.</param>
 /// <param name="CollectedEmail">The email a <c>collect_inputs</c> action collected (not skipped), if any.</param>
 internal readonly record struct ReaderObservation(
     string ReaderId,
-    ReaderActionType ActionType,
-    ReaderActionStatus ActionStatus = ReaderActionStatus.None,
+    ReaderActionType? ActionType,
+    ReaderActionStatus ActionStatus = ReaderActionStatus.Unknown,
     string? ActionPaymentIntentId = null,
     string? FailureCode = null,
     string? DeclineCode = null,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Payments.IntentStatus;
 using StripeTerminalKit.Errors;
@@ -161,9 +162,16 @@ public sealed class CheckoutMachineFuzzTests
             DeclineCode: rng.Next(3) == 0 ? "insufficient_funds" : null);
     }
 
+    // No action, the checkout's own actions, and the display and form it shows.
+    private static readonly ReaderActionType?[] RandomActionTypes =
+    [
+        null, ReaderActionType.ProcessPaymentIntent, ReaderActionType.CollectPaymentMethod, ReaderActionType.ConfirmPaymentIntent,
+        ReaderActionType.SetReaderDisplay, ReaderActionType.CollectInputs,
+    ];
+
     private static ReaderObservation RandomReader(Random rng) => new(
         rng.Next(8) == 0 ? "tmr_other" : MachineHarness.ReaderId,
-        (ReaderActionType)rng.Next(6),
+        RandomActionTypes[rng.Next(RandomActionTypes.Length)],
         (ReaderActionStatus)rng.Next(4),
         rng.Next(6) == 0 ? "pi_other" : MachineHarness.IntentId,
         Codes[rng.Next(Codes.Length)],

@@ -1,5 +1,6 @@
 using System.Globalization;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Readers;
 using Xunit.Abstractions;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Payments.IntentStatus;

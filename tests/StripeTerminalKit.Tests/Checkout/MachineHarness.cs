@@ -1,6 +1,7 @@
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Errors;
 using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -87,7 +88,7 @@ internal sealed class MachineHarness
         string? decline = null) =>
         new(ReaderId, type, status, intent, failure, decline);
 
-    public static ReaderObservation NoAction() => new(ReaderId, ReaderActionType.None);
+    public static ReaderObservation NoAction() => new(ReaderId, ActionType: null);
 
     public IReadOnlyList<CheckoutCommand> Fire(CheckoutEvent e)
     {

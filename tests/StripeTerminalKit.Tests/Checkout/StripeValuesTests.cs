@@ -1,5 +1,6 @@
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 using StripeTerminalKit.Webhooks;
 
 namespace StripeTerminalKit.Tests.Checkout;
@@ -9,12 +10,22 @@ public sealed class StripeValuesTests
     [Fact]
     public void Unknown_wire_values_map_to_safe_defaults()
     {
-        Assert.Equal(IntentStatus.Unknown, PaymentMapping.ParseStatus("requires_something_new"));
-        Assert.Equal(ReaderActionType.Other, StripeValues.ReaderActionType("print_content"));
-        Assert.Equal(ReaderActionType.None, StripeValues.ReaderActionType(null));
-        Assert.Equal(ReaderActionStatus.None, StripeValues.ReaderActionStatus(null));
-        Assert.Equal(IntentStatus.RequiresCapture, PaymentMapping.ParseStatus("requires_capture"));
-        Assert.Equal(ReaderActionStatus.Failed, StripeValues.ReaderActionStatus("failed"));
+        var reader = new TerminalWebhookEvent
+        {
+            Id = "evt_0",
+            Type = "terminal.reader.action_updated",
+            ObjectType = "terminal.reader",
+            ObjectId = "tmr_1",
+            ReaderActionType = "something_new",
+            ReaderActionStatus = "something_new",
+            Body = ReadOnlyMemory<byte>.Empty,
+        };
+        var intent = reader with { ObjectType = "payment_intent", ObjectId = "pi_1", PaymentIntentStatus = "requires_something_new" };
+
+        Assert.Equal(new ReaderObservation("tmr_1", ReaderActionType.Unknown, ReaderActionStatus.Unknown), StripeValues.Hint(reader, MachineHarness.T0)!.Value.Reader);
+        Assert.Equal(new ReaderObservation("tmr_1", ActionType: null), StripeValues.Hint(reader with { ReaderActionType = null, ReaderActionStatus = null }, MachineHarness.T0)!.Value.Reader);
+        Assert.Equal(ReaderActionType.PrintContent, StripeValues.Hint(reader with { ReaderActionType = "print_content" }, MachineHarness.T0)!.Value.Reader.ActionType);
+        Assert.Equal(IntentStatus.Unknown, StripeValues.Hint(intent, MachineHarness.T0)!.Value.Intent.Status);
     }
 
     [Fact]

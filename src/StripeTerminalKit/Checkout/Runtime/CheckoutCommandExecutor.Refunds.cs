@@ -75,7 +75,7 @@ internal sealed partial class CheckoutCommandExecutor
         {
             action = await readers.WaitForActionAsync(
                 request.ReaderId,
-                new ReaderActionWaitOptions { ExpectedType = Readers.ReaderActionType.RefundPayment, ExpectedIntentId = paymentIntentId, Timeout = InPersonRefundWait },
+                new ReaderActionWaitOptions { ExpectedType = ReaderActionType.RefundPayment, ExpectedIntentId = paymentIntentId, Timeout = InPersonRefundWait },
                 null,
                 stopping).ConfigureAwait(false);
         }
@@ -87,7 +87,7 @@ internal sealed partial class CheckoutCommandExecutor
             action = null;
         }
 
-        if (action is { Status: Readers.ReaderActionStatus.Failed })
+        if (action is { Status: ReaderActionStatus.Failed })
         {
             return new RefundObservation(action.RefundId ?? string.Empty, 0, RefundStatus.Failed);
         }

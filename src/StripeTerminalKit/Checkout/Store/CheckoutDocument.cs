@@ -157,11 +157,13 @@ internal sealed class StoredReader
 {
     public string? Id { get; set; }
 
+    /// <summary>The action's type by the document's own name (<see cref="CheckoutDocumentMapping.ActionName"/>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public ReaderActionType Action { get; set; }
+    public string? Action { get; set; }
 
+    /// <summary>The action's status by the document's own name (<see cref="CheckoutDocumentMapping.StatusName"/>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public ReaderActionStatus Status { get; set; }
+    public string? Status { get; set; }
 
     public string? PaymentIntent { get; set; }
 

@@ -10,7 +10,9 @@ namespace StripeTerminalKit.Checkout;
 // its default left out, every enum by its snake_case name and never by number): change nothing
 // here without the golden files. Each enum the documents hold is listed by type, because the
 // one-for-all JsonStringEnumConverter needs run-time code generation; an enum missing from the
-// list would be written as a number, which CheckoutDocumentJsonContextTests catches.
+// list would be written as a number, which CheckoutDocumentJsonContextTests catches. The reader's
+// action and its status are stored as strings by the document's own names (CheckoutDocumentMapping
+// maps the public Readers enums to them), since "none" and "other" are no names of theirs.
 
 /// <summary>Writes and reads <typeparamref name="TEnum"/> by its snake_case name; numbers are refused.</summary>
 internal sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
@@ -30,7 +32,6 @@ internal sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<
         typeof(SnakeCaseEnumConverter<EndIntent>), typeof(SnakeCaseEnumConverter<NeedsAttentionReason>),
         typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<IntentStatus>),
         typeof(SnakeCaseEnumConverter<PendingKind>), typeof(SnakeCaseEnumConverter<PostOperation>),
-        typeof(SnakeCaseEnumConverter<ReaderActionStatus>), typeof(SnakeCaseEnumConverter<ReaderActionType>),
         typeof(SnakeCaseEnumConverter<ReaderStep>),
     ])]
 [JsonSerializable(typeof(CheckoutDocument))]
@@ -54,7 +55,6 @@ internal static partial class CheckoutDocumentV1
             typeof(SnakeCaseEnumConverter<EndIntent>), typeof(SnakeCaseEnumConverter<NeedsAttentionReason>),
             typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<IntentStatus>),
             typeof(SnakeCaseEnumConverter<PendingKind>), typeof(SnakeCaseEnumConverter<PostOperation>),
-            typeof(SnakeCaseEnumConverter<ReaderActionStatus>), typeof(SnakeCaseEnumConverter<ReaderActionType>),
             typeof(SnakeCaseEnumConverter<ReaderStep>),
         ])]
     [JsonSerializable(typeof(Envelope))]

@@ -1,3 +1,5 @@
+using StripeTerminalKit.Readers;
+
 namespace StripeTerminalKit.Checkout;
 
 // The document's parts, each written and read back by a pair of methods: the request, the last
@@ -55,8 +57,8 @@ internal static partial class CheckoutDocumentMapping
     private static StoredReader? ToStored(in ReaderObservation o) => o == default ? null : new StoredReader
     {
         Id = o.ReaderId,
-        Action = o.ActionType,
-        Status = o.ActionStatus,
+        Action = ActionName(o.ActionType),
+        Status = StatusName(o.ActionStatus),
         PaymentIntent = o.ActionPaymentIntentId,
         FailureCode = o.FailureCode,
         DeclineCode = o.DeclineCode,
@@ -64,7 +66,97 @@ internal static partial class CheckoutDocumentMapping
 
     private static ReaderObservation ToObservation(StoredReader? o) => o is null
         ? default
-        : new ReaderObservation(o.Id!, o.Action, o.Status, o.PaymentIntent, o.FailureCode, o.DeclineCode);
+        : new ReaderObservation(o.Id!, ActionOf(o.Action), StatusOf(o.Status), o.PaymentIntent, o.FailureCode, o.DeclineCode);
+
+    // The reader's action is stored by the document's own names, frozen since v1 (a new name is a new
+    // document version): "none" is no action, and "other" any action the checkout does not run, read
+    // back as Unknown (the machine tells only its own actions apart). The status's "none" is Unknown.
+    private static readonly (ReaderActionType? Type, string Name)[] ActionNames =
+    [
+        (null, "none"),
+        (ReaderActionType.ProcessPaymentIntent, "process_payment_intent"),
+        (ReaderActionType.CollectPaymentMethod, "collect_payment_method"),
+        (ReaderActionType.ConfirmPaymentIntent, "confirm_payment_intent"),
+        (ReaderActionType.SetReaderDisplay, "set_reader_display"),
+        (ReaderActionType.CollectInputs, "collect_inputs"),
+        (ReaderActionType.Unknown, "other"),
+    ];
+
+    private static readonly (ReaderActionStatus Status, string Name)[] StatusNames =
+    [
+        (ReaderActionStatus.Unknown, "none"),
+        (ReaderActionStatus.InProgress, "in_progress"),
+        (ReaderActionStatus.Succeeded, "succeeded"),
+        (ReaderActionStatus.Failed, "failed"),
+    ];
+
+    /// <summary>The stored name of a reader's action type: <c>none</c> for no action, <c>other</c> for an action the checkout does not run.</summary>
+    internal static string ActionName(ReaderActionType? type)
+    {
+        foreach (var (t, name) in ActionNames)
+        {
+            if (t == type)
+            {
+                return name;
+            }
+        }
+
+        return "other";
+    }
+
+    /// <summary>The action type a stored name stands for; a missing name is no action.</summary>
+    /// <exception cref="FormatException">The name is not one the document holds.</exception>
+    internal static ReaderActionType? ActionOf(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        foreach (var (type, known) in ActionNames)
+        {
+            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return type;
+            }
+        }
+
+        throw new FormatException($"The stored reader action \"{name}\" is not one this version knows.");
+    }
+
+    /// <summary>The stored name of a reader action's status: <c>none</c> for <see cref="ReaderActionStatus.Unknown"/>.</summary>
+    internal static string StatusName(ReaderActionStatus status)
+    {
+        foreach (var (s, name) in StatusNames)
+        {
+            if (s == status)
+            {
+                return name;
+            }
+        }
+
+        return "none";
+    }
+
+    /// <summary>The status a stored name stands for; a missing name is <see cref="ReaderActionStatus.Unknown"/>.</summary>
+    /// <exception cref="FormatException">The name is not one the document holds.</exception>
+    internal static ReaderActionStatus StatusOf(string? name)
+    {
+        if (name is null)
+        {
+            return ReaderActionStatus.Unknown;
+        }
+
+        foreach (var (status, known) in StatusNames)
+        {
+            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return status;
+            }
+        }
+
+        throw new FormatException($"The stored reader action status \"{name}\" is not one this version knows.");
+    }
 
     private static StoredIntent? ToStored(in PaymentIntentObservation o) => o == default ? null : new StoredIntent
     {

@@ -1,8 +1,9 @@
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
 using S = StripeTerminalKit.Payments.IntentStatus;
-using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using A = StripeTerminalKit.Readers.ReaderActionStatus;
 using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout.Store;
