@@ -4,7 +4,8 @@ using StripeTerminalKit.Readers;
 namespace StripeTerminalKit.Checkout;
 
 // What the driver reads back from Stripe, reduced to what the machine decides on.
-// Small values, no Stripe.net types, so a transition stays pure and cheap.
+// Small values, no Stripe.net types, so a transition stays pure and cheap; statuses and action
+// types are the payment and reader modules' public enums, as their reads report them.
 
 /// <summary>A PaymentIntent as read from Stripe (expand <c>latest_charge</c> for the card and refund fields).</summary>
 /// <param name="Id">The PaymentIntent id.</param>

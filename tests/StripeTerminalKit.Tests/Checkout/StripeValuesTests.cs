@@ -10,16 +10,7 @@ public sealed class StripeValuesTests
     [Fact]
     public void Unknown_wire_values_map_to_safe_defaults()
     {
-        var reader = new TerminalWebhookEvent
-        {
-            Id = "evt_0",
-            Type = "terminal.reader.action_updated",
-            ObjectType = "terminal.reader",
-            ObjectId = "tmr_1",
-            ReaderActionType = "something_new",
-            ReaderActionStatus = "something_new",
-            Body = ReadOnlyMemory<byte>.Empty,
-        };
+        var reader = ReaderWebhook("evt_0", "terminal.reader.action_updated", "something_new", "something_new");
         var intent = reader with { ObjectType = "payment_intent", ObjectId = "pi_1", PaymentIntentStatus = "requires_something_new" };
 
         Assert.Equal(new ReaderObservation("tmr_1", ReaderActionType.Unknown, ReaderActionStatus.Unknown), StripeValues.Hint(reader, MachineHarness.T0)!.Value.Reader);
@@ -31,18 +22,11 @@ public sealed class StripeValuesTests
     [Fact]
     public void A_reader_webhook_becomes_a_reader_hint()
     {
-        var webhook = new TerminalWebhookEvent
+        var webhook = ReaderWebhook("evt_1", "terminal.reader.action_failed", "process_payment_intent", "failed") with
         {
-            Id = "evt_1",
-            Type = "terminal.reader.action_failed",
-            ObjectType = "terminal.reader",
-            ObjectId = "tmr_1",
-            ReaderActionType = "process_payment_intent",
-            ReaderActionStatus = "failed",
             ReaderActionFailureCode = "card_declined",
             DeclineCode = "insufficient_funds",
             PaymentIntentId = "pi_1",
-            Body = ReadOnlyMemory<byte>.Empty,
         };
 
         var hint = StripeValues.Hint(webhook, MachineHarness.T0)!.Value;
@@ -98,17 +82,7 @@ public sealed class StripeValuesTests
     [Fact]
     public void A_reader_webhook_becomes_a_reader_observation()
     {
-        var webhook = new TerminalWebhookEvent
-        {
-            Id = "evt_4",
-            Type = "terminal.reader.action_succeeded",
-            ObjectType = "terminal.reader",
-            ObjectId = "tmr_1",
-            ReaderActionType = "process_payment_intent",
-            ReaderActionStatus = "succeeded",
-            PaymentIntentId = "pi_1",
-            Body = ReadOnlyMemory<byte>.Empty,
-        };
+        var webhook = ReaderWebhook("evt_4", "terminal.reader.action_succeeded", "process_payment_intent", "succeeded") with { PaymentIntentId = "pi_1" };
 
         var observed = StripeValues.Observation(webhook, 1000, MachineHarness.T0)!.Value;
 
@@ -116,4 +90,15 @@ public sealed class StripeValuesTests
         Assert.Equal(new ReaderObservation("tmr_1", ReaderActionType.ProcessPaymentIntent, ReaderActionStatus.Succeeded, "pi_1"), observed.Reader);
         Assert.Null(StripeValues.Observation(webhook with { ObjectType = "charge" }, 1000, MachineHarness.T0));
     }
+
+    private static TerminalWebhookEvent ReaderWebhook(string id, string type, string? actionType, string? actionStatus) => new()
+    {
+        Id = id,
+        Type = type,
+        ObjectType = "terminal.reader",
+        ObjectId = "tmr_1",
+        ReaderActionType = actionType,
+        ReaderActionStatus = actionStatus,
+        Body = ReadOnlyMemory<byte>.Empty,
+    };
 }

@@ -71,91 +71,56 @@ internal static partial class CheckoutDocumentMapping
     // The reader's action is stored by the document's own names, frozen since v1 (a new name is a new
     // document version): "none" is no action, and "other" any action the checkout does not run, read
     // back as Unknown (the machine tells only its own actions apart). The status's "none" is Unknown.
-    private static readonly (ReaderActionType? Type, string Name)[] ActionNames =
+    private static readonly ReaderActionType?[] StoredActions =
     [
-        (null, "none"),
-        (ReaderActionType.ProcessPaymentIntent, "process_payment_intent"),
-        (ReaderActionType.CollectPaymentMethod, "collect_payment_method"),
-        (ReaderActionType.ConfirmPaymentIntent, "confirm_payment_intent"),
-        (ReaderActionType.SetReaderDisplay, "set_reader_display"),
-        (ReaderActionType.CollectInputs, "collect_inputs"),
-        (ReaderActionType.Unknown, "other"),
+        null, ReaderActionType.ProcessPaymentIntent, ReaderActionType.CollectPaymentMethod, ReaderActionType.ConfirmPaymentIntent,
+        ReaderActionType.SetReaderDisplay, ReaderActionType.CollectInputs, ReaderActionType.Unknown,
     ];
 
-    private static readonly (ReaderActionStatus Status, string Name)[] StatusNames =
-    [
-        (ReaderActionStatus.Unknown, "none"),
-        (ReaderActionStatus.InProgress, "in_progress"),
-        (ReaderActionStatus.Succeeded, "succeeded"),
-        (ReaderActionStatus.Failed, "failed"),
-    ];
+    private static readonly ReaderActionStatus[] StoredStatuses =
+        [ReaderActionStatus.Unknown, ReaderActionStatus.InProgress, ReaderActionStatus.Succeeded, ReaderActionStatus.Failed];
 
     /// <summary>The stored name of a reader's action type: <c>none</c> for no action, <c>other</c> for an action the checkout does not run.</summary>
-    internal static string ActionName(ReaderActionType? type)
+    internal static string ActionName(ReaderActionType? type) => type switch
     {
-        foreach (var (t, name) in ActionNames)
-        {
-            if (t == type)
-            {
-                return name;
-            }
-        }
+        null => "none",
+        ReaderActionType.ProcessPaymentIntent => "process_payment_intent",
+        ReaderActionType.CollectPaymentMethod => "collect_payment_method",
+        ReaderActionType.ConfirmPaymentIntent => "confirm_payment_intent",
+        ReaderActionType.SetReaderDisplay => "set_reader_display",
+        ReaderActionType.CollectInputs => "collect_inputs",
+        _ => "other",
+    };
 
-        return "other";
-    }
+    /// <summary>The stored name of a reader action's status: <c>none</c> for <see cref="ReaderActionStatus.Unknown"/>.</summary>
+    internal static string StatusName(ReaderActionStatus status) => status switch
+    {
+        ReaderActionStatus.InProgress => "in_progress",
+        ReaderActionStatus.Succeeded => "succeeded",
+        ReaderActionStatus.Failed => "failed",
+        _ => "none",
+    };
 
     /// <summary>The action type a stored name stands for; a missing name is no action.</summary>
     /// <exception cref="FormatException">The name is not one the document holds.</exception>
-    internal static ReaderActionType? ActionOf(string? name)
-    {
-        if (name is null)
-        {
-            return null;
-        }
-
-        foreach (var (type, known) in ActionNames)
-        {
-            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return type;
-            }
-        }
-
-        throw new FormatException($"The stored reader action \"{name}\" is not one this version knows.");
-    }
-
-    /// <summary>The stored name of a reader action's status: <c>none</c> for <see cref="ReaderActionStatus.Unknown"/>.</summary>
-    internal static string StatusName(ReaderActionStatus status)
-    {
-        foreach (var (s, name) in StatusNames)
-        {
-            if (s == status)
-            {
-                return name;
-            }
-        }
-
-        return "none";
-    }
+    internal static ReaderActionType? ActionOf(string? name) => name is null ? null : Named(StoredActions, ActionName, name, "reader action");
 
     /// <summary>The status a stored name stands for; a missing name is <see cref="ReaderActionStatus.Unknown"/>.</summary>
     /// <exception cref="FormatException">The name is not one the document holds.</exception>
-    internal static ReaderActionStatus StatusOf(string? name)
-    {
-        if (name is null)
-        {
-            return ReaderActionStatus.Unknown;
-        }
+    internal static ReaderActionStatus StatusOf(string? name) => name is null ? ReaderActionStatus.Unknown : Named(StoredStatuses, StatusName, name, "reader action status");
 
-        foreach (var (status, known) in StatusNames)
+    // Read as the enum converter reads the document's other enums: by name, in any case.
+    private static T Named<T>(T[] values, Func<T, string> nameOf, string name, string what)
+    {
+        foreach (var value in values)
         {
-            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(nameOf(value), name, StringComparison.OrdinalIgnoreCase))
             {
-                return status;
+                return value;
             }
         }
 
-        throw new FormatException($"The stored reader action status \"{name}\" is not one this version knows.");
+        throw new FormatException($"The stored {what} \"{name}\" is not one this version knows.");
     }
 
     private static StoredIntent? ToStored(in PaymentIntentObservation o) => o == default ? null : new StoredIntent
