@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Benchmarks.Checkout;
 
@@ -25,14 +27,14 @@ public class StateMachineBenchmarks
         var request = new CheckoutRequest { CheckoutId = "order-1", Amount = 1000, Currency = "aud", ReaderId = "tmr_1", Timeout = CheckoutRequest.MaxTimeout };
         var state = CheckoutMachineState.Create(request);
         state = _machine.Transition(state, CheckoutEvent.Start(T0), _buffer);
-        state = _machine.Transition(state, CheckoutEvent.IntentReceived(T0, _buffer[0].Ticket, new PaymentIntentObservation("pi_1", PaymentIntentStatus.RequiresPaymentMethod, 1000)), _buffer);
+        state = _machine.Transition(state, CheckoutEvent.IntentReceived(T0, _buffer[0].Ticket, new PaymentIntentObservation("pi_1", IntentStatus.RequiresPaymentMethod, 1000)), _buffer);
         var send = _buffer[0];
         var reader = new ReaderObservation("tmr_1", ReaderActionType.ProcessPaymentIntent, ReaderActionStatus.InProgress, "pi_1");
         _waiting = _machine.Transition(state, CheckoutEvent.ReaderReceived(T0, send.Ticket, reader), _buffer);
         _tick = CheckoutEvent.Tick(_waiting.ScheduledWake);
         var polled = _machine.Transition(_waiting, _tick, _buffer);
         _inProgress = CheckoutEvent.ReaderReceived(_waiting.ScheduledWake, polled.ReaderTicket, reader);
-        _authorised = CheckoutEvent.IntentObserved(T0, new PaymentIntentObservation("pi_1", PaymentIntentStatus.RequiresCapture, 1000, 1000, ChargeId: "ch_1"));
+        _authorised = CheckoutEvent.IntentObserved(T0, new PaymentIntentObservation("pi_1", IntentStatus.RequiresCapture, 1000, 1000, ChargeId: "ch_1"));
     }
 
     /// <summary>The poll comes due: the machine asks for the reader.</summary>

@@ -1,4 +1,6 @@
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -20,7 +22,7 @@ internal sealed partial class CheckoutMachine
 
             switch (pi.Status)
             {
-                case PaymentIntentStatus.Succeeded:
+                case IntentStatus.Succeeded:
                     _s.ActionMayBeInProgress = false;
                     _s.AmbiguousSend = false;
                     if (cancel)
@@ -38,7 +40,7 @@ internal sealed partial class CheckoutMachine
                     }
 
                     break;
-                case PaymentIntentStatus.RequiresCapture:
+                case IntentStatus.RequiresCapture:
                     _s.ActionMayBeInProgress = false;
                     _s.AmbiguousSend = false;
                     if (cancel)
@@ -61,7 +63,7 @@ internal sealed partial class CheckoutMachine
                     }
 
                     break;
-                case PaymentIntentStatus.RequiresConfirmation when _s.Step == ReaderStep.Collect && !ending:
+                case IntentStatus.RequiresConfirmation when _s.Step == ReaderStep.Collect && !ending:
                     // Two-step: the card was collected; confirm it on the reader.
                     _s.AmbiguousSend = false;
                     _s.ActionMayBeInProgress = false;
@@ -69,11 +71,11 @@ internal sealed partial class CheckoutMachine
                     NeedNewKey(CheckoutCommandKind.ConfirmPaymentIntent);
                     IssueSend();
                     break;
-                case PaymentIntentStatus.RequiresPaymentMethod:
-                case PaymentIntentStatus.RequiresConfirmation:
+                case IntentStatus.RequiresPaymentMethod:
+                case IntentStatus.RequiresConfirmation:
                     DecideFromReader(in pi);
                     break;
-                case PaymentIntentStatus.Canceled:
+                case IntentStatus.Canceled:
                     _s.ActionMayBeInProgress = false;
                     _s.AmbiguousSend = false;
                     if (pi.AmountRefunded > 0 && pi.AmountReceived == 0)

@@ -1,4 +1,5 @@
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -186,7 +187,7 @@ internal sealed partial class CheckoutMachine
                 CheckoutPhase.RefundingForCancel => NeedsAttentionReason.RefundUnconfirmed,
                 CheckoutPhase.Capturing => NeedsAttentionReason.CaptureUnconfirmed,
                 CheckoutPhase.CancelingReaderAction or CheckoutPhase.CancelingIntent => NeedsAttentionReason.CancellationUnconfirmed,
-                _ when _s.Known.Id is not null && _s.Known.Status is PaymentIntentStatus.Processing or PaymentIntentStatus.RequiresAction
+                _ when _s.Known.Id is not null && _s.Known.Status is IntentStatus.Processing or IntentStatus.RequiresAction
                     => NeedsAttentionReason.PaymentIntentProcessing,
                 _ when _s.End == EndIntent.Cancel => NeedsAttentionReason.CancellationUnconfirmed,
                 _ => NeedsAttentionReason.OutcomeUnknown,

@@ -1,4 +1,5 @@
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -107,7 +108,7 @@ internal sealed partial class CheckoutMachine
         {
             _s.Known = pi;
             _s.AmountCapturable = pi.AmountCapturable;
-            if (pi.Status == PaymentIntentStatus.Succeeded)
+            if (pi.Status == IntentStatus.Succeeded)
             {
                 _s.AmountCaptured = pi.AmountReceived;
                 _s.AmountRefunded = pi.AmountRefunded;
@@ -131,7 +132,7 @@ internal sealed partial class CheckoutMachine
         {
             switch (pi.Status)
             {
-                case PaymentIntentStatus.Succeeded:
+                case IntentStatus.Succeeded:
                     _s.Phase = CheckoutPhase.Captured;
                     if (_s.OperationSent)
                     {
@@ -143,7 +144,7 @@ internal sealed partial class CheckoutMachine
                     }
 
                     break;
-                case PaymentIntentStatus.RequiresCapture:
+                case IntentStatus.RequiresCapture:
                     var amount = _s.OperationAmount == 0 ? pi.AmountCapturable : _s.OperationAmount;
                     if (amount <= 0 || amount > pi.AmountCapturable)
                     {
@@ -156,7 +157,7 @@ internal sealed partial class CheckoutMachine
                     }
 
                     break;
-                case PaymentIntentStatus.Canceled:
+                case IntentStatus.Canceled:
                     // Voided elsewhere, or the authorisation expired.
                     _s.Phase = CheckoutPhase.Closed;
                     _s.AmountCapturable = 0;
@@ -172,18 +173,18 @@ internal sealed partial class CheckoutMachine
         {
             switch (pi.Status)
             {
-                case PaymentIntentStatus.RequiresCapture:
+                case IntentStatus.RequiresCapture:
                     _s.OperationSent = true;
                     IssueCancelIntent();
                     break;
-                case PaymentIntentStatus.Canceled:
+                case IntentStatus.Canceled:
                     _s.Phase = CheckoutPhase.Closed;
                     _s.Voided = true;
                     _s.AmountCapturable = 0;
                     FinishOperation(_s.OperationSent ? CheckoutOperationStatus.Succeeded : CheckoutOperationStatus.Rejected, 0,
                         _s.OperationSent ? null : CheckoutOperationRejection.PaymentIntentCanceled, null, null);
                     break;
-                case PaymentIntentStatus.Succeeded:
+                case IntentStatus.Succeeded:
                     _s.Phase = CheckoutPhase.Captured;
                     FinishOperation(CheckoutOperationStatus.Rejected, 0, CheckoutOperationRejection.AlreadyCaptured, null, null);
                     break;
@@ -197,7 +198,7 @@ internal sealed partial class CheckoutMachine
         {
             if (_s.Phase == CheckoutPhase.Authorized)
             {
-                if (pi.Status != PaymentIntentStatus.Succeeded)
+                if (pi.Status != IntentStatus.Succeeded)
                 {
                     // automatic_delayed, not captured yet: nothing to refund (void it instead).
                     FinishOperation(CheckoutOperationStatus.Rejected, 0, CheckoutOperationRejection.NotAllowedInState, null, null);
@@ -208,9 +209,9 @@ internal sealed partial class CheckoutMachine
                 _s.AmountCapturable = 0;
             }
 
-            if (pi.Status != PaymentIntentStatus.Succeeded)
+            if (pi.Status != IntentStatus.Succeeded)
             {
-                FinishOperation(CheckoutOperationStatus.Rejected, 0, pi.Status == PaymentIntentStatus.Canceled
+                FinishOperation(CheckoutOperationStatus.Rejected, 0, pi.Status == IntentStatus.Canceled
                     ? CheckoutOperationRejection.PaymentIntentCanceled
                     : CheckoutOperationRejection.UnexpectedPaymentIntentStatus, null, null);
                 return;

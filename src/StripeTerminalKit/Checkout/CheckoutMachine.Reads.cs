@@ -1,4 +1,5 @@
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -30,7 +31,7 @@ internal sealed partial class CheckoutMachine
                 if (isReader && e.Failure.Kind is StripeFailureKind.NotFound or StripeFailureKind.ReaderUnavailable)
                 {
                     // A reader that is gone runs no action of ours.
-                    StoreReader(new ReaderObservation(_s.Request.ReaderId, ReaderActionType.None));
+                    StoreReader(new ReaderObservation(_s.Request.ReaderId, ActionType: null));
                 }
                 else
                 {

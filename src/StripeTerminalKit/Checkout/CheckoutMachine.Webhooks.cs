@@ -1,4 +1,6 @@
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -85,14 +87,14 @@ internal sealed partial class CheckoutMachine
         private void OnIntentObserved(in PaymentIntentObservation pi)
         {
             if (_s.IsCompleted || _s.PaymentIntentId is null || pi.Id != _s.PaymentIntentId
-                || pi.Status is not (PaymentIntentStatus.RequiresCapture or PaymentIntentStatus.Succeeded)
+                || pi.Status is not (IntentStatus.RequiresCapture or IntentStatus.Succeeded)
                 || !CanTakeObservation() || _s.Pending == PendingKind.Mutation)
             {
                 OnIntentHint(in pi);
                 return;
             }
 
-            if (pi.Status == PaymentIntentStatus.RequiresCapture && !_s.Request.CaptureIsDeferred && AmountMatches(in pi))
+            if (pi.Status == IntentStatus.RequiresCapture && !_s.Request.CaptureIsDeferred && AmountMatches(in pi))
             {
                 // Any read in flight is superseded: its answer no longer matches what is pending.
                 _s.Pending = PendingKind.None;

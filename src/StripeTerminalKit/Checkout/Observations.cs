@@ -1,21 +1,11 @@
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
+
 namespace StripeTerminalKit.Checkout;
 
 // What the driver reads back from Stripe, reduced to what the machine decides on.
-// Small values, no Stripe.net types, so a transition stays pure and cheap.
-
-/// <summary>PaymentIntent status as Stripe reports it.</summary>
-internal enum PaymentIntentStatus : byte
-{
-    /// <summary>A status this library does not know (Stripe added one).</summary>
-    Unknown = 0,
-    RequiresPaymentMethod,
-    RequiresConfirmation,
-    RequiresAction,
-    Processing,
-    RequiresCapture,
-    Canceled,
-    Succeeded,
-}
+// Small values, no Stripe.net types, so a transition stays pure and cheap; statuses and action
+// types are the payment and reader modules' public enums, as their reads report them.
 
 /// <summary>A PaymentIntent as read from Stripe (expand <c>latest_charge</c> for the card and refund fields).</summary>
 /// <param name="Id">The PaymentIntent id.</param>
@@ -35,7 +25,7 @@ internal enum PaymentIntentStatus : byte
 /// <param name="Receipt">Latest charge's EMV receipt fields (a reference: carried, never decided on).</param>
 internal readonly record struct PaymentIntentObservation(
     string Id,
-    PaymentIntentStatus Status,
+    IntentStatus Status,
     long Amount,
     long AmountCapturable = 0,
     long AmountReceived = 0,
@@ -48,60 +38,30 @@ internal readonly record struct PaymentIntentObservation(
     string? DeclineCode = null,
     string? ErrorCode = null,
     string? CancellationReason = null,
-    Payments.CardReceipt? Receipt = null);
-
-/// <summary>Type of the reader's current action.</summary>
-internal enum ReaderActionType : byte
-{
-    /// <summary>The reader has no action.</summary>
-    None = 0,
-    ProcessPaymentIntent,
-    CollectPaymentMethod,
-    ConfirmPaymentIntent,
-    SetReaderDisplay,
-
-    /// <summary><c>collect_inputs</c>: a form on the reader.</summary>
-    CollectInputs,
-
-    /// <summary>Any other action (refund, setup intent, inputs, …).</summary>
-    Other,
-}
-
-/// <summary>Status of the reader's current action.</summary>
-internal enum ReaderActionStatus : byte
-{
-    None = 0,
-    InProgress,
-    Succeeded,
-    Failed,
-}
+    CardReceipt? Receipt = null);
 
 /// <summary>A reader as read from Stripe (or carried by a <c>terminal.reader.action_*</c> webhook).</summary>
 /// <param name="ReaderId">The reader id.</param>
-/// <param name="ActionType">Type of <c>action</c>, <see cref="ReaderActionType.None"/> when null.</param>
-/// <param name="ActionStatus"><c>action.status</c>.</param>
+/// <param name="ActionType">Type of <c>action</c>; <see langword="null"/> when the reader has no action.</param>
+/// <param name="ActionStatus"><c>action.status</c>; <see cref="ReaderActionStatus.Unknown"/> when the reader has no action.</param>
 /// <param name="ActionPaymentIntentId">PaymentIntent of a payment action.</param>
 /// <param name="FailureCode"><c>action.failure_code</c>.</param>
 /// <param name="DeclineCode"><c>action.api_error.decline_code</c>.</param>
 /// <param name="CollectedEmail">The email a <c>collect_inputs</c> action collected (not skipped), if any.</param>
 internal readonly record struct ReaderObservation(
     string ReaderId,
-    ReaderActionType ActionType,
-    ReaderActionStatus ActionStatus = ReaderActionStatus.None,
+    ReaderActionType? ActionType,
+    ReaderActionStatus ActionStatus = ReaderActionStatus.Unknown,
     string? ActionPaymentIntentId = null,
     string? FailureCode = null,
     string? DeclineCode = null,
     string? CollectedEmail = null);
 
-/// <summary>Refund status.</summary>
-internal enum RefundStatus : byte
-{
-    Pending = 0,
-    Succeeded,
-    RequiresAction,
-    Failed,
-    Canceled,
-}
-
 /// <summary>A refund as returned by Stripe.</summary>
+/// <param name="Id">The refund id.</param>
+/// <param name="Amount">The amount refunded.</param>
+/// <param name="Status">
+/// Its status: only <see cref="RefundStatus.Failed"/> and <see cref="RefundStatus.Canceled"/> are a refund that did not
+/// happen; any other (pending, a status this version does not know) counts as refunded.
+/// </param>
 internal readonly record struct RefundObservation(string Id, long Amount, RefundStatus Status);

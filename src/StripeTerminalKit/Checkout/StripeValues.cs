@@ -1,55 +1,18 @@
-using StripeTerminalKit.Webhooks;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
+using StripeTerminalKit.Webhooks;
 
 namespace StripeTerminalKit.Checkout;
 
 /// <summary>
-/// Turns Stripe's wire values (statuses, action types) into the machine's small enums, once, in
-/// the driver; a failed call arrives already classified (<see cref="Errors.StripeFailure"/>).
-/// Unknown values map to a safe default rather than failing: Stripe adds values without notice.
+/// Turns a verified webhook into what the machine observes, once, in the driver: its wire values
+/// (statuses, action types) read by the payment and reader modules' own parsers into the public
+/// enums, as a read would; a failed call arrives already classified (<see cref="Errors.StripeFailure"/>).
+/// Unknown values map to <c>Unknown</c> rather than failing: Stripe adds values without notice.
 /// </summary>
 internal static class StripeValues
 {
-    public static PaymentIntentStatus PaymentIntentStatus(string? status) => status switch
-    {
-        "requires_payment_method" => Checkout.PaymentIntentStatus.RequiresPaymentMethod,
-        "requires_confirmation" => Checkout.PaymentIntentStatus.RequiresConfirmation,
-        "requires_action" => Checkout.PaymentIntentStatus.RequiresAction,
-        "processing" => Checkout.PaymentIntentStatus.Processing,
-        "requires_capture" => Checkout.PaymentIntentStatus.RequiresCapture,
-        "canceled" => Checkout.PaymentIntentStatus.Canceled,
-        "succeeded" => Checkout.PaymentIntentStatus.Succeeded,
-        _ => Checkout.PaymentIntentStatus.Unknown,
-    };
-
-    public static ReaderActionType ReaderActionType(string? type) => type switch
-    {
-        null => Checkout.ReaderActionType.None,
-        "process_payment_intent" => Checkout.ReaderActionType.ProcessPaymentIntent,
-        "collect_payment_method" => Checkout.ReaderActionType.CollectPaymentMethod,
-        "confirm_payment_intent" => Checkout.ReaderActionType.ConfirmPaymentIntent,
-        "set_reader_display" => Checkout.ReaderActionType.SetReaderDisplay,
-        "collect_inputs" => Checkout.ReaderActionType.CollectInputs,
-        _ => Checkout.ReaderActionType.Other,
-    };
-
-    public static ReaderActionStatus ReaderActionStatus(string? status) => status switch
-    {
-        "in_progress" => Checkout.ReaderActionStatus.InProgress,
-        "succeeded" => Checkout.ReaderActionStatus.Succeeded,
-        "failed" => Checkout.ReaderActionStatus.Failed,
-        _ => Checkout.ReaderActionStatus.None,
-    };
-
-    public static RefundStatus RefundStatus(string? status) => status switch
-    {
-        "succeeded" => Checkout.RefundStatus.Succeeded,
-        "requires_action" => Checkout.RefundStatus.RequiresAction,
-        "failed" => Checkout.RefundStatus.Failed,
-        "canceled" => Checkout.RefundStatus.Canceled,
-        _ => Checkout.RefundStatus.Pending,
-    };
-
     /// <summary>
     /// What a verified webhook tells a checkout: the reader or the PaymentIntent as the event carries
     /// it, a fresh observation the machine may act on where nothing is in doubt. A PaymentIntent
@@ -70,7 +33,7 @@ internal static class StripeValues
         {
             return CheckoutEvent.IntentObserved(now, new PaymentIntentObservation(
                 webhook.ObjectId,
-                PaymentIntentStatus(webhook.PaymentIntentStatus),
+                PaymentMapping.ParseStatus(webhook.PaymentIntentStatus),
                 amount,
                 capturable,
                 webhook.AmountReceived ?? 0,
@@ -83,8 +46,8 @@ internal static class StripeValues
 
     private static ReaderObservation ReaderOf(TerminalWebhookEvent webhook) => new(
         webhook.ObjectId,
-        ReaderActionType(webhook.ReaderActionType),
-        ReaderActionStatus(webhook.ReaderActionStatus),
+        webhook.ReaderActionType is { } type ? ReaderMapping.ParseType(type) : null,
+        ReaderMapping.ParseStatus(webhook.ReaderActionStatus),
         webhook.PaymentIntentId,
         webhook.ReaderActionFailureCode,
         webhook.DeclineCode);
@@ -97,7 +60,7 @@ internal static class StripeValues
         {
             "terminal.reader" => CheckoutEvent.ReaderHint(now, ReaderOf(webhook)),
             "payment_intent" => CheckoutEvent.IntentHint(now, new PaymentIntentObservation(
-                webhook.ObjectId, PaymentIntentStatus(webhook.PaymentIntentStatus), 0)),
+                webhook.ObjectId, PaymentMapping.ParseStatus(webhook.PaymentIntentStatus), 0)),
             _ => null,
         };
     }

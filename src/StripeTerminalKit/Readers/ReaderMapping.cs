@@ -50,15 +50,17 @@ internal static class ReaderMapping
         _ => ReaderActionType.Unknown,
     };
 
+    public static ReaderActionStatus ParseStatus(string? status) => status switch
+    {
+        "in_progress" => ReaderActionStatus.InProgress,
+        "succeeded" => ReaderActionStatus.Succeeded,
+        "failed" => ReaderActionStatus.Failed,
+        _ => ReaderActionStatus.Unknown,
+    };
+
     public static TerminalReaderAction MapAction(ReaderAction action, string readerId)
     {
-        var status = action.Status switch
-        {
-            "in_progress" => ReaderActionStatus.InProgress,
-            "succeeded" => ReaderActionStatus.Succeeded,
-            "failed" => ReaderActionStatus.Failed,
-            _ => ReaderActionStatus.Unknown,
-        };
+        var status = ParseStatus(action.Status);
 
         var collectedMethod = action.CollectPaymentMethod?.PaymentMethod;
         var paymentIntentId = action.ProcessPaymentIntent?.PaymentIntentId

@@ -1,5 +1,5 @@
 using StripeTerminalKit.Checkout;
-using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using A = StripeTerminalKit.Readers.ReaderActionStatus;
 
 namespace StripeTerminalKit.Tests.Checkout;
 

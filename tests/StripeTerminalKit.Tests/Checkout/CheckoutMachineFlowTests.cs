@@ -1,7 +1,8 @@
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Readers;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
-using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
-using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using S = StripeTerminalKit.Payments.IntentStatus;
+using A = StripeTerminalKit.Readers.ReaderActionStatus;
 using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
-using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
+using S = StripeTerminalKit.Payments.IntentStatus;
 using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;
@@ -135,7 +137,7 @@ public sealed class CheckoutMachineFuzzTests
             8 => CheckoutEvent.RefundRequest(now, rng.Next(-10, 1500)),
             9 or 10 => CheckoutEvent.IntentReceived(now, ticket, RandomIntent(rng)),
             11 => CheckoutEvent.ReaderReceived(now, ticket, RandomReader(rng)),
-            12 => CheckoutEvent.RefundReceived(now, ticket, new RefundObservation("re_x", rng.Next(0, 1500), (RefundStatus)rng.Next(5))),
+            12 => CheckoutEvent.RefundReceived(now, ticket, new RefundObservation("re_x", rng.Next(0, 1500), (RefundStatus)rng.Next(6))),
             13 => CheckoutEvent.Failed(now, ticket, (StripeFailureKind)rng.Next(13), Codes[rng.Next(Codes.Length)]),
             14 => CheckoutEvent.ReaderHint(now, RandomReader(rng)),
             15 => CheckoutEvent.IntentHint(now, RandomIntent(rng)),
@@ -160,9 +162,16 @@ public sealed class CheckoutMachineFuzzTests
             DeclineCode: rng.Next(3) == 0 ? "insufficient_funds" : null);
     }
 
+    // No action, the checkout's own actions, and the display and form it shows.
+    private static readonly ReaderActionType?[] RandomActionTypes =
+    [
+        null, ReaderActionType.ProcessPaymentIntent, ReaderActionType.CollectPaymentMethod, ReaderActionType.ConfirmPaymentIntent,
+        ReaderActionType.SetReaderDisplay, ReaderActionType.CollectInputs,
+    ];
+
     private static ReaderObservation RandomReader(Random rng) => new(
         rng.Next(8) == 0 ? "tmr_other" : MachineHarness.ReaderId,
-        (ReaderActionType)rng.Next(6),
+        RandomActionTypes[rng.Next(RandomActionTypes.Length)],
         (ReaderActionStatus)rng.Next(4),
         rng.Next(6) == 0 ? "pi_other" : MachineHarness.IntentId,
         Codes[rng.Next(Codes.Length)],

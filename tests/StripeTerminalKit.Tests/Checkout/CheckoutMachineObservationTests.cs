@@ -1,7 +1,7 @@
 using StripeTerminalKit.Checkout;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
-using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
-using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using S = StripeTerminalKit.Payments.IntentStatus;
+using A = StripeTerminalKit.Readers.ReaderActionStatus;
 using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout;

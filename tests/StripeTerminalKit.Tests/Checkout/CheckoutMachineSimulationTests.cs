@@ -1,8 +1,9 @@
 using System.Globalization;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Readers;
 using Xunit.Abstractions;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
-using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
+using S = StripeTerminalKit.Payments.IntentStatus;
 
 namespace StripeTerminalKit.Tests.Checkout;
 

@@ -1,5 +1,7 @@
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Tests.Checkout;
 
@@ -55,7 +57,7 @@ internal sealed class MachineHarness
     };
 
     public static PaymentIntentObservation Pi(
-        PaymentIntentStatus status,
+        IntentStatus status,
         long amount = 1000,
         long capturable = 0,
         long received = 0,
@@ -65,18 +67,18 @@ internal sealed class MachineHarness
         string? decline = null,
         string? id = IntentId) =>
         new(id!, status, amount, capturable, received, tip, refunded,
-            ChargeId: status is PaymentIntentStatus.RequiresCapture or PaymentIntentStatus.Succeeded ? "ch_1" : null,
-            CardBrand: status is PaymentIntentStatus.RequiresCapture or PaymentIntentStatus.Succeeded ? "visa" : null,
-            Last4: status is PaymentIntentStatus.RequiresCapture or PaymentIntentStatus.Succeeded ? "4242" : null,
-            Network: network ?? (status is PaymentIntentStatus.RequiresCapture or PaymentIntentStatus.Succeeded ? "visa" : null),
+            ChargeId: status is IntentStatus.RequiresCapture or IntentStatus.Succeeded ? "ch_1" : null,
+            CardBrand: status is IntentStatus.RequiresCapture or IntentStatus.Succeeded ? "visa" : null,
+            Last4: status is IntentStatus.RequiresCapture or IntentStatus.Succeeded ? "4242" : null,
+            Network: network ?? (status is IntentStatus.RequiresCapture or IntentStatus.Succeeded ? "visa" : null),
             DeclineCode: decline,
             ErrorCode: decline is null ? null : "card_declined");
 
     public static PaymentIntentObservation Authorized(long amount = 1000, long tip = 0) =>
-        Pi(PaymentIntentStatus.RequiresCapture, amount + tip, capturable: amount + tip, tip: tip);
+        Pi(IntentStatus.RequiresCapture, amount + tip, capturable: amount + tip, tip: tip);
 
     public static PaymentIntentObservation Captured(long amount = 1000, long tip = 0, string? network = null) =>
-        Pi(PaymentIntentStatus.Succeeded, amount + tip, received: amount + tip, tip: tip, network: network);
+        Pi(IntentStatus.Succeeded, amount + tip, received: amount + tip, tip: tip, network: network);
 
     public static ReaderObservation Reader(
         ReaderActionStatus status,
@@ -86,7 +88,7 @@ internal sealed class MachineHarness
         string? decline = null) =>
         new(ReaderId, type, status, intent, failure, decline);
 
-    public static ReaderObservation NoAction() => new(ReaderId, ReaderActionType.None);
+    public static ReaderObservation NoAction() => new(ReaderId, ActionType: null);
 
     public IReadOnlyList<CheckoutCommand> Fire(CheckoutEvent e)
     {
@@ -179,7 +181,7 @@ internal sealed class MachineHarness
     public void ToSend()
     {
         Start();
-        Answer(CheckoutCommandKind.CreatePaymentIntent, Pi(PaymentIntentStatus.RequiresPaymentMethod));
+        Answer(CheckoutCommandKind.CreatePaymentIntent, Pi(IntentStatus.RequiresPaymentMethod));
     }
 
     /// <summary>… and the reader acknowledged: waiting for the customer.</summary>
@@ -197,7 +199,7 @@ internal sealed class MachineHarness
         ToWaiting();
         Wake();
         AnswerReads(Reader(ReaderActionStatus.Failed, failure: "card_declined", decline: decline), null);
-        AnswerReads(null, Pi(PaymentIntentStatus.RequiresPaymentMethod, decline: decline));
+        AnswerReads(null, Pi(IntentStatus.RequiresPaymentMethod, decline: decline));
         Assert.Equal(CheckoutPhase.AwaitingRetry, State.Phase);
     }
 

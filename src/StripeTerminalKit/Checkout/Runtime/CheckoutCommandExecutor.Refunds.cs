@@ -75,7 +75,7 @@ internal sealed partial class CheckoutCommandExecutor
         {
             action = await readers.WaitForActionAsync(
                 request.ReaderId,
-                new ReaderActionWaitOptions { ExpectedType = Readers.ReaderActionType.RefundPayment, ExpectedIntentId = paymentIntentId, Timeout = InPersonRefundWait },
+                new ReaderActionWaitOptions { ExpectedType = ReaderActionType.RefundPayment, ExpectedIntentId = paymentIntentId, Timeout = InPersonRefundWait },
                 null,
                 stopping).ConfigureAwait(false);
         }
@@ -87,9 +87,9 @@ internal sealed partial class CheckoutCommandExecutor
             action = null;
         }
 
-        if (action is { Status: Readers.ReaderActionStatus.Failed })
+        if (action is { Status: ReaderActionStatus.Failed })
         {
-            return new RefundObservation(action.RefundId ?? string.Empty, 0, Checkout.RefundStatus.Failed);
+            return new RefundObservation(action.RefundId ?? string.Empty, 0, RefundStatus.Failed);
         }
 
         var found = key is null ? null : await FindRefundAsync(paymentIntentId, key).ConfigureAwait(false);
@@ -99,8 +99,8 @@ internal sealed partial class CheckoutCommandExecutor
         }
 
         return found is null
-            ? new RefundObservation(string.Empty, 0, Checkout.RefundStatus.Canceled)
-            : new RefundObservation(found.Id, found.Amount, Map(found.Status));
+            ? new RefundObservation(string.Empty, 0, RefundStatus.Canceled)
+            : new RefundObservation(found.Id, found.Amount, found.Status);
     }
 
     private async Task<TerminalRefund?> FindRefundByIdAsync(string paymentIntentId, string refundId)

@@ -96,7 +96,7 @@ internal sealed partial class CheckoutCommandExecutor(
                 return ReaderAnswer(c, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RetrieveReader:
                 var reader = await ReadReaderAsync(runner, c, piId, waitingPoll).ConfigureAwait(false);
-                if (reader.Action?.PaymentIntentId == piId && reader.Action?.Status is Readers.ReaderActionStatus.Succeeded or Readers.ReaderActionStatus.Failed)
+                if (reader.Action?.PaymentIntentId == piId && reader.Action?.Status is ReaderActionStatus.Succeeded or ReaderActionStatus.Failed)
                 {
                     runner.NoteFinalReaderSeenByPolling();
                 }
@@ -122,7 +122,7 @@ internal sealed partial class CheckoutCommandExecutor(
                 }
 
                 var refund = await RefundAsync(c, request.CheckoutId, piId!, options).ConfigureAwait(false);
-                return CheckoutEvent.RefundReceived(time.GetUtcNow(), c.Ticket, new RefundObservation(refund.Id, refund.Amount, Map(refund.Status)));
+                return CheckoutEvent.RefundReceived(time.GetUtcNow(), c.Ticket, new RefundObservation(refund.Id, refund.Amount, refund.Status));
             default:
                 throw new InvalidOperationException($"The checkout machine asked for {c.Kind}, which is not a Stripe call.");
         }
@@ -147,7 +147,7 @@ internal sealed partial class CheckoutCommandExecutor(
             {
                 var action = observed.Reader.Action;
                 if (observed.PaymentIntent is { } intent && piId is not null && intent.Id == piId && action?.PaymentIntentId == piId
-                    && action.Status == Readers.ReaderActionStatus.Succeeded && intent.Status == IntentStatus.RequiresCapture
+                    && action.Status == ReaderActionStatus.Succeeded && intent.Status == IntentStatus.RequiresCapture
                     && request.CaptureMode != CheckoutCaptureMode.Manual)
                 {
                     runner.OfferObservedIntent(c.Ticket, intent);
@@ -224,15 +224,6 @@ internal sealed partial class CheckoutCommandExecutor(
         _ => PaymentCancellationReason.Abandoned,
     };
 
-    private static Checkout.RefundStatus Map(Payments.RefundStatus status) => status switch
-    {
-        Payments.RefundStatus.Succeeded => Checkout.RefundStatus.Succeeded,
-        Payments.RefundStatus.RequiresAction => Checkout.RefundStatus.RequiresAction,
-        Payments.RefundStatus.Failed => Checkout.RefundStatus.Failed,
-        Payments.RefundStatus.Canceled => Checkout.RefundStatus.Canceled,
-        _ => Checkout.RefundStatus.Pending,
-    };
-
     private CheckoutEvent IntentAnswer(in CheckoutCommand c, CheckoutRequest request, TerminalPayment p) =>
         CheckoutEvent.IntentReceived(time.GetUtcNow(), c.Ticket, Observe(request, p));
 
@@ -241,7 +232,7 @@ internal sealed partial class CheckoutCommandExecutor(
 
     internal static PaymentIntentObservation Observe(CheckoutRequest request, TerminalPayment p) => new(
         p.Id,
-        StripeValues.PaymentIntentStatus(p.StripeStatus),
+        p.Status,
         p.Amount,
         p.AmountCapturable,
         p.AmountReceived,
@@ -264,27 +255,14 @@ internal sealed partial class CheckoutCommandExecutor(
             Metadata = new Dictionary<string, string>(1, StringComparer.Ordinal) { [TerminalCheckout.CheckoutIdMetadataKey] = request.CheckoutId },
         };
 
-    internal static ReaderObservation Observe(TerminalReader r)
-    {
-        var a = r.Action;
-        if (a is null)
-        {
-            return new ReaderObservation(r.Id, Checkout.ReaderActionType.None);
-        }
-
-        return new ReaderObservation(
+    internal static ReaderObservation Observe(TerminalReader r) => r.Action is not { } a
+        ? new ReaderObservation(r.Id, ActionType: null)
+        : new ReaderObservation(
             r.Id,
-            StripeValues.ReaderActionType(a.StripeType),
-            a.Status switch
-            {
-                Readers.ReaderActionStatus.InProgress => Checkout.ReaderActionStatus.InProgress,
-                Readers.ReaderActionStatus.Succeeded => Checkout.ReaderActionStatus.Succeeded,
-                Readers.ReaderActionStatus.Failed => Checkout.ReaderActionStatus.Failed,
-                _ => Checkout.ReaderActionStatus.None,
-            },
+            a.Type,
+            a.Status,
             a.PaymentIntentId,
             a.Failure?.Code,
             a.Failure?.DeclineCode,
             a.Inputs?.OfType<CollectedEmail>().FirstOrDefault(i => !i.Skipped)?.Email);
-    }
 }

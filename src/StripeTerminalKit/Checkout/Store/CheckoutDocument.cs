@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -156,11 +157,13 @@ internal sealed class StoredReader
 {
     public string? Id { get; set; }
 
+    /// <summary>The action's type by the document's own name (<see cref="CheckoutDocumentMapping.ActionName"/>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public ReaderActionType Action { get; set; }
+    public string? Action { get; set; }
 
+    /// <summary>The action's status by the document's own name (<see cref="CheckoutDocumentMapping.StatusName"/>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public ReaderActionStatus Status { get; set; }
+    public string? Status { get; set; }
 
     public string? PaymentIntent { get; set; }
 
@@ -174,7 +177,7 @@ internal sealed class StoredIntent
     public string? Id { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public PaymentIntentStatus Status { get; set; }
+    public IntentStatus Status { get; set; }
 
     public long Amount { get; set; }
 

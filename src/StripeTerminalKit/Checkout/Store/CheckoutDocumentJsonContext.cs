@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -9,7 +10,9 @@ namespace StripeTerminalKit.Checkout;
 // its default left out, every enum by its snake_case name and never by number): change nothing
 // here without the golden files. Each enum the documents hold is listed by type, because the
 // one-for-all JsonStringEnumConverter needs run-time code generation; an enum missing from the
-// list would be written as a number, which CheckoutDocumentJsonContextTests catches.
+// list would be written as a number, which CheckoutDocumentJsonContextTests catches. The reader's
+// action and its status are stored as strings by the document's own names (CheckoutDocumentMapping
+// maps the public Readers enums to them), since "none" and "other" are no names of theirs.
 
 /// <summary>Writes and reads <typeparamref name="TEnum"/> by its snake_case name; numbers are refused.</summary>
 internal sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
@@ -27,9 +30,8 @@ internal sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<
         typeof(SnakeCaseEnumConverter<CheckoutFailureReason>), typeof(SnakeCaseEnumConverter<CheckoutFlow>),
         typeof(SnakeCaseEnumConverter<CheckoutOutcome>), typeof(SnakeCaseEnumConverter<CheckoutPhase>),
         typeof(SnakeCaseEnumConverter<EndIntent>), typeof(SnakeCaseEnumConverter<NeedsAttentionReason>),
-        typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<PaymentIntentStatus>),
+        typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<IntentStatus>),
         typeof(SnakeCaseEnumConverter<PendingKind>), typeof(SnakeCaseEnumConverter<PostOperation>),
-        typeof(SnakeCaseEnumConverter<ReaderActionStatus>), typeof(SnakeCaseEnumConverter<ReaderActionType>),
         typeof(SnakeCaseEnumConverter<ReaderStep>),
     ])]
 [JsonSerializable(typeof(CheckoutDocument))]
@@ -51,9 +53,8 @@ internal static partial class CheckoutDocumentV1
             typeof(SnakeCaseEnumConverter<CheckoutFailureReason>), typeof(SnakeCaseEnumConverter<CheckoutFlow>),
             typeof(SnakeCaseEnumConverter<CheckoutOutcome>), typeof(SnakeCaseEnumConverter<CheckoutPhase>),
             typeof(SnakeCaseEnumConverter<EndIntent>), typeof(SnakeCaseEnumConverter<NeedsAttentionReason>),
-            typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<PaymentIntentStatus>),
+            typeof(SnakeCaseEnumConverter<NextAction>), typeof(SnakeCaseEnumConverter<IntentStatus>),
             typeof(SnakeCaseEnumConverter<PendingKind>), typeof(SnakeCaseEnumConverter<PostOperation>),
-            typeof(SnakeCaseEnumConverter<ReaderActionStatus>), typeof(SnakeCaseEnumConverter<ReaderActionType>),
             typeof(SnakeCaseEnumConverter<ReaderStep>),
         ])]
     [JsonSerializable(typeof(Envelope))]

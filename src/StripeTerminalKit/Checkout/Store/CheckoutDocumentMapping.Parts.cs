@@ -1,3 +1,5 @@
+using StripeTerminalKit.Readers;
+
 namespace StripeTerminalKit.Checkout;
 
 // The document's parts, each written and read back by a pair of methods: the request, the last
@@ -55,8 +57,8 @@ internal static partial class CheckoutDocumentMapping
     private static StoredReader? ToStored(in ReaderObservation o) => o == default ? null : new StoredReader
     {
         Id = o.ReaderId,
-        Action = o.ActionType,
-        Status = o.ActionStatus,
+        Action = ActionName(o.ActionType),
+        Status = StatusName(o.ActionStatus),
         PaymentIntent = o.ActionPaymentIntentId,
         FailureCode = o.FailureCode,
         DeclineCode = o.DeclineCode,
@@ -64,7 +66,62 @@ internal static partial class CheckoutDocumentMapping
 
     private static ReaderObservation ToObservation(StoredReader? o) => o is null
         ? default
-        : new ReaderObservation(o.Id!, o.Action, o.Status, o.PaymentIntent, o.FailureCode, o.DeclineCode);
+        : new ReaderObservation(o.Id!, ActionOf(o.Action), StatusOf(o.Status), o.PaymentIntent, o.FailureCode, o.DeclineCode);
+
+    // The reader's action is stored by the document's own names, frozen since v1 (a new name is a new
+    // document version): "none" is no action, and "other" any action the checkout does not run, read
+    // back as Unknown (the machine tells only its own actions apart). The status's "none" is Unknown.
+    private static readonly ReaderActionType?[] StoredActions =
+    [
+        null, ReaderActionType.ProcessPaymentIntent, ReaderActionType.CollectPaymentMethod, ReaderActionType.ConfirmPaymentIntent,
+        ReaderActionType.SetReaderDisplay, ReaderActionType.CollectInputs, ReaderActionType.Unknown,
+    ];
+
+    private static readonly ReaderActionStatus[] StoredStatuses =
+        [ReaderActionStatus.Unknown, ReaderActionStatus.InProgress, ReaderActionStatus.Succeeded, ReaderActionStatus.Failed];
+
+    /// <summary>The stored name of a reader's action type: <c>none</c> for no action, <c>other</c> for an action the checkout does not run.</summary>
+    internal static string ActionName(ReaderActionType? type) => type switch
+    {
+        null => "none",
+        ReaderActionType.ProcessPaymentIntent => "process_payment_intent",
+        ReaderActionType.CollectPaymentMethod => "collect_payment_method",
+        ReaderActionType.ConfirmPaymentIntent => "confirm_payment_intent",
+        ReaderActionType.SetReaderDisplay => "set_reader_display",
+        ReaderActionType.CollectInputs => "collect_inputs",
+        _ => "other",
+    };
+
+    /// <summary>The stored name of a reader action's status: <c>none</c> for <see cref="ReaderActionStatus.Unknown"/>.</summary>
+    internal static string StatusName(ReaderActionStatus status) => status switch
+    {
+        ReaderActionStatus.InProgress => "in_progress",
+        ReaderActionStatus.Succeeded => "succeeded",
+        ReaderActionStatus.Failed => "failed",
+        _ => "none",
+    };
+
+    /// <summary>The action type a stored name stands for; a missing name is no action.</summary>
+    /// <exception cref="FormatException">The name is not one the document holds.</exception>
+    internal static ReaderActionType? ActionOf(string? name) => name is null ? null : Named(StoredActions, ActionName, name, "reader action");
+
+    /// <summary>The status a stored name stands for; a missing name is <see cref="ReaderActionStatus.Unknown"/>.</summary>
+    /// <exception cref="FormatException">The name is not one the document holds.</exception>
+    internal static ReaderActionStatus StatusOf(string? name) => name is null ? ReaderActionStatus.Unknown : Named(StoredStatuses, StatusName, name, "reader action status");
+
+    // Read as the enum converter reads the document's other enums: by name, in any case.
+    private static T Named<T>(T[] values, Func<T, string> nameOf, string name, string what)
+    {
+        foreach (var value in values)
+        {
+            if (string.Equals(nameOf(value), name, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        throw new FormatException($"The stored {what} \"{name}\" is not one this version knows.");
+    }
 
     private static StoredIntent? ToStored(in PaymentIntentObservation o) => o == default ? null : new StoredIntent
     {

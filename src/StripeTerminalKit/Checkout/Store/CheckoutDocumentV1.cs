@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StripeTerminalKit.Errors;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Checkout;
 
@@ -305,9 +306,9 @@ internal static partial class CheckoutDocumentV1
     {
         public string? ReaderId { get; set; }
 
-        public ReaderActionType ActionType { get; set; }
+        public string? ActionType { get; set; }
 
-        public ReaderActionStatus ActionStatus { get; set; }
+        public string? ActionStatus { get; set; }
 
         public string? ActionPaymentIntentId { get; set; }
 
@@ -315,14 +316,15 @@ internal static partial class CheckoutDocumentV1
 
         public string? DeclineCode { get; set; }
 
-        public ReaderObservation ToObservation() => new(ReaderId!, ActionType, ActionStatus, ActionPaymentIntentId, FailureCode, DeclineCode);
+        public ReaderObservation ToObservation() => new(ReaderId!, CheckoutDocumentMapping.ActionOf(ActionType), CheckoutDocumentMapping.StatusOf(ActionStatus),
+            ActionPaymentIntentId, FailureCode, DeclineCode);
     }
 
     private sealed class Intent
     {
         public string? Id { get; set; }
 
-        public PaymentIntentStatus Status { get; set; }
+        public IntentStatus Status { get; set; }
 
         public long Amount { get; set; }
 

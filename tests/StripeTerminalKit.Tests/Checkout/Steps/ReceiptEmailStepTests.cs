@@ -1,7 +1,8 @@
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Readers;
 using K = StripeTerminalKit.Checkout.CheckoutCommandKind;
-using S = StripeTerminalKit.Checkout.PaymentIntentStatus;
-using A = StripeTerminalKit.Checkout.ReaderActionStatus;
+using S = StripeTerminalKit.Payments.IntentStatus;
+using A = StripeTerminalKit.Readers.ReaderActionStatus;
 using StripeTerminalKit.Errors;
 
 namespace StripeTerminalKit.Tests.Checkout.Steps;
@@ -67,11 +68,11 @@ public sealed class ReceiptEmailStepTests
     [InlineData("gone", null, null)]
     public void A_skipped_failed_or_vanished_form_goes_on_to_the_payment_without_an_email(string outcome, string? email, string? failure)
     {
-        var status = outcome switch { "succeeded" => A.Succeeded, "failed" => A.Failed, _ => A.None };
+        var status = outcome switch { "succeeded" => A.Succeeded, "failed" => A.Failed, _ => A.Unknown };
         var h = ToForm();
 
         h.Wake();
-        h.AnswerReads(status == A.None ? MachineHarness.NoAction() : Form(status, email, failure), null);
+        h.AnswerReads(status == A.Unknown ? MachineHarness.NoAction() : Form(status, email, failure), null);
 
         Assert.False(h.Issued(K.SaveReceiptEmail));
         Assert.True(h.Issued(K.ProcessPaymentIntent));

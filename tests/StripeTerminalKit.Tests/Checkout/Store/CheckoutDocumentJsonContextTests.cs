@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Payments;
 
 namespace StripeTerminalKit.Tests.Checkout.Store;
 
@@ -23,7 +24,7 @@ public sealed class CheckoutDocumentJsonContextTests
         var enums = ReachableEnums(context, root);
 
         Assert.Contains(typeof(CheckoutPhase), enums);
-        Assert.Contains(typeof(PaymentIntentStatus), enums);
+        Assert.Contains(typeof(IntentStatus), enums);
         Assert.All(enums, type =>
         {
             var value = Enum.GetValues(type).GetValue(0)!;

@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.Payments;
+using StripeTerminalKit.Readers;
 
 namespace StripeTerminalKit.Tests.Checkout.Store;
 
@@ -117,6 +119,42 @@ public sealed class StoredCheckoutDocumentTests
         }
     }
 
+    /// <summary>
+    /// The reader's action is stored by the document's own names, not the public enum's: no action
+    /// is "none", an action the checkout does not run is "other" (read back as Unknown: the machine
+    /// tells only its own actions apart), and the status of no action is "none".
+    /// </summary>
+    [Theory]
+    [InlineData(null, "none", null)]
+    [InlineData(ReaderActionType.CollectInputs, "collect_inputs", ReaderActionType.CollectInputs)]
+    [InlineData(ReaderActionType.RefundPayment, "other", ReaderActionType.Unknown)]
+    [InlineData(ReaderActionType.Unknown, "other", ReaderActionType.Unknown)]
+    public void The_reader_action_is_stored_by_the_documents_own_names(ReaderActionType? type, string stored, ReaderActionType? read)
+    {
+        var state = Gallery("awaiting_reader");
+        state.FreshReader = new ReaderObservation(MachineHarness.ReaderId, type);
+
+        var json = CheckoutStateSerializer.Serialize(state);
+        var back = CheckoutStateSerializer.Deserialize(json);
+
+        var reader = JsonNode.Parse(json)!["reads"]!["reader"]!;
+        Assert.Equal(stored, (string)reader["action"]!);
+        Assert.Equal("none", (string)reader["status"]!);
+        Assert.Equal(new ReaderObservation(MachineHarness.ReaderId, read), back.FreshReader);
+        Assert.Equal(json, CheckoutStateSerializer.Serialize(back));
+    }
+
+    [Theory]
+    [InlineData("action", "refund_payment")]
+    [InlineData("status", "unknown")]
+    public void A_reader_action_name_the_document_does_not_hold_is_refused(string field, string name)
+    {
+        var json = JsonNode.Parse(GoldenFiles.Read("v2", "awaiting_reader"))!;
+        json["reads"]!["reader"]![field] = name;
+
+        Assert.Throws<CheckoutDocumentException>(() => CheckoutStateSerializer.Deserialize(json.ToJsonString()));
+    }
+
     [Fact]
     public void A_document_from_a_later_version_is_refused_never_misread()
     {
@@ -185,7 +223,7 @@ public sealed class StoredCheckoutDocumentTests
             _ when type.IsEnum => Enum.GetValues(type).Cast<object>().First(v => !Equals(v, current)),
             _ when type == typeof(KeySequences) => OtherSequences((KeySequences)current!),
             _ when type == typeof(CheckoutRequest) => ((CheckoutRequest)current!) with { Owner = "till-9", Description = "changed" },
-            _ when type == typeof(PaymentIntentObservation) => new PaymentIntentObservation("pi_x", PaymentIntentStatus.Processing, 5, 4, 3, 2, 1, "ch_x", "mastercard", "0005", "eftpos_au", "d", "e", "abandoned"),
+            _ when type == typeof(PaymentIntentObservation) => new PaymentIntentObservation("pi_x", IntentStatus.Processing, 5, 4, 3, 2, 1, "ch_x", "mastercard", "0005", "eftpos_au", "d", "e", "abandoned"),
             _ when type == typeof(ReaderObservation) => new ReaderObservation("tmr_x", ReaderActionType.CollectPaymentMethod, ReaderActionStatus.Failed, "pi_x", "f", "d"),
             _ when type == typeof(CheckoutResult) => new CheckoutCanceled
             {
