@@ -24,7 +24,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
 
         await Parallel.ForEachAsync(
-            Enumerable.Range(1, worlds),
+            // STK_CHAOS_SEED replays one world (its log: STK_SIM_DUMP_LOG, its trace: STK_SIM_TRACE_DIR).
+            int.TryParse(Environment.GetEnvironmentVariable("STK_CHAOS_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var one) ? [one] : Enumerable.Range(1, worlds),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             async (seed, _) =>
             {
@@ -36,6 +37,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
             });
 
         output.WriteLine(tally.Summary(worlds, clock.Elapsed));
+        foreach (var silent in tally.Silent.Take(5))
+        {
+            output.WriteLine("silent: " + silent);
+        }
+
         foreach (var failure in failures.OrderBy(f => f.Seed).Take(5))
         {
             output.WriteLine(failure.ToString());

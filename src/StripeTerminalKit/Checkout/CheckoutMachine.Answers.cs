@@ -93,6 +93,15 @@ internal sealed partial class CheckoutMachine
                     _s.WaitStartedAt = _now;
                     OnInputsRead(e.Reader);
                     break;
+                case StepSuccess.CancelIntent when _s.End != EndIntent.Cancel:
+                    // Only an explicit cancel gives up an approved payment. cancel_action answers with
+                    // no action whether or not the customer approved just before it (docs: "action":
+                    // null), so the PaymentIntent decides: kept if authorised, cancelled if not.
+                    _s.ActionMayBeInProgress = false;
+                    StoreReader(e.Reader);
+                    _s.Phase = CheckoutPhase.Verifying;
+                    IssueReads(reader: false, intent: true);
+                    break;
                 case StepSuccess.CancelIntent:
                     _s.ActionMayBeInProgress = false;
                     IssueCancelIntent();

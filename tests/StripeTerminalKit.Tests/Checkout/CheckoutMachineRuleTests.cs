@@ -437,6 +437,39 @@ public sealed class CheckoutMachineRuleTests
     }
 
     [Fact]
+    public void The_deadline_keeps_a_payment_approved_just_before_its_cancel_reached_the_reader()
+    {
+        // Found by the chaos test (world 1000068): the cancel_action's answer showed the customer's
+        // payment already through, and the checkout cancelled the PaymentIntent anyway, voiding it.
+        var h = H();
+        h.ToWaiting();
+        h.Tick(TimeSpan.FromMinutes(5));
+
+        // Stripe answers cancel_action with no action on the reader, approved or not.
+        h.Answer(K.CancelReaderAction, MachineHarness.NoAction());
+        h.AnswerReads(null, MachineHarness.Authorized());
+        h.Answer(K.CapturePaymentIntent, MachineHarness.Captured());
+
+        Assert.IsType<CheckoutSucceeded>(h.Result);
+        Assert.False(h.Issued(K.CancelPaymentIntent));
+    }
+
+    [Fact]
+    public void An_explicit_cancel_cancels_the_payment_intent_straight_after_the_reader_action_and_voids_an_approval()
+    {
+        var h = H();
+        h.ToWaiting();
+        h.Cancel();
+
+        h.Answer(K.CancelReaderAction, MachineHarness.NoAction());
+        h.Answer(K.CancelPaymentIntent, MachineHarness.Pi(S.Canceled, amount: 1000, refunded: 1000));
+
+        var canceled = Assert.IsType<CheckoutCanceled>(h.Result);
+        Assert.True(canceled.Voided);
+        Assert.False(h.Issued(K.CapturePaymentIntent));
+    }
+
+    [Fact]
     public void With_stripe_unreachable_the_checkout_still_ends_needing_attention_after_the_deadline()
     {
         var h = H();
