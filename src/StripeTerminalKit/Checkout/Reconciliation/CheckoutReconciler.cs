@@ -103,6 +103,10 @@ internal sealed partial class CheckoutReconciler(
     // PaymentIntents created before this instant have been swept for orphans by an earlier pass.
     private DateTimeOffset? _orphansSweptUntil;
 
+    // The key sequence of each orphan's void: it moves on once Stripe stored a failure under the
+    // last key, which it would otherwise replay to every later pass (simulation seed 8301).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _orphanVoidAttempts = new(StringComparer.Ordinal);
+
     public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
     {
         // The leader lease outlives two intervals, so a leader renews it at every pass and a dead
@@ -270,13 +274,20 @@ internal sealed partial class CheckoutReconciler(
         try
         {
             // A derived key: a second pass (or another instance) voiding the same orphan is a replay.
-            var callOptions = new TerminalCallOptions { IdempotencyKey = Idempotency.IdempotencyKey.Derive("stk-reconcile-" + paymentIntentId, "void") };
+            var attempt = _orphanVoidAttempts.GetValueOrDefault(paymentIntentId, 1);
+            var callOptions = new TerminalCallOptions { IdempotencyKey = Idempotency.IdempotencyKey.Derive("stk-reconcile-" + paymentIntentId, "void", attempt) };
             await payments.CancelAsync(paymentIntentId, PaymentCancellationReason.Abandoned, callOptions, cancellationToken).ConfigureAwait(false);
             LogOrphanVoided(logger, paymentIntentId, checkoutId);
+            _orphanVoidAttempts.TryRemove(paymentIntentId, out _);
             return true;
         }
         catch (StripeTerminalException exception)
         {
+            if (exception.Failure.IsStoredUnderKey)
+            {
+                _orphanVoidAttempts[paymentIntentId] = _orphanVoidAttempts.GetValueOrDefault(paymentIntentId, 1) + 1;
+            }
+
             LogOrphanVoidFailed(logger, paymentIntentId, checkoutId, exception.ErrorCode);
             return false;
         }

@@ -233,6 +233,33 @@ public sealed class CheckoutReconcilerTests
     }
 
     [Fact]
+    public async Task An_orphan_void_that_Stripe_refused_is_sent_again_under_a_new_key_by_the_next_pass()
+    {
+        // Simulation seed 8301: the first void met the PaymentIntent mid-authorisation (400
+        // payment_intent_unexpected_state); Stripe stores that answer under the key, so a void resent
+        // under the same key failed on every later pass and the authorisation stayed held.
+        await using var before = await CheckoutHarness.StartAsync(emulatorOptions: new StripeEmulatorOptions { AuthorizationDelay = TimeSpan.FromMinutes(2) });
+        var handle = await before.Checkout.StartAsync(before.Sale("order-orphan-refused", 1500));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+        before.Emulator.Customer.Tap(before.ReaderId, TestCards.Visa);
+        await before.SettleAsync();
+        await using var after = await before.CrashAndRestartAsync(new InMemoryCheckoutStore());
+        var reconciler = Reconciler(after, new CheckoutReconcilerOptions { OrphanGracePeriod = TimeSpan.FromSeconds(1) });
+        after.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var first = reconciler.ReconcileAsync();
+        await after.RunUntilAsync(() => first.IsCompleted, step: TimeSpan.FromMilliseconds(100), max: TimeSpan.FromSeconds(30));
+        after.Time.Advance(TimeSpan.FromMinutes(3));
+        await after.SettleAsync();
+        var second = reconciler.ReconcileAsync();
+        await after.RunUntilAsync(() => second.IsCompleted);
+
+        Assert.Equal(1, (await first).Failed);
+        Assert.Equal((1, 0), ((await second).OrphansVoided, (await second).Failed));
+        Assert.Equal("canceled", Assert.Single(after.Emulator.GetLedger().PaymentIntents).Status);
+    }
+
+    [Fact]
     public async Task An_orphan_younger_than_the_grace_period_is_left_and_voided_by_a_later_pass()
     {
         var (h, _) = await AuthorisedAsync("order-orphan-young", 1500);
