@@ -93,7 +93,7 @@ internal sealed partial class CheckoutMachine
                     _s.WaitStartedAt = _now;
                     OnInputsRead(e.Reader);
                     break;
-                case StepSuccess.CancelIntent when _s.End != EndIntent.Cancel:
+                case StepSuccess.ActionCanceled when _s.End != EndIntent.Cancel:
                     // Only an explicit cancel gives up an approved payment. cancel_action answers with
                     // no action whether or not the customer approved just before it (docs: "action":
                     // null), so the PaymentIntent decides: kept if authorised, cancelled if not.
@@ -102,7 +102,7 @@ internal sealed partial class CheckoutMachine
                     _s.Phase = CheckoutPhase.Verifying;
                     IssueReads(reader: false, intent: true);
                     break;
-                case StepSuccess.CancelIntent:
+                case StepSuccess.ActionCanceled:
                     _s.ActionMayBeInProgress = false;
                     IssueCancelIntent();
                     break;

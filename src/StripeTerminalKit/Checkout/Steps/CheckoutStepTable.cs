@@ -49,7 +49,7 @@ internal static class CheckoutStepTable
         StepSuccess.NextSetupStep => "next optional step, else the reader (cancel if ending)",
         StepSuccess.ActionStarted => "AwaitingReader: our action shown → wait for the customer; anything else → verify",
         StepSuccess.AwaitInputs => "poll the reader until the form is done: an email → SaveReceiptEmail; skipped, failed or gone → next step",
-        StepSuccess.CancelIntent => "CancelPaymentIntent",
+        StepSuccess.ActionCanceled => "explicit cancel → CancelPaymentIntent; deadline or failure → read the PaymentIntent, then Decide (an approval is kept)",
         StepSuccess.DecideOnIntent => "Decide on the PaymentIntent returned",
         _ => "refunded → Closed; failed or canceled → NeedsAttention(RefundRejected)",
     };

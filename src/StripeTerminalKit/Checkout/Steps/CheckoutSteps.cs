@@ -77,7 +77,7 @@ internal static class CheckoutSteps
             StepAnswer.OurReader, CheckoutPhase.SendingToReader, StepSuccess.ActionStarted, SendFailures)
         { StartsReaderAction = true, RereadWhenEnding = true },
         new(CheckoutCommandKind.CancelReaderAction, "POST /v1/terminal/readers/{id}/cancel_action", IdempotencyStep.CancelAction, IdempotencyStep.CancelAction,
-            StepAnswer.OurReader, CheckoutPhase.CancelingReaderAction, StepSuccess.CancelIntent,
+            StepAnswer.OurReader, CheckoutPhase.CancelingReaderAction, StepSuccess.ActionCanceled,
             [
                 // Mid-authorisation: the reader cannot stop now; wait for the outcome.
                 FailureRule.When(FailureReaction.WaitWhileReaderBusy, StripeFailureKind.ReaderBusy),
@@ -255,8 +255,11 @@ internal enum StepSuccess : byte
     /// <summary>The reader shows a form: wait for the customer to fill it in or skip it.</summary>
     AwaitInputs,
 
-    /// <summary>The reader's action was cancelled: cancel the PaymentIntent.</summary>
-    CancelIntent,
+    /// <summary>
+    /// The reader's action was cancelled: an explicit cancel cancels the PaymentIntent; a deadline or
+    /// failure reads it first, since an approval may have landed just before (kept if so).
+    /// </summary>
+    ActionCanceled,
 
     /// <summary>The answer is a fresh PaymentIntent: decide from it.</summary>
     DecideOnIntent,
