@@ -857,6 +857,7 @@ internal sealed class SimWorld : IAsyncDisposable
         var reconciliation = await run;
         Report.Count("reconciler.orphans_voided", reconciliation.OrphansVoided);
         Report.Count("reconciler.resumed", reconciliation.Resumed);
+        Report.Count("reconciler.orphans_deferred", reconciliation.Deferred);
         if (reconciliation.Failed > 0)
         {
             Report.Violations.Add($"the reconciler failed {reconciliation.Failed} settlements with faults over");

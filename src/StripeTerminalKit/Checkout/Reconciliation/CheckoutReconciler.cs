@@ -73,6 +73,14 @@ public sealed record ReconciliationReport(int Resumed, int Captured, int Voided,
     /// (one reconciler at a time across a farm sharing a store).
     /// </summary>
     public bool NotLeader { get; init; }
+
+    /// <summary>
+    /// Orphan PaymentIntents Stripe refused to void while still open, typically because a reader was
+    /// authorising the card at that moment. Not a failure: the next pass voids them. A void refused
+    /// on four passes in a row counts as <see cref="Failed"/>.
+    /// </summary>
+    public int Deferred { get; init; }
+
 }
 
 /// <summary>
@@ -106,6 +114,9 @@ internal sealed partial class CheckoutReconciler(
     // The key sequence of each orphan's void: it moves on once Stripe stored a failure under the
     // last key, which it would otherwise replay to every later pass (simulation seed 8301).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _orphanVoidAttempts = new(StringComparer.Ordinal);
+
+    // How many passes in a row an open orphan's refused void waits before it counts as failed.
+    private const int OrphanVoidDeferrals = 3;
 
     public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
     {
@@ -172,21 +183,22 @@ internal sealed partial class CheckoutReconciler(
         }
 
         var orphans = 0;
+        var deferred = 0;
         if (options.VoidOrphanAuthorizations)
         {
-            (orphans, var orphanFailures) = await VoidOrphansAsync(cancellationToken).ConfigureAwait(false);
+            (orphans, deferred, var orphanFailures) = await VoidOrphansAsync(cancellationToken).ConfigureAwait(false);
             failed += orphanFailures;
         }
 
         // Retention: completed checkouts leave the store once old enough; nothing unfinished does.
         var purged = await store.PurgeCompletedAsync(time.GetUtcNow() - completedRetention, cancellationToken).ConfigureAwait(false);
 
-        var report = new ReconciliationReport(resumed.Count, captured, voided, orphans, failed) { Purged = purged };
+        var report = new ReconciliationReport(resumed.Count, captured, voided, orphans, failed) { Purged = purged, Deferred = deferred };
         LogPass(logger, report.Resumed, report.Captured, report.Voided, report.OrphansVoided, report.Failed);
         return report;
     }
 
-    private async Task<(int Voided, int Failed)> VoidOrphansAsync(CancellationToken cancellationToken)
+    private async Task<(int Voided, int Deferred, int Failed)> VoidOrphansAsync(CancellationToken cancellationToken)
     {
         // The window: from where the last pass stopped (or the lookback) to the grace period ago.
         // Stripe lists newest first; a page boundary moving while we read only means re-reading one.
@@ -194,7 +206,7 @@ internal sealed partial class CheckoutReconciler(
         var from = _orphansSweptUntil ?? time.GetUtcNow() - options.OrphanLookback;
         if (until <= from)
         {
-            return (0, 0);
+            return (0, 0, 0);
         }
 
         var list = new PaymentIntentListOptions
@@ -202,7 +214,7 @@ internal sealed partial class CheckoutReconciler(
             Created = new DateRangeOptions { GreaterThanOrEqual = from.UtcDateTime, LessThan = until.UtcDateTime },
             Limit = 100,
         };
-        int voided = 0, failed = 0;
+        int voided = 0, deferred = 0, failed = 0;
         while (true)
         {
             var page = await executor.ExecuteAsync(
@@ -217,13 +229,17 @@ internal sealed partial class CheckoutReconciler(
                     && intent.Metadata?.TryGetValue(TerminalCheckout.CheckoutIdMetadataKey, out var checkoutId) == true
                     && await IsOrphanAsync(checkoutId, intent.Id, cancellationToken).ConfigureAwait(false))
                 {
-                    if (await TryVoidOrphanAsync(intent.Id, checkoutId, cancellationToken).ConfigureAwait(false))
+                    switch (await TryVoidOrphanAsync(intent.Id, checkoutId, cancellationToken).ConfigureAwait(false))
                     {
-                        voided++;
-                    }
-                    else
-                    {
-                        failed++;
+                        case OrphanVoid.Voided:
+                            voided++;
+                            break;
+                        case OrphanVoid.Deferred:
+                            deferred++;
+                            break;
+                        case OrphanVoid.Failed:
+                            failed++;
+                            break;
                     }
                 }
             }
@@ -237,13 +253,13 @@ internal sealed partial class CheckoutReconciler(
         }
 
         // Only a pass that read the whole window moves it on (a failed list throws before this),
-        // and one whose voids failed reads it again next time.
-        if (failed == 0)
+        // and one whose voids failed or waited reads it again next time.
+        if (failed == 0 && deferred == 0)
         {
             _orphansSweptUntil = until;
         }
 
-        return (voided, failed);
+        return (voided, deferred, failed);
     }
 
     /// <summary>
@@ -254,6 +270,10 @@ internal sealed partial class CheckoutReconciler(
     /// </summary>
     private static bool IsOpen(string status) =>
         status is "requires_capture" or "requires_payment_method" or "requires_confirmation" or "requires_action" or "processing";
+
+    private static bool IsOpen(IntentStatus status) =>
+        status is IntentStatus.RequiresCapture or IntentStatus.RequiresPaymentMethod or IntentStatus.RequiresConfirmation
+            or IntentStatus.RequiresAction or IntentStatus.Processing;
 
     /// <summary>No checkout holds it: none by that id, or one that completed on another PaymentIntent.</summary>
     private async Task<bool> IsOrphanAsync(string checkoutId, string paymentIntentId, CancellationToken cancellationToken)
@@ -269,7 +289,20 @@ internal sealed partial class CheckoutReconciler(
             && !string.Equals(owned, paymentIntentId, StringComparison.Ordinal);
     }
 
-    private async Task<bool> TryVoidOrphanAsync(string paymentIntentId, string checkoutId, CancellationToken cancellationToken)
+    private enum OrphanVoid
+    {
+        Voided,
+
+        // Still open but refused (a reader authorising it): Stripe takes the void once the card's answer is in.
+        Deferred,
+
+        // Final by the time the void arrived (canceled elsewhere): nothing left to do.
+        Settled,
+
+        Failed,
+    }
+
+    private async Task<OrphanVoid> TryVoidOrphanAsync(string paymentIntentId, string checkoutId, CancellationToken cancellationToken)
     {
         try
         {
@@ -279,7 +312,7 @@ internal sealed partial class CheckoutReconciler(
             await payments.CancelAsync(paymentIntentId, PaymentCancellationReason.Abandoned, callOptions, cancellationToken).ConfigureAwait(false);
             LogOrphanVoided(logger, paymentIntentId, checkoutId);
             _orphanVoidAttempts.TryRemove(paymentIntentId, out _);
-            return true;
+            return OrphanVoid.Voided;
         }
         catch (StripeTerminalException exception)
         {
@@ -288,8 +321,39 @@ internal sealed partial class CheckoutReconciler(
                 _orphanVoidAttempts[paymentIntentId] = _orphanVoidAttempts.GetValueOrDefault(paymentIntentId, 1) + 1;
             }
 
+            // A refused void of a PaymentIntent that is still open: a card authorising on a reader
+            // ends in seconds (simulation seed 8301), so it waits for the next pass, a few times.
+            if (exception.Failure.Kind == StripeFailureKind.InvalidState
+                && await ReadStatusAsync(paymentIntentId, cancellationToken).ConfigureAwait(false) is { } status)
+            {
+                if (status == IntentStatus.Canceled)
+                {
+                    _orphanVoidAttempts.TryRemove(paymentIntentId, out _);
+                    return OrphanVoid.Settled;
+                }
+
+                if (IsOpen(status) && _orphanVoidAttempts.GetValueOrDefault(paymentIntentId, 1) <= OrphanVoidDeferrals + 1)
+                {
+                    LogOrphanVoidDeferred(logger, paymentIntentId, checkoutId);
+                    return OrphanVoid.Deferred;
+                }
+            }
+
             LogOrphanVoidFailed(logger, paymentIntentId, checkoutId, exception.ErrorCode);
-            return false;
+            return OrphanVoid.Failed;
+        }
+    }
+
+    /// <summary>The PaymentIntent's status now, or <see langword="null"/> when it cannot be read.</summary>
+    private async Task<IntentStatus?> ReadStatusAsync(string paymentIntentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await payments.GetAsync(paymentIntentId, null, cancellationToken).ConfigureAwait(false)).Status;
+        }
+        catch (StripeTerminalException)
+        {
+            return null;
         }
     }
 
@@ -298,6 +362,9 @@ internal sealed partial class CheckoutReconciler(
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Reconciler voided orphan authorisation {PaymentIntentId} of checkout {CheckoutId}, which the store does not hold")]
     private static partial void LogOrphanVoided(ILogger logger, string paymentIntentId, string checkoutId);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Information, Message = "Reconciler: Stripe refused to void open orphan {PaymentIntentId} of checkout {CheckoutId} (a reader may be authorising it); retried next pass")]
+    private static partial void LogOrphanVoidDeferred(ILogger logger, string paymentIntentId, string checkoutId);
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Reconciler could not void orphan authorisation {PaymentIntentId} of checkout {CheckoutId}: {ErrorCode}; retried next pass")]
     private static partial void LogOrphanVoidFailed(ILogger logger, string paymentIntentId, string checkoutId, string? errorCode);

@@ -254,9 +254,35 @@ public sealed class CheckoutReconcilerTests
         var second = reconciler.ReconcileAsync();
         await after.RunUntilAsync(() => second.IsCompleted);
 
-        Assert.Equal(1, (await first).Failed);
-        Assert.Equal((1, 0), ((await second).OrphansVoided, (await second).Failed));
+        // Mid-authorisation is not a failure: the pass says it waits, and the next one voids it.
+        Assert.Equal((0, 1, 0), ((await first).OrphansVoided, (await first).Deferred, (await first).Failed));
+        Assert.Equal((1, 0, 0), ((await second).OrphansVoided, (await second).Deferred, (await second).Failed));
         Assert.Equal("canceled", Assert.Single(after.Emulator.GetLedger().PaymentIntents).Status);
+    }
+
+    [Fact]
+    public async Task An_orphan_whose_void_Stripe_keeps_refusing_counts_as_failed_at_the_fourth_pass()
+    {
+        // A deferral is for an authorisation that ends in seconds; one that never ends is reported.
+        await using var before = await CheckoutHarness.StartAsync(emulatorOptions: new StripeEmulatorOptions { AuthorizationDelay = TimeSpan.FromHours(2) });
+        var handle = await before.Checkout.StartAsync(before.Sale("order-orphan-stuck", 1500));
+        await before.RunUntilAsync(() => handle.State == CheckoutState.WaitingForCustomer);
+        before.Emulator.Customer.Tap(before.ReaderId, TestCards.Visa);
+        await before.SettleAsync();
+        await using var after = await before.CrashAndRestartAsync(new InMemoryCheckoutStore());
+        var reconciler = Reconciler(after, new CheckoutReconcilerOptions { OrphanGracePeriod = TimeSpan.FromSeconds(1) });
+
+        var passes = new List<ReconciliationReport>();
+        for (var i = 0; i < 4; i++)
+        {
+            after.Time.Advance(TimeSpan.FromSeconds(5));
+            var pass = reconciler.ReconcileAsync();
+            await after.RunUntilAsync(() => pass.IsCompleted, step: TimeSpan.FromMilliseconds(100), max: TimeSpan.FromSeconds(30));
+            passes.Add(await pass);
+        }
+
+        Assert.Equal([(1, 0), (1, 0), (1, 0), (0, 1)], passes.Select(p => (p.Deferred, p.Failed)));
+        Assert.Equal(4, after.Emulator.RequestLog.Count(r => r.Operation == EmulatorOperations.PaymentIntentsCancel && r.StatusCode == 400));
     }
 
     [Fact]
