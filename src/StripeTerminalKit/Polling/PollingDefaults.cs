@@ -32,9 +32,10 @@ internal static class PollingDefaults
     public static readonly TimeSpan SlowRead = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// <see cref="Readers.ITerminalReaders.WaitForActionAsync"/> (and a checkout's in-person refund, which
-    /// uses it): one caller waiting for one action (<see cref="StripeTerminalOptions.ReaderPollInterval"/>,
-    /// overridden per call by <see cref="Readers.ReaderActionWaitOptions.PollInterval"/>).
+    /// <see cref="Readers.ITerminalReaders.WaitForActionAsync"/>: one caller waiting for one action
+    /// (<see cref="StripeTerminalOptions.ReaderPollInterval"/>, overridden per call by
+    /// <see cref="Readers.ReaderActionWaitOptions.PollInterval"/>); and a checkout's in-person refund
+    /// whose reader no batch round shows.
     /// </summary>
     public static readonly TimeSpan ActionWait = TimeSpan.FromSeconds(1);
 

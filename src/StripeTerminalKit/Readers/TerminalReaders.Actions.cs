@@ -9,7 +9,7 @@ namespace StripeTerminalKit.Readers;
 
 // Reader actions that are not payments (the cart display, inputs, cancelling the action in
 // progress): their input is checked here and sent by ReaderActionCalls. And waiting for an action
-// to finish.
+// to finish, which Polling.ReaderReads does for every waiter.
 internal sealed partial class TerminalReaders
 {
     public async Task<TerminalReader> ShowCartAsync(
@@ -71,43 +71,10 @@ internal sealed partial class TerminalReaders
             throw TerminalValidationException.For("Timeout", "must be positive.");
         }
 
-        var time = _executor.TimeProvider;
-        var started = time.GetTimestamp();
-        while (true)
-        {
-            if (_readBudget is not null)
-            {
-                // A turn of the reader-read budget the checkouts poll within, as each of their reads takes.
-                await _readBudget.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var reader = ReaderMapping.Map(await GetStripeReaderAsync(readerId, callOptions, cancellationToken).ConfigureAwait(false));
-            var action = reader.Action;
-            Log.ReaderActionPolled(_executor.Logger, readerId, action?.StripeType, action?.Status);
-
-            if (action is null || !Matches(action, waitOptions))
-            {
-                return null;
-            }
-
-            if (action.IsFinished)
-            {
-                Log.ReaderActionFinished(_executor.Logger, readerId, action.StripeType, action.Status, action.Failure?.Code);
-                return action;
-            }
-
-            var remaining = timeout - time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
-            {
-                throw new TimeoutException(
-                    string.Create(CultureInfo.InvariantCulture, $"Reader {readerId} action {action.StripeType} did not finish within {timeout}."));
-            }
-
-            await Task.Delay(interval < remaining ? interval : remaining, time, cancellationToken).ConfigureAwait(false);
-        }
+        return await _reads.WaitForActionAsync(readerId, action => Matches(action, waitOptions), interval, timeout, callOptions, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool Matches(TerminalReaderAction action, ReaderActionWaitOptions? waitOptions)
+    internal static bool Matches(TerminalReaderAction action, ReaderActionWaitOptions? waitOptions)
     {
         if (waitOptions?.ExpectedType is { } type && action.Type != type)
         {

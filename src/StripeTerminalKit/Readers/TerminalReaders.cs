@@ -17,16 +17,19 @@ internal sealed partial class TerminalReaders : ITerminalReaders, Polling.IReade
     // Every reader action (these and the payment ones) is sent by ReaderActionCalls.
     private readonly ReaderActionCalls _actions;
 
-    // The checkouts' budget for reads of one reader (null without AddCheckout): a wait for a reader
-    // action polls within it, so the process has one rule for how hard it reads readers.
-    private readonly Polling.PollBudget? _readBudget;
+    // How a wait for a reader action reads the reader: within the checkouts' budget for reads of one
+    // reader (none without AddCheckout), so the process has one rule for how hard it reads readers.
+    private readonly Polling.ReaderReads _reads;
 
     public TerminalReaders(StripeCallExecutor executor, Polling.PollBudget? readBudget = null)
     {
         _executor = executor;
         _actions = new ReaderActionCalls(executor);
-        _readBudget = readBudget;
+        _reads = new Polling.ReaderReads(ReadAsync, readBudget, null, executor.TimeProvider, executor.Logger);
     }
+
+    private async Task<TerminalReader> ReadAsync(string readerId, TerminalCallOptions? callOptions, CancellationToken cancellationToken) =>
+        ReaderMapping.Map(await GetStripeReaderAsync(readerId, callOptions, cancellationToken).ConfigureAwait(false));
 
     public async Task<TerminalReader> RegisterAsync(
         RegisterReaderRequest request, TerminalCallOptions? callOptions = null, CancellationToken cancellationToken = default)

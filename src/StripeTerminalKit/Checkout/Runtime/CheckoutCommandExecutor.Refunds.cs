@@ -65,19 +65,22 @@ internal sealed partial class CheckoutCommandExecutor
             metadata[RefundKeyMetadataKey] = key;
         }
 
-        await payments.RefundOnReaderAsync(
+        // The answer places the refund's action in the batch rounds' view of the reader (as a payment's
+        // does), so a round answered from the events feed never shows the payment's finished action instead.
+        var sentAt = time.GetUtcNow();
+        var onReader = await payments.RefundOnReaderAsync(
             request.ReaderId,
             new InPersonRefundRequest { PaymentIntentId = paymentIntentId, Amount = c.Amount > 0 ? c.Amount : null, Metadata = metadata, EnableCustomerCancellation = true },
             options,
             stopping).ConfigureAwait(false);
+        reads.NoteSent(onReader, sentAt);
         TerminalReaderAction? action;
         try
         {
-            action = await readers.WaitForActionAsync(
-                request.ReaderId,
-                new ReaderActionWaitOptions { ExpectedType = ReaderActionType.RefundPayment, ExpectedIntentId = paymentIntentId, Timeout = InPersonRefundWait },
-                null,
-                stopping).ConfigureAwait(false);
+            // The same wait as ITerminalReaders.WaitForActionAsync, served by the checkouts' batch rounds.
+            var expected = new ReaderActionWaitOptions { ExpectedType = ReaderActionType.RefundPayment, ExpectedIntentId = paymentIntentId };
+            action = await reads.WaitForActionAsync(
+                request.ReaderId, a => TerminalReaders.Matches(a, expected), PollingDefaults.ActionWait, InPersonRefundWait, null, stopping).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -9,12 +9,11 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// Runs the state machine's calls through the payment and reader modules (which own validation,
 /// retries and error typing) and turns each answer or failure into the event that answers the
 /// command's ticket. Reads go through the shared polling budgets, one per endpoint read; a waiting
-/// checkout's reader is read in a batch (one list request for every checkout waiting on its page)
-/// when a <see cref="ReaderBatchScheduler"/> is given, and alone when no batch shows it.
+/// checkout's reader is read through <see cref="ReaderReads"/>: in a batch (one list request for
+/// every checkout waiting on its page) when batches run, and alone when no batch shows it.
 /// </summary>
 internal sealed partial class CheckoutCommandExecutor(
-    ITerminalPayments payments, ITerminalReaders readers, PollBudget readerBudget, PollBudget intentBudget, TimeProvider time, string? country, CancellationToken stopping,
-    ReaderBatchScheduler? batches = null)
+    ITerminalPayments payments, ITerminalReaders readers, ReaderReads reads, PollBudget intentBudget, TimeProvider time, string? country, CancellationToken stopping)
 {
     /// <summary>The metadata key a checkout's refund carries its idempotency key under, to be found again when its answer is lost.</summary>
     internal const string RefundKeyMetadataKey = "stk_refund_key";
@@ -140,9 +139,9 @@ internal sealed partial class CheckoutCommandExecutor(
         var request = runner.Request;
         // Only a waiting checkout's routine poll waits for a batch: a read that decides the next step
         // (after a webhook, a failed call, a cancel) would wait up to an interval for nothing.
-        if (batches is not null && waitingPoll && !runner.ReadsReaderAlone)
+        if (reads.Batched && waitingPoll && !runner.ReadsReaderAlone)
         {
-            var observed = await batches.ObserveAsync(request.ReaderId, runner.Owner.Work).ConfigureAwait(false);
+            var observed = await reads.InBatchAsync(request.ReaderId, runner.Owner.Work).ConfigureAwait(false);
             if (observed is not null)
             {
                 var action = observed.Reader.Action;
@@ -159,14 +158,13 @@ internal sealed partial class CheckoutCommandExecutor(
             runner.ReadsReaderAlone = true;
         }
 
-        await readerBudget.WaitTurnAsync(runner.Owner.Work, stopping).ConfigureAwait(false);
-        return await readers.GetAsync(request.ReaderId, TerminalCallOptions.CallerRetries, stopping).ConfigureAwait(false);
+        return await reads.AloneAsync(request.ReaderId, runner.Owner.Work, stopping, TerminalCallOptions.CallerRetries).ConfigureAwait(false);
     }
 
     /// <summary>The answer to a send: the reader, whose location places it in its batch and which the events feed follows from then on.</summary>
     private CheckoutEvent SentAnswer(in CheckoutCommand c, DateTimeOffset sentAt, TerminalReader r)
     {
-        batches?.NoteSent(r, sentAt);
+        reads.NoteSent(r, sentAt);
         return ReaderAnswer(c, r);
     }
 

@@ -67,15 +67,16 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
         Batches = options.BatchPollInterval > TimeSpan.Zero && readers is IReaderPageSource pages
             ? new ReaderBatchScheduler(pages, ReadBudget.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), Work, _stopping.Token)
             : null;
+        Reads = new ReaderReads(
+            (id, callOptions, ct) => readers.GetAsync(id, callOptions, ct), ReadBudget.Readers, Batches, time, logger);
         Commands = new CheckoutCommandExecutor(
             payments,
             readers,
-            ReadBudget.Readers,
+            Reads,
             ReadBudget.PaymentIntents,
             time,
             country,
-            _stopping.Token,
-            Batches);
+            _stopping.Token);
         // Single reads slow down after the first minute, but never below the pace the options ask for.
         _pollingMachine = new CheckoutMachine(CheckoutMachineOptions.Default with
         {
@@ -124,6 +125,9 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
 
     /// <summary>Reads waiting checkouts' readers in batches, or null when each reads its own.</summary>
     internal ReaderBatchScheduler? Batches { get; }
+
+    /// <summary>How this instance reads a reader something waits on: in <see cref="Batches"/>, else alone within the budget.</summary>
+    internal ReaderReads Reads { get; }
 
     /// <summary>
     /// The machine whose polling pace fits the webhooks' health right now: a slow safety net while

@@ -52,6 +52,26 @@ public sealed class InteracRefundTests
     }
 
     [Fact]
+    public async Task An_in_person_refund_waits_for_the_card_in_the_checkouts_batch_rounds_not_by_reading_its_reader_alone()
+    {
+        // One read path (issue 15): the refund's wait is served by the rounds that list every
+        // waiting reader of the shop in one request, as a waiting payment's is.
+        await using var h = await CheckoutHarness.StartAsync(kit: o => o.Country = "CA");
+        var (readerId, _) = await PayWithInteracAsync(h, "interac-batched");
+        h.Emulator.Customer.Automate(CustomerAction.Tap(TestCards.Interac, TimeSpan.FromSeconds(8)));
+        var before = h.Emulator.RequestLog.Count;
+
+        var refund = h.Checkout.RefundAsync("interac-batched", 400);
+        await h.RunUntilAsync(() => refund.IsCompleted);
+
+        Assert.Equal(CheckoutOperationStatus.Succeeded, (await refund).Status);
+        var during = h.Emulator.RequestLog.Skip(before).ToList();
+        Assert.DoesNotContain(during, r => r.Operation == EmulatorOperations.ReadersGet);
+        Assert.InRange(during.Count(r => r.Operation == EmulatorOperations.ReadersList), 4, 12);
+        Assert.True(Assert.Single(h.Emulator.GetLedger().Refunds).InPerson);
+    }
+
+    [Fact]
     public async Task A_Visa_checkout_in_Canada_is_refunded_online()
     {
         await using var h = await CheckoutHarness.StartAsync(kit: o => o.Country = "CA");
