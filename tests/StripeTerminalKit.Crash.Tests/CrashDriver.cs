@@ -137,6 +137,7 @@ internal sealed class CrashDriver(SystemUnderTest system, IReadOnlyList<PlannedC
             amount = c.Amount,
             captureMode = c.Kind == SaleKind.ManualCapture ? "manual" : null,
             skipTipping = true,
+            collectReceiptEmail = c.AsksForEmail,
         };
         _unfinished[c.CheckoutId] = true;
 
@@ -153,10 +154,29 @@ internal sealed class CrashDriver(SystemUnderTest system, IReadOnlyList<PlannedC
 
         await UntilAsync(c, "the start is accepted", async () => await PostAsync(pos, "/api/checkouts", start) is HttpStatusCode.Accepted);
 
-        // 2. The reader shows the sale.
+        // 2. The reader asks for a receipt email, which the customer enters (the sample may be killed as it saves it).
+        if (c.AsksForEmail)
+        {
+            await WaitForFormAsync(c, reader);
+            if (c.Kill == KillMoment.Form)
+            {
+                await KillAsync(c, async () =>
+                {
+                    await EnterEmailAsync(c, reader);
+                    await Task.Delay(c.KillDelayMs, _abort.Token);
+                    return (Task?)null;
+                });
+            }
+            else
+            {
+                await EnterEmailAsync(c, reader);
+            }
+        }
+
+        // 3. The reader shows the sale.
         var intent = await WaitForReaderActionAsync(c, reader);
 
-        // 3. The customer taps (or the POS cancels while the reader waits).
+        // 4. The customer taps (or the POS cancels while the reader waits).
         if (c.Kill == KillMoment.Reader)
         {
             await KillAsync(c, async () =>
@@ -192,7 +212,7 @@ internal sealed class CrashDriver(SystemUnderTest system, IReadOnlyList<PlannedC
             await OperateAsync(pos, c, start, "cancel", "canceled", kill: false);
         }
 
-        // 4. The backend settles the sale on its own (after a restart: from its store, without the POS).
+        // 5. The backend settles the sale on its own (after a restart: from its store, without the POS).
         var completed = await UntilAsync(c, "the store holds the checkout final", async () =>
             await system.Store.LoadAsync(c.CheckoutId, _abort.Token) is { Completed: true } record ? record : null);
         _unfinished.TryRemove(c.CheckoutId, out _);
@@ -209,7 +229,7 @@ internal sealed class CrashDriver(SystemUnderTest system, IReadOnlyList<PlannedC
             return;
         }
 
-        // 5. What the POS does after the sale: capture, refund.
+        // 6. What the POS does after the sale: capture, refund.
         if (c.Kind == SaleKind.ManualCapture)
         {
             await OperateAsync(pos, c, start, "capture", "succeeded", kill: c.Kill == KillMoment.Capture);
@@ -317,6 +337,27 @@ internal sealed class CrashDriver(SystemUnderTest system, IReadOnlyList<PlannedC
 
             return null;
         });
+
+    /// <summary>Waits (reading Stripe) until the lane's reader shows the receipt-email form.</summary>
+    private async Task WaitForFormAsync(PlannedCheckout c, string reader) =>
+        await UntilAsync(c, "the reader shows the receipt-email form", async () =>
+            (await system.Stripe.V1.Terminal.Readers.GetAsync(reader, cancellationToken: _abort.Token)).Action is { Type: "collect_inputs", Status: "in_progress" });
+
+    /// <summary>The customer fills the form in (Stripe's test helper enters the example address).</summary>
+    private async Task EnterEmailAsync(PlannedCheckout c, string reader)
+    {
+        try
+        {
+            await system.Stripe.V1.TestHelpers.Terminal.Readers.SucceedInputCollectionAsync(
+                reader,
+                new Stripe.TestHelpers.Terminal.ReaderSucceedInputCollectionOptions { SkipNonRequiredInputs = "none" },
+                cancellationToken: _abort.Token);
+        }
+        catch (StripeException exception)
+        {
+            Notes.Enqueue($"{c.CheckoutId}: the form could not be filled in ({exception.StripeError?.Code})");
+        }
+    }
 
     private async Task TapAsync(PlannedCheckout c, string reader)
     {

@@ -33,6 +33,9 @@ internal enum KillMoment
     /// <summary>Mid-capture: just after the tap (the backend captures) or just after the POS's capture request.</summary>
     Capture,
 
+    /// <summary>Just after the customer entered a receipt email on the reader: mid-save of <c>receipt_email</c>.</summary>
+    Form,
+
     /// <summary>Just after the POS's refund request.</summary>
     Refund,
 }
@@ -47,8 +50,12 @@ internal sealed record PlannedCheckout(
     KillMoment Kill,
     int TapDelayMs,
     int KillDelayMs,
-    int DowntimeMs)
+    int DowntimeMs,
+    bool AsksForEmail = false)
 {
+    /// <summary>What the customer types into the reader's receipt-email form (the API reference's example).</summary>
+    public const string Email = "someone@example.com";
+
     /// <summary>The outcome Stripe and the backend must both show at the end.</summary>
     public string ExpectedState => Kind switch
     {
@@ -84,18 +91,23 @@ internal static class CrashPlan
         }
 
         // One kill in each of `kills` equal slices of the run, the moments taken in turn and the
-        // sale adjusted so the moment exists (a refund kill needs a refund).
+        // sale adjusted so the moment exists (a refund kill needs a refund, a form kill a form).
         var moments = new KillMoment[checkouts];
         var killDelays = new int[checkouts];
         var downtimes = new int[checkouts];
-        KillMoment[] cycle = [KillMoment.Create, KillMoment.Reader, KillMoment.Capture, KillMoment.Refund];
+        // Which sales ask for a receipt email on the reader: a stream of its own, so the rest of the plan is as before.
+        var forms = new Random(seed ^ 0x0e3a11);
+        var asksForEmail = Enumerable.Range(0, checkouts).Select(_ => forms.Next(0, 4) == 0).ToArray();
+        KillMoment[] cycle = [KillMoment.Create, KillMoment.Reader, KillMoment.Capture, KillMoment.Refund, KillMoment.Form];
         for (var k = 0; k < kills; k++)
         {
             var index = Math.Min(checkouts - 1, (int)((k + random.NextDouble()) * checkouts / kills));
-            var moment = cycle[(k + random.Next(0, 4)) % cycle.Length];
+            var moment = cycle[(k + random.Next(0, cycle.Length)) % cycle.Length];
             moments[index] = moment;
             killDelays[index] = random.Next(0, 40);
             downtimes[index] = random.Next(0, 1500);
+            asksForEmail[index] |= moment == KillMoment.Form;
+
             kinds[index] = moment switch
             {
                 KillMoment.Refund => SaleKind.Refunded,
@@ -113,6 +125,7 @@ internal static class CrashPlan
             moments[i],
             taps[i],
             killDelays[i],
-            downtimes[i]))];
+            downtimes[i],
+            asksForEmail[i]))];
     }
 }

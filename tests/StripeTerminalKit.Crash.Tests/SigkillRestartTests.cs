@@ -17,7 +17,8 @@ namespace StripeTerminalKit.Crash.Tests;
 /// Issue 11 item 6: the durability guarantee with real processes. The emulator server and the web
 /// sample run as separate OS processes on loopback; a seeded run of checkouts across the shop's
 /// simulated readers kills the sample with SIGKILL at chosen moments (mid-create, while the reader
-/// waits for the customer, mid-capture, mid-refund) and starts it again on the same SQLite file
+/// waits for the customer, mid-capture, mid-refund, as a receipt email entered on the reader is
+/// saved) and starts it again on the same SQLite file
 /// and port. Customers tap through the emulator server (Stripe's test helper), sometimes while the
 /// sample is dead. Then, with no POS request, everything must settle, and Stripe's side (read
 /// from the emulator server with Stripe.net) must show: no checkout charged twice, no
@@ -172,6 +173,10 @@ public sealed class SigkillRestartTests(ITestOutputHelper output)
             {
                 var mine = byCheckout.GetValueOrDefault(planned.CheckoutId) ?? [];
                 var stripeState = await StripeOutcomeAsync(system, planned, mine, findings, cancellationToken);
+                if (planned.AsksForEmail && mine.Count == 1 && mine[0].ReceiptEmail != PlannedCheckout.Email)
+                {
+                    findings.Violations.Add($"{planned.CheckoutId} (kill {planned.Kill}): the email entered on the reader is not the PaymentIntent's receipt_email ({mine[0].ReceiptEmail ?? "none"})");
+                }
 
                 // The backend's durable side.
                 var record = await system.Store.LoadAsync(planned.CheckoutId, cancellationToken);

@@ -193,6 +193,9 @@ internal sealed partial class CheckoutMachine
                     NextSetupStep(kind);
                     break;
                 case FailureReaction.AwaitInputs:
+                    // No answer (a lost response, or a crash while it was in flight): the form may
+                    // never have reached the reader, which the read tells.
+                    _s.AmbiguousSend = f.IsAmbiguous;
                     _s.WaitStartedAt = _now;
                     IssueReads(reader: true, intent: false);
                     break;

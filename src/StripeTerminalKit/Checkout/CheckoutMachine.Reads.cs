@@ -114,6 +114,9 @@ internal sealed partial class CheckoutMachine
         /// The reader while it may show our receipt-email form: wait while it does; an email the
         /// customer gave is saved on the PaymentIntent; skipped, failed, replaced or gone, the
         /// payment goes on without it (the form is a courtesy, never a reason to lose the sale).
+        /// A form whose request got no answer and that the reader does not show never reached it:
+        /// it is sent again (same key), so a crash just before it left does not skip the question
+        /// (found by the SIGKILL crash test).
         /// </summary>
         private void OnInputsRead(in ReaderObservation r)
         {
@@ -123,6 +126,7 @@ internal sealed partial class CheckoutMachine
             _s.Phase = CheckoutPhase.CollectingInputs;
             if (r.ReaderId == _s.Request.ReaderId && r.ActionType == ReaderActionType.CollectInputs && r.ActionStatus == ReaderActionStatus.InProgress)
             {
+                _s.AmbiguousSend = false;
                 _s.ActionMayBeInProgress = true;
                 if (_s.End != EndIntent.None)
                 {
@@ -142,7 +146,13 @@ internal sealed partial class CheckoutMachine
             }
 
             _s.ActionMayBeInProgress = false;
-            if (_s.End == EndIntent.None && r.ActionType == ReaderActionType.CollectInputs
+            var neverArrived = _s.AmbiguousSend && r.ActionType != ReaderActionType.CollectInputs;
+            _s.AmbiguousSend = false;
+            if (_s.End == EndIntent.None && neverArrived)
+            {
+                RetryLater(CheckoutCommandKind.CollectReceiptEmail);
+            }
+            else if (_s.End == EndIntent.None && r.ActionType == ReaderActionType.CollectInputs
                 && r.ActionStatus == ReaderActionStatus.Succeeded && collected is { } email && Validation.Guard.IsEmail(email))
             {
                 _s.Request = _s.Request with { ReceiptEmail = email };

@@ -80,19 +80,19 @@ internal sealed partial class CheckoutCommandExecutor(
                 var lines = request.CartLines!.Select(l => new CartLineItem(l.Description, l.Amount, l.Quantity)).ToArray();
                 var tax = request.CartTax ?? 0;
                 var cart = new ReaderCart(request.Currency, lines, tax, lines.Sum(l => l.UnitAmount * l.Quantity) + tax);
-                return ReaderAnswer(c, await readers.ShowCartAsync(request.ReaderId, cart, options, stopping).ConfigureAwait(false));
+                return ReaderAnswer(c, request, await readers.ShowCartAsync(request.ReaderId, cart, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CollectReceiptEmail:
-                return ReaderAnswer(c, await readers.CollectInputsAsync(request.ReaderId, ReceiptEmailForm(request), options, stopping).ConfigureAwait(false));
+                return ReaderAnswer(c, request, await readers.CollectInputsAsync(request.ReaderId, ReceiptEmailForm(request), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.SaveReceiptEmail:
                 return IntentAnswer(c, request, await payments.UpdateReceiptEmailAsync(piId!, request.ReceiptEmail!, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.ProcessPaymentIntent:
-                return SentAnswer(c, sentAt, await payments.ProcessOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
+                return SentAnswer(c, request, sentAt, await payments.ProcessOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CollectPaymentMethod:
-                return SentAnswer(c, sentAt, await payments.CollectOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
+                return SentAnswer(c, request, sentAt, await payments.CollectOnReaderAsync(request.ReaderId, piId!, Collection(request), options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.ConfirmPaymentIntent:
-                return SentAnswer(c, sentAt, await payments.ConfirmOnReaderAsync(request.ReaderId, piId!, options, stopping).ConfigureAwait(false));
+                return SentAnswer(c, request, sentAt, await payments.ConfirmOnReaderAsync(request.ReaderId, piId!, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CancelReaderAction:
-                return ReaderAnswer(c, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
+                return ReaderAnswer(c, request, await readers.CancelActionAsync(request.ReaderId, options, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.RetrieveReader:
                 var reader = await ReadReaderAsync(runner, c, piId, waitingPoll).ConfigureAwait(false);
                 if (reader.Action?.PaymentIntentId == piId && reader.Action?.Status is ReaderActionStatus.Succeeded or ReaderActionStatus.Failed)
@@ -100,7 +100,7 @@ internal sealed partial class CheckoutCommandExecutor(
                     runner.NoteFinalReaderSeenByPolling();
                 }
 
-                return ReaderAnswer(c, reader);
+                return ReaderAnswer(c, request, reader);
             case CheckoutCommandKind.RetrievePaymentIntent:
                 if (runner.TakeObservedIntent(c.Ticket, piId) is { } observedIntent)
                 {
@@ -162,10 +162,10 @@ internal sealed partial class CheckoutCommandExecutor(
     }
 
     /// <summary>The answer to a send: the reader, whose location places it in its batch and which the events feed follows from then on.</summary>
-    private CheckoutEvent SentAnswer(in CheckoutCommand c, DateTimeOffset sentAt, TerminalReader r)
+    private CheckoutEvent SentAnswer(in CheckoutCommand c, CheckoutRequest request, DateTimeOffset sentAt, TerminalReader r)
     {
         reads.NoteSent(r, sentAt);
-        return ReaderAnswer(c, r);
+        return ReaderAnswer(c, request, r);
     }
 
     /// <summary>
@@ -225,8 +225,8 @@ internal sealed partial class CheckoutCommandExecutor(
     private CheckoutEvent IntentAnswer(in CheckoutCommand c, CheckoutRequest request, TerminalPayment p) =>
         CheckoutEvent.IntentReceived(time.GetUtcNow(), c.Ticket, Observe(request, p));
 
-    private CheckoutEvent ReaderAnswer(in CheckoutCommand c, TerminalReader r) =>
-        CheckoutEvent.ReaderReceived(time.GetUtcNow(), c.Ticket, Observe(r));
+    private CheckoutEvent ReaderAnswer(in CheckoutCommand c, CheckoutRequest request, TerminalReader r) =>
+        CheckoutEvent.ReaderReceived(time.GetUtcNow(), c.Ticket, Observe(r, request.CheckoutId));
 
     internal static PaymentIntentObservation Observe(CheckoutRequest request, TerminalPayment p) => new(
         p.Id,
@@ -253,8 +253,16 @@ internal sealed partial class CheckoutCommandExecutor(
             Metadata = new Dictionary<string, string>(1, StringComparer.Ordinal) { [TerminalCheckout.CheckoutIdMetadataKey] = request.CheckoutId },
         };
 
-    internal static ReaderObservation Observe(TerminalReader r) => r.Action is not { } a
+    /// <summary>
+    /// The reader as the machine sees it. A form (<c>collect_inputs</c>) is ours only when it carries
+    /// our checkout id: another sale's finished form left on the reader is seen as some other action,
+    /// so its customer's email never becomes this sale's receipt address.
+    /// </summary>
+    internal static ReaderObservation Observe(TerminalReader r, string? checkoutId = null) => r.Action is not { } a
         ? new ReaderObservation(r.Id, ActionType: null)
+        : a.Type == ReaderActionType.CollectInputs && checkoutId is not null
+            && !(a.Metadata?.TryGetValue(TerminalCheckout.CheckoutIdMetadataKey, out var owner) == true && owner == checkoutId)
+        ? new ReaderObservation(r.Id, ReaderActionType.Unknown, a.Status)
         : new ReaderObservation(
             r.Id,
             a.Type,

@@ -120,6 +120,76 @@ public sealed class ReceiptEmailStepTests
     }
 
     [Fact]
+    public void A_restart_before_the_form_reached_the_reader_asks_the_customer_again_under_the_same_key()
+    {
+        // SIGKILL crash test: the process died as the form was sent; the request never reached
+        // Stripe, the reader still showed the last sale's payment, and the resumed checkout went
+        // to the payment without asking for the email.
+        var h = H();
+        h.Start();
+        h.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
+        Assert.Equal(1, h.Count(K.CollectReceiptEmail));
+
+        h.State = CheckoutStateSerializer.Deserialize(CheckoutStateSerializer.Serialize(h.State));
+        h.Fire(CheckoutEvent.Resume(h.Now));
+        h.AnswerReads(MachineHarness.Reader(A.Succeeded, ReaderActionType.ProcessPaymentIntent, intent: "pi_last_sale"), null);
+        h.Wake();
+
+        Assert.Equal(2, h.Count(K.CollectReceiptEmail));
+        Assert.Equal("stk:order-1:collect_inputs:1", h.LastOf(K.CollectReceiptEmail).Key.ToString());
+        Assert.False(h.Issued(K.ProcessPaymentIntent));
+        h.Answer(K.CollectReceiptEmail, Form(A.InProgress));
+        h.Wake();
+        h.AnswerReads(Form(A.Succeeded, email: "jo@example.com"), null);
+        Assert.Equal("jo@example.com", h.State.Request.ReceiptEmail);
+    }
+
+    [Fact]
+    public void A_lost_form_the_reader_does_not_show_is_sent_again_but_an_answered_one_that_vanished_is_not()
+    {
+        var lost = H();
+        lost.Start();
+        lost.Answer(K.CreatePaymentIntent, MachineHarness.Pi(S.RequiresPaymentMethod));
+        lost.Fail(K.CollectReceiptEmail, StripeFailureKind.ServerError);
+        lost.AnswerReads(MachineHarness.NoAction(), null);
+        lost.Wake();
+        Assert.Equal(2, lost.Count(K.CollectReceiptEmail));
+        Assert.False(lost.Issued(K.ProcessPaymentIntent));
+
+        // Acknowledged on the reader, then gone (cleared, replaced, restarted): the payment goes on.
+        var answered = ToForm();
+        answered.Wake();
+        answered.AnswerReads(MachineHarness.NoAction(), null);
+        Assert.Equal(1, answered.Count(K.CollectReceiptEmail));
+        Assert.True(answered.Issued(K.ProcessPaymentIntent));
+    }
+
+    [Theory]
+    [InlineData("order-1", true)]
+    [InlineData("order-earlier", false)]
+    [InlineData(null, false)]
+    public void Only_a_form_that_carries_this_checkouts_id_counts_as_its_form(string? formOf, bool ours)
+    {
+        // Another sale's finished form left on the reader must never give this sale its customer's email.
+        var action = new TerminalReaderAction
+        {
+            Type = ReaderActionType.CollectInputs,
+            StripeType = "collect_inputs",
+            Status = A.Succeeded,
+            ReaderId = MachineHarness.ReaderId,
+            Inputs = [new CollectedEmail("earlier@example.com")],
+            Metadata = formOf is null ? null : new Dictionary<string, string> { ["stk_checkout_id"] = formOf },
+        };
+        var reader = new TerminalReader(MachineHarness.ReaderId, "lane", "simulated_stripe_s700", null, null, ReaderNetworkStatus.Online, action,
+            new Dictionary<string, string>(), null, null, null, false);
+
+        var seen = StripeTerminalKit.Checkout.Runtime.CheckoutCommandExecutor.Observe(reader, "order-1");
+
+        Assert.Equal(ours ? ReaderActionType.CollectInputs : ReaderActionType.Unknown, seen.ActionType);
+        Assert.Equal(ours ? "earlier@example.com" : null, seen.CollectedEmail);
+    }
+
+    [Fact]
     public void A_form_on_an_offline_reader_fails_the_checkout_and_cancels_the_intent()
     {
         var h = H();
