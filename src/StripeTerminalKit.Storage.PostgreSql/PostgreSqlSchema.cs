@@ -12,7 +12,7 @@ namespace StripeTerminalKit.Storage.PostgreSql;
 internal static class PostgreSqlSchema
 {
     /// <summary>The schema version this library writes and reads.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Migration N takes the schema from version N-1 to N. Never edit a shipped one: add the next.
     // {0} is the quoted schema name.
@@ -55,7 +55,15 @@ internal static class PostgreSqlSchema
         );
         CREATE INDEX webhook_inbox_received_at ON {0}.webhook_inbox (received_at);
         """,
+        """
+        -- A form's events (collect_inputs) name no PaymentIntent: they are relayed too, with their reader.
+        ALTER TABLE {0}.webhook_inbox ALTER COLUMN payment_intent_id DROP NOT NULL;
+        ALTER TABLE {0}.webhook_inbox ADD COLUMN reader_id text NULL;
+        """,
     ];
+
+    /// <summary>The migrations in order (tests build an older schema from them).</summary>
+    internal static IReadOnlyList<string> MigrationScripts => Migrations;
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, string source, CancellationToken cancellationToken)
     {

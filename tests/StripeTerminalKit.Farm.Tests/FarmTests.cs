@@ -14,7 +14,8 @@ namespace StripeTerminalKit.Farm.Tests;
 /// <summary>
 /// Issue 16 item 8: three web sample instances on one PostgreSQL, the emulator server as Stripe,
 /// webhooks sent to instance 0 only, POS traffic spread over the three, seeded SIGKILLs of
-/// instances (the first one always instance 0) and restarts. Checked from Stripe's side: every
+/// instances (the first one always instance 0) and restarts. One sale in four asks for a receipt
+/// email on the reader first (a kill planned for such a sale lands while its form is shown). Checked from Stripe's side: every
 /// checkout charged exactly once, no authorisation left held; every checkout final in the store
 /// and known to every instance; a killed instance's checkouts taken over by another instance.
 /// From the emulator server's request log (it runs at Stripe's live rate limits): no checkout
@@ -131,6 +132,9 @@ public sealed class FarmTests(ITestOutputHelper output)
         /// <summary>Each PaymentIntent's checkout (metadata <c>stk_checkout_id</c>), filled by <see cref="CheckAsync"/>.</summary>
         public Dictionary<string, string> CheckoutOfPaymentIntent { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>One sale in four asks the customer for a receipt email on the reader first.</summary>
+        public static bool AsksForEmail(int n) => n % 4 == 1;
+
         public string Id(int n) => string.Create(CultureInfo.InvariantCulture, $"farm-{seed}-{n:D4}");
 
         public async Task RunAsync()
@@ -163,7 +167,7 @@ public sealed class FarmTests(ITestOutputHelper output)
         {
             var id = Id(n);
             var reader = _readers[lane];
-            var start = new { checkoutId = id, readerId = reader, amount = 2000 + (n * 100), skipTipping = true };
+            var start = new { checkoutId = id, readerId = reader, amount = 2000 + (n * 100), skipTipping = true, collectReceiptEmail = AsksForEmail(n) };
 
             // The POS sends its sale to one instance (spread over the farm), another if that one is down.
             await UntilAsync(id, "the start is accepted", async () =>
@@ -196,6 +200,21 @@ public sealed class FarmTests(ITestOutputHelper output)
 
             // Probed through Stripe, so at most 4 times a second per lane: the test's own reads count
             // against the account's live limits too (25/s per endpoint), and must leave the instances room.
+            if (AsksForEmail(n))
+            {
+                // The form is on the reader: a planned kill lands now, so another instance takes the
+                // checkout over mid-form; the form's webhook (to instance 0) must reach whoever drives it.
+                await UntilAsync(id, "the reader shows the receipt-email form", StripeProbeInterval, async () =>
+                    (await farm.Stripe.V1.Terminal.Readers.GetAsync(reader, cancellationToken: token)).Action is { Type: "collect_inputs", Status: "in_progress" });
+                if (_killAt.Contains(n))
+                {
+                    await KillHolderAsync(id);
+                }
+
+                await farm.Stripe.V1.TestHelpers.Terminal.Readers.SucceedInputCollectionAsync(
+                    reader, new Stripe.TestHelpers.Terminal.ReaderSucceedInputCollectionOptions { SkipNonRequiredInputs = "none" }, cancellationToken: token);
+            }
+
             await UntilAsync(id, "the reader shows the sale", StripeProbeInterval, async () =>
             {
                 var r = await farm.Stripe.V1.Terminal.Readers.GetAsync(reader, cancellationToken: token);
@@ -208,7 +227,7 @@ public sealed class FarmTests(ITestOutputHelper output)
                 return false;
             });
 
-            if (_killAt.Contains(n))
+            if (_killAt.Contains(n) && !AsksForEmail(n))
             {
                 await KillHolderAsync(id);
             }
@@ -331,6 +350,10 @@ public sealed class FarmTests(ITestOutputHelper output)
                 if (charged != 1)
                 {
                     findings.Add($"{id}: {charged} succeeded PaymentIntents, expected exactly 1");
+                }
+                else if (AsksForEmail(n) && byCheckout[id].Single(i => i.Status == "succeeded").ReceiptEmail != "someone@example.com")
+                {
+                    findings.Add($"{id}: the email entered on the reader is not the PaymentIntent's receipt_email");
                 }
 
                 var stored = await farm.Store.LoadAsync(id, token);

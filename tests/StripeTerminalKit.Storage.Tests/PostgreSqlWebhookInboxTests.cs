@@ -84,6 +84,52 @@ public sealed class PostgreSqlWebhookInboxTests(ITestOutputHelper output) : IAsy
     }
 
     [Fact]
+    public async Task A_forms_event_which_names_no_payment_intent_reaches_the_other_instances()
+    {
+        // A checkout asking for a receipt email waits for its form's webhook; in a farm it may land
+        // on another instance. Dropped before, the owner waited for its 30 s safety-net poll.
+        var (a, _) = NewInstance("a");
+        var (b, atB) = NewInstance("b");
+        await StartAsync(b);
+
+        await a.HandleAsync(FormEvent("evt_form", "tmr_lane_1"), default);
+
+        var arrived = await atB.NextAsync("evt_form").WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(("terminal.reader", "tmr_lane_1", "collect_inputs", null), (arrived.ObjectType, arrived.ObjectId, arrived.ReaderActionType, arrived.PaymentIntentId));
+        await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var stored = new NpgsqlCommand($"SELECT reader_id FROM \"{_schema}\".webhook_inbox WHERE event_id = 'evt_form';", connection);
+        Assert.Equal("tmr_lane_1", (string)(await stored.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task A_version_1_inbox_is_migrated_with_its_rows_kept_and_then_takes_form_events()
+    {
+        await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var v1 = string.Format(System.Globalization.CultureInfo.InvariantCulture, PostgreSqlSchema.MigrationScripts[0], $"\"{_schema}\"");
+            await using var create = new NpgsqlCommand(
+                $"CREATE SCHEMA \"{_schema}\"; CREATE TABLE \"{_schema}\".schema_version (version integer NOT NULL); INSERT INTO \"{_schema}\".schema_version VALUES (1); {v1}" +
+                $"INSERT INTO \"{_schema}\".webhook_inbox (event_id, payment_intent_id, received_by, payload) VALUES ('evt_old', 'pi_old', 'a', '\\x00');",
+                connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var (a, _) = NewInstance("a");
+        await _stores[0].InitializeAsync();
+        await a.HandleAsync(FormEvent("evt_form", "tmr_1"), default);
+
+        await using var check = new NpgsqlConnection(TestPostgres.ConnectionString);
+        await check.OpenAsync();
+        await using var rows = new NpgsqlCommand($"SELECT string_agg(event_id || ':' || coalesce(payment_intent_id, '-') || ':' || coalesce(reader_id, '-'), ',' ORDER BY id), (SELECT version FROM \"{_schema}\".schema_version) FROM \"{_schema}\".webhook_inbox;", check);
+        await using var reader = await rows.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("evt_old:pi_old:-,evt_form:-:tmr_1", reader.GetString(0));
+        Assert.Equal(PostgreSqlSchema.Version, reader.GetInt32(1));
+    }
+
+    [Fact]
     public async Task An_event_without_a_payment_intent_is_not_kept()
     {
         var (a, _) = NewInstance("a");
@@ -112,6 +158,14 @@ public sealed class PostgreSqlWebhookInboxTests(ITestOutputHelper output) : IAsy
     {
         await inbox.StartAsync(default);
         await inbox.Listening.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static TerminalWebhookEvent FormEvent(string id, string readerId)
+    {
+        var body = Encoding.UTF8.GetBytes("{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"terminal.reader.action_succeeded\",\"created\":1796000000,\"data\":{\"object\":"
+            + "{\"id\":\"" + readerId + "\",\"object\":\"terminal.reader\",\"action\":{\"type\":\"collect_inputs\",\"status\":\"succeeded\",\"collect_inputs\":{\"inputs\":[]}}}}}");
+        Assert.True(TerminalWebhookEvent.TryParse(body, out var evt));
+        return evt;
     }
 
     private static TerminalWebhookEvent Event(string id, string? paymentIntentId)

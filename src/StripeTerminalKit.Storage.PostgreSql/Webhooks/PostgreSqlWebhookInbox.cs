@@ -12,7 +12,8 @@ namespace StripeTerminalKit.Storage.PostgreSql;
 /// <c>webhook_inbox</c> table and sends <c>NOTIFY</c> in the same statement, before the endpoint
 /// answers 2xx; a failed insert fails the delivery, so Stripe retries it. Every instance
 /// <c>LISTEN</c>s; on a notification it reads the rows it has not seen and hands them to its own
-/// checkouts (an instance that does not drive the PaymentIntent ignores them). After a lost
+/// checkouts (an instance that does not drive the PaymentIntent, or the reader of a form event,
+/// ignores them). After a lost
 /// connection it reads everything past the last row it saw, so a notification missed while
 /// reconnecting loses nothing; an instance that dies before consuming leaves its checkouts to the
 /// one that takes them over, which re-reads Stripe.
@@ -42,7 +43,8 @@ internal sealed partial class PostgreSqlWebhookInbox(
     public async ValueTask HandleAsync(TerminalWebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(webhookEvent);
-        if (webhookEvent.PaymentIntentId is null)
+        // A form's events name no PaymentIntent; the checkout on that reader is found by the reader.
+        if (!webhookEvent.ConcernsACheckout)
         {
             return;
         }
@@ -51,15 +53,16 @@ internal sealed partial class PostgreSqlWebhookInbox(
         using var command = await store.CommandAsync(
             $"""
             WITH added AS (
-                INSERT INTO {store.QuotedSchema}.webhook_inbox (event_id, payment_intent_id, received_by, payload)
-                VALUES (@event, @intent, @me, @payload)
+                INSERT INTO {store.QuotedSchema}.webhook_inbox (event_id, payment_intent_id, reader_id, received_by, payload)
+                VALUES (@event, @intent, @reader, @me, @payload)
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING id)
             SELECT pg_notify(@channel, id::text) FROM added;
             """,
             cancellationToken).ConfigureAwait(false);
         command.Parameters.AddWithValue("event", webhookEvent.Id);
-        command.Parameters.AddWithValue("intent", webhookEvent.PaymentIntentId);
+        command.Parameters.AddWithValue("intent", (object?)webhookEvent.PaymentIntentId ?? DBNull.Value);
+        command.Parameters.AddWithValue("reader", webhookEvent.ObjectType == "terminal.reader" ? webhookEvent.ObjectId : DBNull.Value);
         command.Parameters.AddWithValue("me", instanceId);
         command.Parameters.AddWithValue("payload", webhookEvent.Body.ToArray());
         command.Parameters.AddWithValue("channel", NotifyChannel);

@@ -60,6 +60,16 @@ public sealed record TerminalWebhookEvent
     /// <summary>For PaymentIntent events: the id of its <c>latest_charge</c>.</summary>
     public string? LatestChargeId { get; init; }
 
+    /// <summary>
+    /// Whether a checkout acts on this event: it names a PaymentIntent, or it is about a form on a
+    /// reader (<c>collect_inputs</c>), which names none, so a checkout finds it by its reader. Where
+    /// events are relayed between instances, these are the ones to relay.
+    /// </summary>
+    public bool ConcernsACheckout => PaymentIntentId is not null || IsReaderForm;
+
+    /// <summary>A reader event about a form (<c>collect_inputs</c>): it names no PaymentIntent.</summary>
+    internal bool IsReaderForm => ObjectType == "terminal.reader" && ReaderActionType == "collect_inputs";
+
     /// <summary>The raw event body, for handlers that need more.</summary>
     public required ReadOnlyMemory<byte> Body { get; init; }
 

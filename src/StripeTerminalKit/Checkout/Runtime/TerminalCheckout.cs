@@ -331,7 +331,7 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
     /// </summary>
     private CheckoutRunner? RunnerShowingAForm(TerminalWebhookEvent webhookEvent)
     {
-        if (webhookEvent.ObjectType != "terminal.reader" || webhookEvent.ReaderActionType != "collect_inputs")
+        if (!webhookEvent.IsReaderForm)
         {
             return null;
         }
