@@ -46,12 +46,15 @@ public static class CheckoutServiceCollectionExtensions
         services.TryAddSingleton<ICheckoutStore, InMemoryCheckoutStore>();
         var key = StripeTerminalKitNames.ServiceKey(name);
 
-        // The account's read budget: the checkouts' polls and the readers module's waits for a reader
-        // action (ITerminalReaders.WaitForActionAsync) take their turns from the same one.
-        services.TryAddKeyedSingleton<ReadBudgetShare>(key, (provider, _) =>
+        // The account's request budgets: the checkouts' polls and the readers module's waits for a
+        // reader action (ITerminalReaders.WaitForActionAsync) take their turns from the same reads
+        // budget; the checkouts' writes are paced per endpoint.
+        services.TryAddKeyedSingleton<RequestBudgetShare>(key, (provider, _) =>
         {
             var checkoutOptions = provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(name);
-            return new ReadBudgetShare(checkoutOptions.PollRequestsPerSecond, checkoutOptions.PollBurst, provider.GetRequiredService<TimeProvider>());
+            return new RequestBudgetShare(
+                checkoutOptions.PollRequestsPerSecond, checkoutOptions.PollBurst, provider.GetRequiredService<TimeProvider>(),
+                checkoutOptions.WriteRequestsPerSecond, checkoutOptions.WriteBurst);
         });
         services.TryAddKeyedSingleton<TerminalCheckout>(key, (provider, k) =>
         {
@@ -65,7 +68,7 @@ public static class CheckoutServiceCollectionExtensions
                 provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout") ?? NullLogger.Instance,
                 kitOptions.Country,
                 kitOptions.DefaultCurrency,
-                provider.GetRequiredKeyedService<ReadBudgetShare>(k));
+                provider.GetRequiredKeyedService<RequestBudgetShare>(k));
         });
         services.TryAddKeyedSingleton<ITerminalCheckout>(key, (provider, k) => provider.GetRequiredKeyedService<TerminalCheckout>(k));
         services.AddSingleton<ITerminalWebhookHandler>(provider => provider.GetRequiredKeyedService<TerminalCheckout>(key));

@@ -162,7 +162,7 @@ public static class StripeTerminalKitServiceCollectionExtensions
         // With AddCheckout, waits for a reader action take their reads from the checkouts' reader budget.
         services.TryAddKeyedSingleton<ITerminalReaders>(key, (provider, k) => new TerminalReaders(
             provider.GetRequiredKeyedService<StripeCallExecutor>(k),
-            provider.GetKeyedService<StripeTerminalKit.Polling.ReadBudgetShare>(k)?.Readers));
+            provider.GetKeyedService<StripeTerminalKit.Polling.RequestBudgetShare>(k)?.Readers));
         services.TryAddKeyedSingleton<ITerminalPayments>(key, (provider, k) => new TerminalPayments(provider.GetRequiredKeyedService<StripeCallExecutor>(k)));
 
         if (StripeTerminalKitNames.IsDefault(name))

@@ -44,7 +44,7 @@ internal sealed class PollBudget
     /// <summary>
     /// Changes the rate and burst from the next reservation on (turns already reserved keep their
     /// time). A farm sets each instance's share of the account's read budget here as instances come
-    /// and go (<see cref="ReadBudgetShare"/>).
+    /// and go (<see cref="RequestBudgetShare"/>).
     /// </summary>
     public void SetRate(double requestsPerSecond, int burst)
     {

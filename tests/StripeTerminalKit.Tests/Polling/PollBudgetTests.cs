@@ -185,8 +185,8 @@ public sealed class PollBudgetTests
     [Fact]
     public async Task Three_instances_shares_of_an_account_budget_never_exceed_it_together()
     {
-        // Each instance's ReadBudgetShare split over three: 12/s and a burst of 6 for the account.
-        var shares = Enumerable.Range(0, 3).Select(_ => new ReadBudgetShare(12, 6, _time)).ToArray();
+        // Each instance's RequestBudgetShare split over three: 12/s and a burst of 6 for the account.
+        var shares = Enumerable.Range(0, 3).Select(_ => new RequestBudgetShare(12, 6, _time)).ToArray();
         foreach (var share in shares)
         {
             Assert.True(share.Apply(3, holdUntil: null));

@@ -100,7 +100,7 @@ internal sealed partial class CheckoutOwnershipService(TerminalCheckout checkout
         }
 
         live.Add(checkout.LeaseName);
-        ShareReadBudget(live.Count, joined, asked);
+        ShareBudgets(live.Count, joined, asked);
         var adopt = new List<CheckoutRequest>();
         var mine = checkout.Runners.ToDictionary(r => r.CheckoutId, StringComparer.Ordinal);
         await foreach (var record in store.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false))
@@ -137,12 +137,12 @@ internal sealed partial class CheckoutOwnershipService(TerminalCheckout checkout
     /// this instance polls only once every other instance has had a round (a period, plus slack
     /// for the round itself) to see its lease and shrink its own share.
     /// </summary>
-    private void ShareReadBudget(int liveInstances, bool joined, DateTimeOffset asked)
+    private void ShareBudgets(int liveInstances, bool joined, DateTimeOffset asked)
     {
         DateTimeOffset? holdUntil = joined && liveInstances > 1 ? asked + (Period * 1.5) : null;
-        if (checkout.ReadBudget.Apply(liveInstances, holdUntil) || holdUntil is not null)
+        if (checkout.Budgets.Apply(liveInstances, holdUntil) || holdUntil is not null)
         {
-            LogReadBudgetShared(logger, liveInstances, checkout.ReadBudget.RequestsPerSecond, holdUntil);
+            LogRequestBudgetShared(logger, liveInstances, checkout.Budgets.RequestsPerSecond, holdUntil);
         }
     }
 
@@ -164,7 +164,7 @@ internal sealed partial class CheckoutOwnershipService(TerminalCheckout checkout
     private static partial void LogDuplicateInstance(ILogger logger, string instanceId);
 
     [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "Polling budget shared by {Instances} live instances: {RequestsPerSecond} reads/s per endpoint here (first poll not before {HoldUntil})")]
-    private static partial void LogReadBudgetShared(ILogger logger, int instances, double requestsPerSecond, DateTimeOffset? holdUntil);
+    private static partial void LogRequestBudgetShared(ILogger logger, int instances, double requestsPerSecond, DateTimeOffset? holdUntil);
 
     [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Ownership round failed (the checkout store may be unreachable); the next round retries")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

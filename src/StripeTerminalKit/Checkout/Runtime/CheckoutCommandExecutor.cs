@@ -13,7 +13,7 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// every checkout waiting on its page) when batches run, and alone when no batch shows it.
 /// </summary>
 internal sealed partial class CheckoutCommandExecutor(
-    ITerminalPayments payments, ITerminalReaders readers, ReaderReads reads, PollBudget intentBudget, TimeProvider time, string? country, CancellationToken stopping)
+    ITerminalPayments payments, ITerminalReaders readers, ReaderReads reads, RequestBudgetShare budgets, TimeProvider time, string? country, CancellationToken stopping)
 {
     /// <summary>The metadata key a checkout's refund carries its idempotency key under, to be found again when its answer is lost.</summary>
     internal const string RefundKeyMetadataKey = "stk_refund_key";
@@ -71,6 +71,11 @@ internal sealed partial class CheckoutCommandExecutor(
         var request = runner.Request;
         var options = c.Key.IsEmpty ? TerminalCallOptions.CallerRetries : new TerminalCallOptions { IdempotencyKey = c.Key.ToKey(), RetriedByCaller = true };
         var piId = c.PaymentIntentId ?? runner.PaymentIntentId;
+        if (c.IsMutation)
+        {
+            await WriteBudget(c.Kind).WaitTurnAsync(runner.Owner.Work, stopping).ConfigureAwait(false);
+        }
+
         var sentAt = time.GetUtcNow();
         switch (c.Kind)
         {
@@ -108,7 +113,7 @@ internal sealed partial class CheckoutCommandExecutor(
                     return IntentAnswer(c, request, observedIntent);
                 }
 
-                await intentBudget.WaitTurnAsync(runner.Owner.Work, stopping).ConfigureAwait(false);
+                await budgets.PaymentIntents.WaitTurnAsync(runner.Owner.Work, stopping).ConfigureAwait(false);
                 return IntentAnswer(c, request, await payments.GetAsync(piId!, TerminalCallOptions.CallerRetries, stopping).ConfigureAwait(false));
             case CheckoutCommandKind.CapturePaymentIntent:
                 return IntentAnswer(c, request, await payments.CaptureAsync(piId!, c.Amount > 0 ? c.Amount : null, options, stopping).ConfigureAwait(false));
@@ -126,6 +131,15 @@ internal sealed partial class CheckoutCommandExecutor(
                 throw new InvalidOperationException($"The checkout machine asked for {c.Kind}, which is not a Stripe call.");
         }
     }
+
+    /// <summary>The per-endpoint pace a write takes its turn from.</summary>
+    private PollBudget WriteBudget(CheckoutCommandKind kind) => kind switch
+    {
+        CheckoutCommandKind.CreatePaymentIntent => budgets.Creates,
+        CheckoutCommandKind.ProcessPaymentIntent or CheckoutCommandKind.CollectPaymentMethod or CheckoutCommandKind.ConfirmPaymentIntent => budgets.ReaderActions,
+        CheckoutCommandKind.CapturePaymentIntent => budgets.Captures,
+        _ => budgets.OtherWrites,
+    };
 
     /// <summary>
     /// Reads the checkout's reader: in the next batch that lists it, or alone (through the reader

@@ -46,7 +46,7 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
         ILogger logger,
         string? country,
         string? defaultCurrency = null,
-        ReadBudgetShare? readBudget = null)
+        RequestBudgetShare? readBudget = null)
     {
         _options = options;
         InstanceId = options.EffectiveInstanceId;
@@ -61,19 +61,19 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
         // queues behind the routine reader polls of every other waiting checkout. Waiting checkouts'
         // readers are listed in batches (one request per page of 100 readers) when the readers
         // module can list pages; the list endpoint has its own budget of the same rate. In a farm
-        // the ownership round splits each budget over the live instances (ReadBudget).
+        // the ownership round splits each budget over the live instances (Budgets).
         // The same budget the readers module's waits for a reader action take their turns from.
-        ReadBudget = readBudget ?? new ReadBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time);
+        Budgets = readBudget ?? new RequestBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time, options.WriteRequestsPerSecond, options.WriteBurst);
         Batches = options.BatchPollInterval > TimeSpan.Zero && readers is IReaderPageSource pages
-            ? new ReaderBatchScheduler(pages, ReadBudget.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), Work, _stopping.Token)
+            ? new ReaderBatchScheduler(pages, Budgets.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), Work, _stopping.Token)
             : null;
         Reads = new ReaderReads(
-            (id, callOptions, ct) => readers.GetAsync(id, callOptions, ct), ReadBudget.Readers, Batches, time, logger);
+            (id, callOptions, ct) => readers.GetAsync(id, callOptions, ct), Budgets.Readers, Batches, time, logger);
         Commands = new CheckoutCommandExecutor(
             payments,
             readers,
             Reads,
-            ReadBudget.PaymentIntents,
+            Budgets,
             time,
             country,
             _stopping.Token);
@@ -102,7 +102,7 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
     internal ICheckoutStore Store { get; }
 
     /// <summary>This instance's share of the account's polling budget.</summary>
-    internal ReadBudgetShare ReadBudget { get; }
+    internal RequestBudgetShare Budgets { get; }
 
     /// <summary>The prefix of every instance's lease name in the store.</summary>
     internal const string InstanceLeasePrefix = "instance:";

@@ -24,7 +24,7 @@ public sealed class FarmReadBudgetTests
             var ownB = new CheckoutOwnershipService(b.Runtime, NullLogger.Instance);
             var ownC = new CheckoutOwnershipService(c.Runtime, NullLogger.Instance);
             await ownA.MaintainAsync(default);
-            Assert.Equal(12, a.Runtime.ReadBudget.RequestsPerSecond);
+            Assert.Equal(12, a.Runtime.Budgets.RequestsPerSecond);
 
             await ownB.MaintainAsync(default);
             await ownC.MaintainAsync(default);
@@ -33,11 +33,15 @@ public sealed class FarmReadBudgetTests
 
             foreach (var instance in new[] { a, b, c })
             {
-                Assert.Equal(3, instance.Runtime.ReadBudget.Instances);
-                Assert.Equal(4, instance.Runtime.ReadBudget.RequestsPerSecond);
-                Assert.Equal(2, instance.Runtime.ReadBudget.Readers.Burst);
-                Assert.Equal(4, instance.Runtime.ReadBudget.PaymentIntents.RequestsPerSecond);
-                Assert.Equal(4, instance.Runtime.ReadBudget.ReaderLists.RequestsPerSecond);
+                Assert.Equal(3, instance.Runtime.Budgets.Instances);
+                Assert.Equal(4, instance.Runtime.Budgets.RequestsPerSecond);
+                Assert.Equal(2, instance.Runtime.Budgets.Readers.Burst);
+                Assert.Equal(4, instance.Runtime.Budgets.PaymentIntents.RequestsPerSecond);
+                Assert.Equal(4, instance.Runtime.Budgets.ReaderLists.RequestsPerSecond);
+                // Writes are split the same way (default 20/s per endpoint, burst 5).
+                Assert.Equal(20.0 / 3, instance.Runtime.Budgets.Captures.RequestsPerSecond, 6);
+                Assert.Equal(1, instance.Runtime.Budgets.Captures.Burst);
+                Assert.Equal(20.0 / 3, instance.Runtime.Budgets.Creates.RequestsPerSecond, 6);
             }
 
             // C dies (no more renewals). Until its lease runs out it is still counted; then A and B
@@ -45,13 +49,13 @@ public sealed class FarmReadBudgetTests
             a.Time.Advance(Lease - TimeSpan.FromSeconds(1));
             await ownA.MaintainAsync(default);
             await ownB.MaintainAsync(default);
-            Assert.Equal(3, a.Runtime.ReadBudget.Instances);
+            Assert.Equal(3, a.Runtime.Budgets.Instances);
             a.Time.Advance(TimeSpan.FromSeconds(2));
             await ownA.MaintainAsync(default);
             await ownB.MaintainAsync(default);
 
-            Assert.Equal(6, a.Runtime.ReadBudget.RequestsPerSecond);
-            Assert.Equal(6, b.Runtime.ReadBudget.RequestsPerSecond);
+            Assert.Equal(6, a.Runtime.Budgets.RequestsPerSecond);
+            Assert.Equal(6, b.Runtime.Budgets.RequestsPerSecond);
         }
         finally
         {
@@ -70,10 +74,10 @@ public sealed class FarmReadBudgetTests
             var ownA = new CheckoutOwnershipService(a.Runtime, NullLogger.Instance);
             var ownB = new CheckoutOwnershipService(b.Runtime, NullLogger.Instance);
             await ownA.MaintainAsync(default);
-            var aTurn = a.Runtime.ReadBudget.Readers.WaitTurnAsync(default).AsTask();
+            var aTurn = a.Runtime.Budgets.Readers.WaitTurnAsync(default).AsTask();
 
             await ownB.MaintainAsync(default);
-            var bTurn = b.Runtime.ReadBudget.Readers.WaitTurnAsync(default).AsTask();
+            var bTurn = b.Runtime.Budgets.Readers.WaitTurnAsync(default).AsTask();
 
             // A was alone: it polls at once. B joined A: it waits one round period (a quarter of the
             // lease) and half again, by which time A's round has counted B and halved A's share.
@@ -81,14 +85,14 @@ public sealed class FarmReadBudgetTests
             a.Time.Advance((Lease / 4 * 1.5) - TimeSpan.FromMilliseconds(1));
             Assert.False(bTurn.IsCompleted);
             await ownA.MaintainAsync(default);
-            Assert.Equal(2, a.Runtime.ReadBudget.Instances);
+            Assert.Equal(2, a.Runtime.Budgets.Instances);
             a.Time.Advance(TimeSpan.FromMilliseconds(1));
             await bTurn;
 
             // The first instance of a farm (nobody else live) holds nothing.
             await using var alone = await CheckoutHarness.StartAsync(webhooks: false, configure: o => o.InstanceId = "solo");
             await new CheckoutOwnershipService(alone.Runtime, NullLogger.Instance).MaintainAsync(default);
-            Assert.True(alone.Runtime.ReadBudget.Readers.WaitTurnAsync(default).AsTask().IsCompleted);
+            Assert.True(alone.Runtime.Budgets.Readers.WaitTurnAsync(default).AsTask().IsCompleted);
         }
         finally
         {

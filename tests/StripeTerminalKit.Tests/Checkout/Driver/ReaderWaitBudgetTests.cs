@@ -13,7 +13,7 @@ public sealed class ReaderWaitBudgetTests
     public async Task A_wait_for_a_reader_action_reads_the_reader_only_when_the_checkouts_reader_budget_gives_it_a_turn()
     {
         await using var h = await CheckoutHarness.StartAsync(webhooks: false, configure: o => { o.PollRequestsPerSecond = 1; o.PollBurst = 1; });
-        await h.Runtime.ReadBudget.Readers.WaitTurnAsync(default);
+        await h.Runtime.Budgets.Readers.WaitTurnAsync(default);
         var readsBefore = ReaderReads(h);
 
         var wait = h.Readers.WaitForActionAsync(h.ReaderId);
