@@ -54,7 +54,7 @@ public static class CheckoutServiceCollectionExtensions
             var checkoutOptions = provider.GetRequiredService<IOptionsMonitor<StripeTerminalCheckoutOptions>>().Get(name);
             return new RequestBudgetShare(
                 checkoutOptions.PollRequestsPerSecond, checkoutOptions.PollBurst, provider.GetRequiredService<TimeProvider>(),
-                checkoutOptions.WriteRequestsPerSecond, checkoutOptions.WriteBurst);
+                checkoutOptions.WriteRequestsPerSecond);
         });
         services.TryAddKeyedSingleton<TerminalCheckout>(key, (provider, k) =>
         {

@@ -21,17 +21,15 @@ public sealed class StripeTerminalCheckoutOptions
     public int PollBurst { get; set; } = 5;
 
     /// <summary>
-    /// The most writes per second to each endpoint a checkout writes to (creating, handing to the
-    /// reader, capturing, and the rest together) for all checkouts of the account; split between
-    /// the live instances of a farm like <see cref="PollRequestsPerSecond"/>. Stripe allows 25
-    /// requests per second per endpoint: the default 20 with <see cref="WriteBurst"/> 5 never puts
-    /// more than 25 into one second, so a busy second's captures wait a few milliseconds instead of
-    /// meeting a 429. Raise both only with a raised limit from Stripe.
+    /// The most writes in any one second to each endpoint a checkout writes to (creating, handing to
+    /// the reader, capturing, and the rest together), for all checkouts of the account; split between
+    /// the live instances of a farm like <see cref="PollRequestsPerSecond"/> (at least 1 each).
+    /// Writes go at once while the second has room, so a busy second's captures go together, and
+    /// only one that would pass the limit waits, instead of meeting a 429. Stripe allows 25 requests
+    /// per second per endpoint; the default 20 leaves room for the application's own calls. Raise it
+    /// only with a raised limit from Stripe.
     /// </summary>
-    public double WriteRequestsPerSecond { get; set; } = WriteDefaults.RequestsPerSecond;
-
-    /// <summary>How many writes to one endpoint may go at once after a quiet spell.</summary>
-    public int WriteBurst { get; set; } = WriteDefaults.Burst;
+    public int WriteRequestsPerSecond { get; set; } = WriteDefaults.RequestsPerSecond;
 
     /// <summary>
     /// Whether webhooks are set up (<c>MapStripeTerminalWebhooks</c>). While they arrive, a

@@ -34,14 +34,9 @@ internal sealed class StripeTerminalCheckoutOptionsValidator : IValidateOptions<
             Fail(nameof(options.PollBurst), "must be positive.");
         }
 
-        if (options.WriteRequestsPerSecond is not (> 0 and <= MaxRequestsPerSecond))
+        if (options.WriteRequestsPerSecond is not (> 0 and <= (int)MaxRequestsPerSecond))
         {
             Fail(nameof(options.WriteRequestsPerSecond), "must be above 0 and at most 100 (Stripe's live limit).");
-        }
-
-        if (options.WriteBurst <= 0)
-        {
-            Fail(nameof(options.WriteBurst), "must be positive.");
         }
 
         if (options.PollInterval <= TimeSpan.Zero)

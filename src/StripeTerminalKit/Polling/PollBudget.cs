@@ -15,6 +15,10 @@ internal sealed class PollBudget
     private long _burstTicks;
     private long _nextFreeTicks = long.MinValue;
 
+    // Window mode (PerSecond): the times of the last N turns handed out, oldest at _head.
+    private long[]? _recent;
+    private int _head;
+
     /// <param name="requestsPerSecond">The most polls per second across the process.</param>
     /// <param name="burst">How many polls may go at once after a quiet spell.</param>
     /// <param name="time">The clock.</param>
@@ -24,6 +28,21 @@ internal sealed class PollBudget
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(burst);
         _time = time;
         SetRate(requestsPerSecond, burst);
+    }
+
+    /// <summary>
+    /// A budget of at most <paramref name="requests"/> turns in any one second, handed out at once
+    /// while there is room: a cluster of requests goes together, and only the one that would make
+    /// the second's count exceed the limit waits (until the oldest of the last
+    /// <paramref name="requests"/> is a second old). For writes, whose latency is the customer's.
+    /// </summary>
+    /// <param name="requests">The most turns in any one second.</param>
+    /// <param name="time">The clock.</param>
+    public static PollBudget PerSecond(int requests, TimeProvider time)
+    {
+        var budget = new PollBudget(requests, 1, time);
+        budget.SetWindow(requests);
+        return budget;
     }
 
     /// <summary>The most polls per second, as last set.</summary>
@@ -50,12 +69,42 @@ internal sealed class PollBudget
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(burst);
+        if (_recent is not null)
+        {
+            SetWindow(Math.Max(1, (int)requestsPerSecond));
+            return;
+        }
+
         lock (_gate)
         {
             _burst = burst;
             _spacingTicks = Math.Max(1, (long)(TimeSpan.TicksPerSecond / requestsPerSecond));
             _burstTicks = _spacingTicks * (_burst - 1);
             RequestsPerSecond = requestsPerSecond;
+        }
+    }
+
+    /// <summary>Window mode: at most <paramref name="requests"/> turns in any second, keeping the most recent turns handed out.</summary>
+    private void SetWindow(int requests)
+    {
+        lock (_gate)
+        {
+            var kept = new long[requests];
+            Array.Fill(kept, long.MinValue);
+            if (_recent is { } old)
+            {
+                // The newest turns, oldest first, into the new ring's tail.
+                var take = Math.Min(requests, old.Length);
+                for (var i = 0; i < take; i++)
+                {
+                    kept[requests - take + i] = old[(_head + old.Length - take + i) % old.Length];
+                }
+            }
+
+            _recent = kept;
+            _head = 0;
+            _burst = requests;
+            RequestsPerSecond = requests;
         }
     }
 
@@ -79,6 +128,11 @@ internal sealed class PollBudget
             lock (_gate)
             {
                 var now = _time.GetUtcNow().UtcTicks;
+                if (_recent is { } recent)
+                {
+                    return recent.Count(t => t > now);
+                }
+
                 return _nextFreeTicks <= now ? 0 : (int)((_nextFreeTicks - now) / _spacingTicks);
             }
         }
@@ -115,6 +169,18 @@ internal sealed class PollBudget
         lock (_gate)
         {
             var now = _time.GetUtcNow().UtcTicks;
+            if (_recent is { } recent)
+            {
+                // Turns are handed out in order, each at least a second after the one N turns
+                // before it: no second ever holds more than N.
+                var oldest = recent[_head];
+                var at = Math.Max(Math.Max(now, _nextFreeTicks), oldest == long.MinValue ? long.MinValue : oldest + TimeSpan.TicksPerSecond);
+                recent[_head] = at;
+                _head = (_head + 1) % recent.Length;
+                _nextFreeTicks = at;
+                return at <= now ? TimeSpan.Zero : TimeSpan.FromTicks(at - now);
+            }
+
             var slot = Math.Max(now - _burstTicks, _nextFreeTicks);
             _nextFreeTicks = slot + _spacingTicks;
             return slot <= now ? TimeSpan.Zero : TimeSpan.FromTicks(slot - now);

@@ -21,29 +21,26 @@ internal sealed class RequestBudgetShare
     private readonly Lock _gate = new();
     private readonly double _accountRate;
     private readonly int _accountBurst;
-    private readonly double _accountWriteRate;
-    private readonly int _accountWriteBurst;
+    private readonly int _accountWrites;
     private readonly PollBudget[] _reads;
     private readonly PollBudget[] _writes;
 
     /// <param name="accountRate">Reads per second per endpoint for the whole account.</param>
     /// <param name="accountBurst">Reads that may go at once after a quiet spell.</param>
     /// <param name="time">The clock.</param>
-    /// <param name="accountWriteRate">Writes per second per endpoint for the whole account.</param>
-    /// <param name="accountWriteBurst">Writes that may go at once after a quiet spell.</param>
-    public RequestBudgetShare(double accountRate, int accountBurst, TimeProvider time, double accountWriteRate = WriteDefaults.RequestsPerSecond, int accountWriteBurst = WriteDefaults.Burst)
+    /// <param name="accountWrites">The most writes to one endpoint in any second, for the whole account.</param>
+    public RequestBudgetShare(double accountRate, int accountBurst, TimeProvider time, int accountWrites = WriteDefaults.RequestsPerSecond)
     {
         _accountRate = accountRate;
         _accountBurst = accountBurst;
-        _accountWriteRate = accountWriteRate;
-        _accountWriteBurst = accountWriteBurst;
+        _accountWrites = accountWrites;
         Readers = new PollBudget(accountRate, accountBurst, time);
         PaymentIntents = new PollBudget(accountRate, accountBurst, time);
         ReaderLists = new PollBudget(accountRate, accountBurst, time);
-        Creates = new PollBudget(accountWriteRate, accountWriteBurst, time);
-        ReaderActions = new PollBudget(accountWriteRate, accountWriteBurst, time);
-        Captures = new PollBudget(accountWriteRate, accountWriteBurst, time);
-        OtherWrites = new PollBudget(accountWriteRate, accountWriteBurst, time);
+        Creates = PollBudget.PerSecond(accountWrites, time);
+        ReaderActions = PollBudget.PerSecond(accountWrites, time);
+        Captures = PollBudget.PerSecond(accountWrites, time);
+        OtherWrites = PollBudget.PerSecond(accountWrites, time);
         _reads = [Readers, PaymentIntents, ReaderLists];
         _writes = [Creates, ReaderActions, Captures, OtherWrites];
     }
@@ -100,7 +97,7 @@ internal sealed class RequestBudgetShare
 
                 foreach (var budget in _writes)
                 {
-                    budget.SetRate(_accountWriteRate / liveInstances, Math.Max(1, _accountWriteBurst / liveInstances));
+                    budget.SetRate(Math.Max(1, _accountWrites / liveInstances), 1);
                 }
             }
 
@@ -118,14 +115,11 @@ internal sealed class RequestBudgetShare
 }
 
 /// <summary>
-/// The default pace of a checkout's writes per endpoint, across a farm: Stripe allows 25 requests a
-/// second per endpoint; 20 a second plus a burst of 5 never puts more than 25 into any one second.
+/// The default limit on a checkout's writes per endpoint, across a farm: Stripe allows 25 requests
+/// a second per endpoint; 20 leaves room for the application's own calls on the same account.
 /// </summary>
 internal static class WriteDefaults
 {
-    /// <summary>Writes per second per endpoint.</summary>
-    public const double RequestsPerSecond = 20;
-
-    /// <summary>Writes that may go at once after a quiet spell.</summary>
-    public const int Burst = 5;
+    /// <summary>The most writes to one endpoint in any second.</summary>
+    public const int RequestsPerSecond = 20;
 }

@@ -32,7 +32,6 @@ public sealed class CheckoutOptionsValidationTests
         { "no burst", o => o.PollBurst = 0, "StripeTerminalCheckoutOptions.PollBurst must be positive" },
         { "no write budget", o => o.WriteRequestsPerSecond = 0, "StripeTerminalCheckoutOptions.WriteRequestsPerSecond must be above 0 and at most 100" },
         { "writes above Stripe's live limit", o => o.WriteRequestsPerSecond = 150, "StripeTerminalCheckoutOptions.WriteRequestsPerSecond must be above 0 and at most 100" },
-        { "no write burst", o => o.WriteBurst = -1, "StripeTerminalCheckoutOptions.WriteBurst must be positive" },
         { "zero poll interval", o => o.PollInterval = TimeSpan.Zero, "StripeTerminalCheckoutOptions.PollInterval must be positive" },
         { "negative safety net", o => o.SafetyNetPollInterval = TimeSpan.FromSeconds(-1), "StripeTerminalCheckoutOptions.SafetyNetPollInterval must be positive" },
         { "negative batch interval", o => o.BatchPollInterval = TimeSpan.FromSeconds(-1), "StripeTerminalCheckoutOptions.BatchPollInterval must not be negative (zero turns batched reads off)" },

@@ -23,6 +23,43 @@ public sealed class PollBudgetTests
     }
 
     [Fact]
+    public async Task A_per_second_budget_lets_a_cluster_go_together_and_holds_only_what_would_pass_the_limit()
+    {
+        var budget = PollBudget.PerSecond(4, _time);
+
+        var first = Enumerable.Range(0, 6).Select(_ => budget.WaitTurnAsync(CancellationToken.None).AsTask()).ToArray();
+        Assert.Equal(4, first.Count(t => t.IsCompleted));
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(4, first.Count(t => t.IsCompleted));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(6, first.Count(t => t.IsCompleted));
+
+        // 300 ms on: two of the second's four places are taken (the two that waited), two are free.
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        var next = Enumerable.Range(0, 3).Select(_ => budget.WaitTurnAsync(CancellationToken.None).AsTask()).ToArray();
+        Assert.Equal(2, next.Count(t => t.IsCompleted));
+        _time.Advance(TimeSpan.FromMilliseconds(700));
+        Assert.Equal(3, next.Count(t => t.IsCompleted));
+        await Task.WhenAll(first.Concat(next));
+    }
+
+    [Fact]
+    public async Task A_per_second_budget_shrunk_for_a_farm_counts_the_turns_already_given()
+    {
+        var budget = PollBudget.PerSecond(6, _time);
+        var given = Enumerable.Range(0, 3).Select(_ => budget.WaitTurnAsync(CancellationToken.None).AsTask()).ToArray();
+        Assert.All(given, t => Assert.True(t.IsCompleted));
+
+        budget.SetRate(3, burst: 1);
+        var next = budget.WaitTurnAsync(CancellationToken.None).AsTask();
+
+        Assert.Equal(3, budget.RequestsPerSecond);
+        Assert.False(next.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await next;
+    }
+
+    [Fact]
     public async Task A_new_rate_spaces_the_turns_reserved_after_it()
     {
         var budget = new PollBudget(requestsPerSecond: 10, burst: 1, _time);

@@ -63,7 +63,7 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
         // module can list pages; the list endpoint has its own budget of the same rate. In a farm
         // the ownership round splits each budget over the live instances (Budgets).
         // The same budget the readers module's waits for a reader action take their turns from.
-        Budgets = readBudget ?? new RequestBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time, options.WriteRequestsPerSecond, options.WriteBurst);
+        Budgets = readBudget ?? new RequestBudgetShare(options.PollRequestsPerSecond, options.PollBurst, time, options.WriteRequestsPerSecond);
         Batches = options.BatchPollInterval > TimeSpan.Zero && readers is IReaderPageSource pages
             ? new ReaderBatchScheduler(pages, Budgets.ReaderLists, time, new ReaderBatchSettings(options.BatchPollInterval), Work, _stopping.Token)
             : null;

@@ -18,7 +18,7 @@ public sealed class WriteBudgetTests
     [Fact]
     public async Task Captures_beyond_the_write_budget_wait_their_turn_and_none_meets_a_429()
     {
-        await using var h = await CheckoutHarness.StartAsync(configure: o => { o.WriteRequestsPerSecond = 1; o.WriteBurst = 1; });
+        await using var h = await CheckoutHarness.StartAsync(configure: o => { o.WriteRequestsPerSecond = 1; });
         var location = await h.Services.GetRequiredService<ITerminalLocations>().CreateAsync(
             new CreateLocationRequest("Till 2 shop", new TerminalAddress("AU", Line1: "1 Collins St", City: "Melbourne", State: "VIC", PostalCode: "3000")));
         var second = (await h.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 2" })).Id;
