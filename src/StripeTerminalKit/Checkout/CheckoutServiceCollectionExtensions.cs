@@ -68,7 +68,8 @@ public static class CheckoutServiceCollectionExtensions
                 provider.GetService<ILoggerFactory>()?.CreateLogger("StripeTerminalKit.Checkout") ?? NullLogger.Instance,
                 kitOptions.Country,
                 kitOptions.DefaultCurrency,
-                provider.GetRequiredKeyedService<RequestBudgetShare>(k));
+                provider.GetRequiredKeyedService<RequestBudgetShare>(k),
+                kitOptions.ReaderPollInterval);
         });
         services.TryAddKeyedSingleton<ITerminalCheckout>(key, (provider, k) => provider.GetRequiredKeyedService<TerminalCheckout>(k));
         services.AddSingleton<ITerminalWebhookHandler>(provider => provider.GetRequiredKeyedService<TerminalCheckout>(key));

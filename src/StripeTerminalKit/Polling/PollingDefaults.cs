@@ -34,8 +34,8 @@ internal static class PollingDefaults
     /// <summary>
     /// <see cref="Readers.ITerminalReaders.WaitForActionAsync"/>: one caller waiting for one action
     /// (<see cref="StripeTerminalOptions.ReaderPollInterval"/>, overridden per call by
-    /// <see cref="Readers.ReaderActionWaitOptions.PollInterval"/>); and a checkout's in-person refund
-    /// whose reader no batch round shows.
+    /// <see cref="Readers.ReaderActionWaitOptions.PollInterval"/>); and, through the same option, a
+    /// checkout's in-person refund whose reader no batch round shows.
     /// </summary>
     public static readonly TimeSpan ActionWait = TimeSpan.FromSeconds(1);
 

@@ -80,7 +80,7 @@ internal sealed partial class CheckoutCommandExecutor
             // The same wait as ITerminalReaders.WaitForActionAsync, served by the checkouts' batch rounds.
             var expected = new ReaderActionWaitOptions { ExpectedType = ReaderActionType.RefundPayment, ExpectedIntentId = paymentIntentId };
             action = await reads.WaitForActionAsync(
-                request.ReaderId, a => TerminalReaders.Matches(a, expected), PollingDefaults.ActionWait, InPersonRefundWait, null, stopping).ConfigureAwait(false);
+                request.ReaderId, a => TerminalReaders.Matches(a, expected), readerActionPollInterval, InPersonRefundWait, null, stopping).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -13,7 +13,7 @@ namespace StripeTerminalKit.Checkout.Runtime;
 /// every checkout waiting on its page) when batches run, and alone when no batch shows it.
 /// </summary>
 internal sealed partial class CheckoutCommandExecutor(
-    ITerminalPayments payments, ITerminalReaders readers, ReaderReads reads, RequestBudgetShare budgets, TimeProvider time, string? country, CancellationToken stopping)
+    ITerminalPayments payments, ITerminalReaders readers, ReaderReads reads, RequestBudgetShare budgets, TimeProvider time, string? country, TimeSpan readerActionPollInterval, CancellationToken stopping)
 {
     /// <summary>The metadata key a checkout's refund carries its idempotency key under, to be found again when its answer is lost.</summary>
     internal const string RefundKeyMetadataKey = "stk_refund_key";

@@ -46,7 +46,8 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
         ILogger logger,
         string? country,
         string? defaultCurrency = null,
-        RequestBudgetShare? readBudget = null)
+        RequestBudgetShare? readBudget = null,
+        TimeSpan? readerActionPollInterval = null)
     {
         _options = options;
         InstanceId = options.EffectiveInstanceId;
@@ -76,6 +77,7 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
             Budgets,
             time,
             country,
+            readerActionPollInterval ?? PollingDefaults.ActionWait,
             _stopping.Token);
         // Single reads slow down after the first minute, but never below the pace the options ask for.
         _pollingMachine = new CheckoutMachine(CheckoutMachineOptions.Default with
