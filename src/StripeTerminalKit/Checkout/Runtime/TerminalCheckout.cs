@@ -160,63 +160,79 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
                 return running;
             }
 
-            var stored = await Store.LoadAsync(request.CheckoutId, cancellationToken).ConfigureAwait(false);
-            if (stored is not null)
-            {
-                var state = CheckoutStateSerializer.Deserialize(stored.StateJson);
-                EnsureSameRequest(state.Request, request);
-
-                // Driven here only under this instance's lease: the take moves the version when it
-                // changes hands, so the previous holder's next save fails and it stops.
-                var taken = await Store.TryTakeCheckoutAsync(request.CheckoutId, LeaseName, cancellationToken).ConfigureAwait(false)
-                    ?? throw new CheckoutConcurrencyException(
-                        $"Checkout '{request.CheckoutId}' is being driven by another server instance; ask that instance, or again once it has finished or its lease has ended.")
-                    { CheckoutId = request.CheckoutId };
-                if (taken.Version != stored.Version)
-                {
-                    state = CheckoutStateSerializer.Deserialize(taken.StateJson);
-                }
-
-                var resumed = Add(state, taken.Version);
-                Log.Resumed(Logger, request.CheckoutId, stored.State);
-                resumed.Post(CheckoutEvent.Resume(Time.GetUtcNow()));
-                return resumed;
-            }
-
-            if (!await Store.TryClaimReaderAsync(request.ReaderId, request.CheckoutId, cancellationToken).ConfigureAwait(false))
-            {
-                // The holder is not named: it may be another owner's sale.
-                throw new ReaderBusyException($"Reader {request.ReaderId} is taking another checkout; one checkout runs on a reader at a time.")
-                {
-                    ReaderId = request.ReaderId,
-                    ErrorCode = "reader_has_active_checkout",
-                };
-            }
-
-            // Stored before the caller hears "started": a process killed right after this returns
-            // resumes the checkout at its next start (from the store, with no request from the
-            // caller) instead of forgetting a sale the caller was told had begun, with its reader
-            // left claimed by a checkout the store does not hold.
-            var initial = CheckoutMachineState.Create(request);
-            var first = CheckoutStateSerializer.Record(in initial, completed: false, version: 1, Time.GetUtcNow()) with { LeaseHolder = LeaseName };
-            try
-            {
-                await Store.SaveAsync(first, 0, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                await Store.ReleaseReaderAsync(request.ReaderId, request.CheckoutId, CancellationToken.None).ConfigureAwait(false);
-                throw;
-            }
-
-            var runner = Add(initial, 1);
-            runner.Post(CheckoutEvent.Start(Time.GetUtcNow()));
-            return runner;
+            return await StartOrResumeAsync(request, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _startGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Resumes the stored checkout, or creates it. Another instance creating the same checkout at the
+    /// same moment (a double-clicked start sent to two servers) wins the first save: this one then
+    /// resumes what it stored, as if it had found it, and leaves the reader claim, which is that
+    /// same checkout's, in place.
+    /// </summary>
+    private async Task<CheckoutRunner> StartOrResumeAsync(CheckoutRequest request, CancellationToken cancellationToken, bool lostTheFirstSave = false)
+    {
+        var stored = await Store.LoadAsync(request.CheckoutId, cancellationToken).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            var state = CheckoutStateSerializer.Deserialize(stored.StateJson);
+            EnsureSameRequest(state.Request, request);
+
+            // Driven here only under this instance's lease: the take moves the version when it
+            // changes hands, so the previous holder's next save fails and it stops.
+            var taken = await Store.TryTakeCheckoutAsync(request.CheckoutId, LeaseName, cancellationToken).ConfigureAwait(false)
+                ?? throw new CheckoutConcurrencyException(
+                    $"Checkout '{request.CheckoutId}' is being driven by another server instance; ask that instance, or again once it has finished or its lease has ended.")
+                { CheckoutId = request.CheckoutId };
+            if (taken.Version != stored.Version)
+            {
+                state = CheckoutStateSerializer.Deserialize(taken.StateJson);
+            }
+
+            var resumed = Add(state, taken.Version);
+            Log.Resumed(Logger, request.CheckoutId, stored.State);
+            resumed.Post(CheckoutEvent.Resume(Time.GetUtcNow()));
+            return resumed;
+        }
+
+        if (!await Store.TryClaimReaderAsync(request.ReaderId, request.CheckoutId, cancellationToken).ConfigureAwait(false))
+        {
+            // The holder is not named: it may be another owner's sale.
+            throw new ReaderBusyException($"Reader {request.ReaderId} is taking another checkout; one checkout runs on a reader at a time.")
+            {
+                ReaderId = request.ReaderId,
+                ErrorCode = "reader_has_active_checkout",
+            };
+        }
+
+        // Stored before the caller hears "started": a process killed right after this returns
+        // resumes the checkout at its next start (from the store, with no request from the
+        // caller) instead of forgetting a sale the caller was told had begun, with its reader
+        // left claimed by a checkout the store does not hold.
+        var initial = CheckoutMachineState.Create(request);
+        var first = CheckoutStateSerializer.Record(in initial, completed: false, version: 1, Time.GetUtcNow()) with { LeaseHolder = LeaseName };
+        try
+        {
+            await Store.SaveAsync(first, 0, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CheckoutConcurrencyException) when (!lostTheFirstSave)
+        {
+            // Test: A_start_that_loses_the_first_save_to_another_instance_resumes_the_winners_checkout.
+            return await StartOrResumeAsync(request, cancellationToken, lostTheFirstSave: true).ConfigureAwait(false);
+        }
+        catch
+        {
+            await Store.ReleaseReaderAsync(request.ReaderId, request.CheckoutId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        var runner = Add(initial, 1);
+        runner.Post(CheckoutEvent.Start(Time.GetUtcNow()));
+        return runner;
     }
 
     public async Task<CheckoutResult> RunAsync(CheckoutRequest request, CancellationToken cancellationToken = default)
