@@ -14,7 +14,15 @@ internal sealed partial class CheckoutRunner
     private readonly TerminalCheckout _owner;
     // The event is handled on the thread that posts it when the loop is waiting: one thread hop less per
     // event (a webhook, an answer, a tick). The loop never re-enters itself: while it runs, posts queue.
-    private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
+    // Bounded in name only (never full): its buffer starts at 4 items and grows, where an unbounded
+    // channel's starts at 32, and an item carries a whole event (~300 bytes), so a waiting checkout
+    // held ~10 KB of empty inbox (in-flight memory benchmark, issue 17 item 5).
+    private readonly Channel<Work> _inbox = Channel.CreateBounded<Work>(new BoundedChannelOptions(int.MaxValue)
+    {
+        SingleReader = true,
+        AllowSynchronousContinuations = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
     private readonly CheckoutCommandBuffer _buffer = new();
     private readonly List<Pending> _pendingOperations = [];
 
