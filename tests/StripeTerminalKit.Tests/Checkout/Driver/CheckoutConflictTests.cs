@@ -65,39 +65,23 @@ public sealed class CheckoutConflictTests
     }
 
     /// <summary>At the first save matching <paramref name="at"/>, another writer's save lands first.</summary>
-    private sealed class ConflictingStore(Func<CheckoutRecord, bool> at) : ICheckoutStore
+    private sealed class ConflictingStore(Func<CheckoutRecord, bool> at) : ForwardingCheckoutStore
     {
-        private readonly InMemoryCheckoutStore _inner = new();
-
         public bool Conflicted { get; private set; }
 
         public long WinnerVersion { get; private set; }
 
-        public async ValueTask SaveAsync(CheckoutRecord record, long replacesVersion, CancellationToken cancellationToken = default)
+        public override async ValueTask SaveAsync(CheckoutRecord record, long replacesVersion, CancellationToken cancellationToken = default)
         {
             if (!Conflicted && at(record))
             {
                 Conflicted = true;
-                var held = (await _inner.LoadAsync(record.CheckoutId, cancellationToken))!;
+                var held = (await Inner.LoadAsync(record.CheckoutId, cancellationToken))!;
                 WinnerVersion = held.Version + 1;
-                await _inner.SaveAsync(held with { Version = WinnerVersion }, held.Version, cancellationToken);
+                await Inner.SaveAsync(held with { Version = WinnerVersion }, held.Version, cancellationToken);
             }
 
-            await _inner.SaveAsync(record, replacesVersion, cancellationToken);
+            await Inner.SaveAsync(record, replacesVersion, cancellationToken);
         }
-
-        public ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default) => _inner.LoadAsync(checkoutId, cancellationToken);
-
-        public IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default) => _inner.ListUnfinishedAsync(cancellationToken);
-
-        public IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, CancellationToken cancellationToken = default) => _inner.ListByStateAsync(state, cancellationToken);
-
-        public ValueTask<bool> TryClaimReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default) => _inner.TryClaimReaderAsync(readerId, checkoutId, cancellationToken);
-
-        public ValueTask ReleaseReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default) => _inner.ReleaseReaderAsync(readerId, checkoutId, cancellationToken);
-
-        public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) => _inner.GetReaderHolderAsync(readerId, cancellationToken);
-
-        public ValueTask<int> PurgeCompletedAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) => _inner.PurgeCompletedAsync(completedBefore, cancellationToken);
     }
 }

@@ -27,35 +27,19 @@ public sealed class CheckoutStartRaceTests
     }
 
     /// <summary>Another instance (whose lease has lapsed) saves the same new checkout just before this one does.</summary>
-    private sealed class OtherInstanceSavesFirst : ICheckoutStore
+    private sealed class OtherInstanceSavesFirst : ForwardingCheckoutStore
     {
-        private readonly InMemoryCheckoutStore _inner = new();
-
         public bool Raced { get; private set; }
 
-        public async ValueTask SaveAsync(CheckoutRecord record, long replacesVersion, CancellationToken cancellationToken = default)
+        public override async ValueTask SaveAsync(CheckoutRecord record, long replacesVersion, CancellationToken cancellationToken = default)
         {
             if (!Raced && replacesVersion == 0)
             {
                 Raced = true;
-                await _inner.SaveAsync(record with { LeaseHolder = "instance:other" }, 0, cancellationToken);
+                await Inner.SaveAsync(record with { LeaseHolder = "instance:other" }, 0, cancellationToken);
             }
 
-            await _inner.SaveAsync(record, replacesVersion, cancellationToken);
+            await Inner.SaveAsync(record, replacesVersion, cancellationToken);
         }
-
-        public ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default) => _inner.LoadAsync(checkoutId, cancellationToken);
-
-        public IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default) => _inner.ListUnfinishedAsync(cancellationToken);
-
-        public IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, CancellationToken cancellationToken = default) => _inner.ListByStateAsync(state, cancellationToken);
-
-        public ValueTask<bool> TryClaimReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default) => _inner.TryClaimReaderAsync(readerId, checkoutId, cancellationToken);
-
-        public ValueTask ReleaseReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default) => _inner.ReleaseReaderAsync(readerId, checkoutId, cancellationToken);
-
-        public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) => _inner.GetReaderHolderAsync(readerId, cancellationToken);
-
-        public ValueTask<int> PurgeCompletedAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) => _inner.PurgeCompletedAsync(completedBefore, cancellationToken);
     }
 }
