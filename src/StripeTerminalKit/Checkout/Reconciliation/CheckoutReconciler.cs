@@ -268,8 +268,7 @@ internal sealed partial class CheckoutReconciler(
     /// orphan that was still waiting for its card when its window was read, and authorised after,
     /// would otherwise hold the customer's money for good (simulation seed 38536).
     /// </summary>
-    private static bool IsOpen(string status) =>
-        status is "requires_capture" or "requires_payment_method" or "requires_confirmation" or "requires_action" or "processing";
+    private static bool IsOpen(string status) => IsOpen(PaymentMapping.ParseStatus(status));
 
     private static bool IsOpen(IntentStatus status) =>
         status is IntentStatus.RequiresCapture or IntentStatus.RequiresPaymentMethod or IntentStatus.RequiresConfirmation
