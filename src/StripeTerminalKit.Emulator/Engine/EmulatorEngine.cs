@@ -22,7 +22,9 @@ internal sealed partial class EmulatorEngine : IDisposable
     private readonly IdempotencyStore _idempotency = new();
     private readonly RateLimiter? _rateLimiter;
     private readonly List<EmulatorRequestRecord> _requestLog = [];
-    private readonly List<ITimer> _timers = [];
+    // A set: every authorisation keeps a timer for its expiry (days away), so thousands can be pending,
+    // and a list made each customer tap that fired scan them all to remove its own.
+    private readonly HashSet<ITimer> _timers = [];
     private long _requestCounter;
     private bool _disposed;
 
