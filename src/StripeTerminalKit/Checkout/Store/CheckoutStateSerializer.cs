@@ -20,8 +20,9 @@ internal static class CheckoutStateSerializer
     /// <summary>The store's record of <paramref name="state"/>: the document and the columns a store filters on.</summary>
     // A capture, void or refund in flight keeps the record unfinished: listed for resumption after a
     // crash (with no request from the POS), never retired, until Stripe's answer is saved.
+    // The document is written when a store reads it (StoredDocument).
     public static CheckoutRecord Record(in CheckoutMachineState state, bool completed, long version, DateTimeOffset at) =>
-        new(state.Request.CheckoutId, state.Request.ReaderId, state.PublicState, completed && state.Operation == PostOperation.None, Serialize(in state), version, at)
+        new(state.Request.CheckoutId, state.Request.ReaderId, state.PublicState, completed && state.Operation == PostOperation.None, StoredDocument.Of(in state), version, at)
         {
             Owner = state.Request.Owner,
         };

@@ -13,6 +13,22 @@ namespace StripeTerminalKit.Checkout;
 /// <param name="UpdatedAt">When it was saved.</param>
 public sealed record CheckoutRecord(string CheckoutId, string ReaderId, CheckoutState State, bool Completed, string StateJson, long Version, DateTimeOffset UpdatedAt)
 {
+    private StoredDocument _document = StoredDocument.Of(StateJson);
+
+    /// <summary>A record of the kit's own save: its document is written when a store first reads <see cref="StateJson"/>.</summary>
+    internal CheckoutRecord(string checkoutId, string readerId, CheckoutState state, bool completed, StoredDocument document, long version, DateTimeOffset updatedAt)
+        : this(checkoutId, readerId, state, completed, string.Empty, version, updatedAt) => _document = document;
+
+    /// <summary>The stored checkout document (versioned JSON; see the Checkout README's "Stored checkout").</summary>
+    public string StateJson
+    {
+        get => _document.Json;
+        init => _document = StoredDocument.Of(value);
+    }
+
+    /// <summary>Whether <see cref="StateJson"/> has been written yet (tests of when stores read it).</summary>
+    internal bool IsDocumentWritten => _document.IsWritten;
+
     /// <summary>The checkout's owner (<see cref="CheckoutRequest.Owner"/>), kept beside the document so a store can filter by it.</summary>
     public string? Owner { get; init; }
 
