@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 using Stripe.Terminal;
 using StripeTerminalKit.Checkout;
+using StripeTerminalKit.DependencyInjection;
 using StripeTerminalKit.Emulator;
+using StripeTerminalKit.Polling;
 using StripeTerminalKit.Webhooks;
 
 namespace StripeTerminalKit.Benchmarks.Checkout;
@@ -28,12 +30,17 @@ public class CheckoutOverheadBenchmarks
     private StripeClient _stripe = null!;
     private string _readerId = null!;
     private int _sale;
+    private long _lastSequence;
 
     [GlobalSetup(Target = nameof(Kit))]
     public void SetupKit()
     {
         SetupEmulator();
         var services = new ServiceCollection();
+        // Overhead, not pacing: back to back, both sides make about a thousand checkouts a second,
+        // far past the kit's write limit (20 a second per endpoint, as Stripe allows 25), which would
+        // make every kit checkout wait ~50 ms for its turn while the raw side paces nothing.
+        services.AddKeyedSingleton(StripeTerminalKitNames.ServiceKey(null), (_, _) => new RequestBudgetShare(10, 5, TimeProvider.System, accountWrites: 10_000));
         services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(_emulator).AddCheckout();
         services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(Secret));
         _services = services.BuildServiceProvider();
@@ -107,26 +114,33 @@ public class CheckoutOverheadBenchmarks
         return result is CheckoutSucceeded ? result : throw new InvalidOperationException("checkout did not succeed: " + result);
     }
 
-    internal async Task TraceAsync()
+    /// <summary>
+    /// One checkout of this side (<see cref="Kit"/> or <see cref="RawStripeNet"/>), timed in phases
+    /// for <c>-- probe</c> with <c>PROBE_TRACE=1</c>: <paramref name="phases"/> gets the gaps between
+    /// the call's start, the three Stripe requests (as the emulator finishes them) and its end.
+    /// </summary>
+    internal async Task TracedAsync(Func<Task> body, double[] phases)
     {
-        for (var i = 0; i < 5; i++)
+        // Skip what came before (the set-up's requests, untraced checkouts).
+        for (var page = _emulator.GetRequestLog(_lastSequence, 1000); page.Count > 0; page = _emulator.GetRequestLog(_lastSequence, 1000))
         {
-            var w = System.Diagnostics.Stopwatch.StartNew();
-            await Kit();
-            Console.WriteLine($"kit {w.Elapsed.TotalMilliseconds:0.000} ms");
+            _lastSequence = page[^1].Sequence;
         }
 
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var before = _emulator.RequestLog.Count;
-        var handle = await _kit.StartAsync(new CheckoutRequest { CheckoutId = "trace", ReaderId = _readerId, Amount = 1000, Currency = "aud" });
-        await foreach (var update in handle.WatchAsync())
+        var start = TimeProvider.System.GetUtcNow();
+        await body();
+        var end = TimeProvider.System.GetUtcNow();
+        var marks = new List<DateTimeOffset> { start };
+        foreach (var record in _emulator.GetRequestLog(_lastSequence, 10))
         {
-            Console.WriteLine($"{watch.Elapsed.TotalMilliseconds:0.000} ms {update.State}");
+            marks.Add(record.At);
+            _lastSequence = record.Sequence;
         }
 
-        foreach (var r in _emulator.RequestLog.Skip(before))
+        marks.Add(end);
+        for (var g = 0; g < phases.Length; g++)
         {
-            Console.WriteLine($"{r.At:HH:mm:ss.ffffff} {r.Operation}");
+            phases[g] = g + 1 < marks.Count ? (marks[g + 1] - marks[g]).TotalMicroseconds : double.NaN;
         }
     }
 

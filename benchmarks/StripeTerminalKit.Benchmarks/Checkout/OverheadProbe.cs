@@ -4,12 +4,22 @@ using System.Globalization;
 namespace StripeTerminalKit.Benchmarks.Checkout;
 
 /// <summary>
-/// <c>-- probe [n]</c>: a rough stopwatch comparison of <see cref="CheckoutOverheadBenchmarks"/>'s
-/// two sides (time and allocated bytes per checkout), for quick checks while optimising. The
-/// README figures come from BenchmarkDotNet, not from this.
+/// <c>-- probe [n]</c>: a stopwatch comparison of <see cref="CheckoutOverheadBenchmarks"/>'s two
+/// sides for quick checks while optimising. Six rounds of <c>n</c> checkouts a side, the two sides
+/// taking turns in blocks of 50 checkouts (each pair of blocks in alternating order), so that a slow spell of a
+/// shared two-core host lands on both sides alike; then allocated bytes and CPU per checkout, each
+/// side measured alone. With <c>PROBE_TRACE=1</c>, the rounds show instead where each side's
+/// wall time goes, by phase (medians); with <c>PROBE_ONLY=kit</c> (or <c>raw</c>), one side runs
+/// alone, for a profiler. The
+/// README's overhead table comes from BenchmarkDotNet, not from this.
 /// </summary>
 internal static class OverheadProbe
 {
+    // Blocks, not single checkouts, take turns: a checkout's trailing webhooks are still being
+    // delivered as the next one starts, and each side should pay for its own (the raw side's
+    // Stripe.net events cost more to build than the kit's), as in BenchmarkDotNet's runs.
+    private const int Block = 50;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
@@ -17,49 +27,129 @@ internal static class OverheadProbe
         raw.SetupRaw();
         var kit = new CheckoutOverheadBenchmarks();
         kit.SetupKit();
-        if (Environment.GetEnvironmentVariable("PROBE_ONLY") is { } only)
+        try
         {
-            var (time, bytes, cpu) = only == "kit" ? await MeasureAsync(n, kit.Kit) : await MeasureAsync(n, raw.RawStripeNet);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only} {time:0.0} µs (cpu {cpu:0}) {bytes:0} B"));
-            return 0;
-        }
+            if (Environment.GetEnvironmentVariable("PROBE_ONLY") is { } only)
+            {
+                // One side alone, n checkouts, for a profiler (dotnet-trace) to watch.
+                for (var i = 0; i < n; i++)
+                {
+                    await (only == "kit" ? (Task)kit.Kit() : raw.RawStripeNet());
+                }
 
-        if (Environment.GetEnvironmentVariable("PROBE_TRACE") == "1")
-        {
-            await kit.TraceAsync();
-            return 0;
-        }
+                return 0;
+            }
 
-        for (var round = 0; round < 6; round++)
-        {
-            var (rawTime, rawBytes, rawCpu) = await MeasureAsync(n, () => raw.RawStripeNet());
-            var (kitTime, kitBytes, kitCpu) = await MeasureAsync(n, () => kit.Kit());
+            // Warm both sides well past tiered compilation: Stripe.net's calls keep getting faster
+            // for the first few thousand.
+            for (var i = 0; i < n; i++)
+            {
+                await raw.RawStripeNet();
+                await kit.Kit();
+            }
+
+            var trace = Environment.GetEnvironmentVariable("PROBE_TRACE") == "1";
+            for (var round = 0; round < 6; round++)
+            {
+                if (trace)
+                {
+                    await TraceRoundAsync(raw, kit, n);
+                    continue;
+                }
+
+                var rawTimes = new double[n];
+                var kitTimes = new double[n];
+                for (var block = 0; block < n; block += Block)
+                {
+                    var size = Math.Min(Block, n - block);
+                    if (block / Block % 2 == 0)
+                    {
+                        await TimeAsync(raw.RawStripeNet, rawTimes.AsMemory(block, size));
+                        await TimeAsync(kit.Kit, kitTimes.AsMemory(block, size));
+                    }
+                    else
+                    {
+                        await TimeAsync(kit.Kit, kitTimes.AsMemory(block, size));
+                        await TimeAsync(raw.RawStripeNet, rawTimes.AsMemory(block, size));
+                    }
+                }
+
+                Array.Sort(rawTimes);
+                Array.Sort(kitTimes);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"µs per checkout: raw mean {rawTimes.Average():0} median {rawTimes[n / 2]:0} p99 {rawTimes[n * 99 / 100]:0} | kit mean {kitTimes.Average():0} median {kitTimes[n / 2]:0} p99 {kitTimes[n * 99 / 100]:0} | ratio mean {kitTimes.Average() / rawTimes.Average():0.00} median {kitTimes[n / 2] / rawTimes[n / 2]:0.00}"));
+            }
+
+            var (rawBytes, rawCpu) = await AllocationsAsync(n, raw.RawStripeNet);
+            var (kitBytes, kitCpu) = await AllocationsAsync(n, kit.Kit);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"raw {rawTime:0.0} µs (cpu {rawCpu:0}) {rawBytes:0} B | kit {kitTime:0.0} µs (cpu {kitCpu:0}) {kitBytes:0} B | ratio time {kitTime / rawTime:0.00} alloc {kitBytes / rawBytes:0.00}"));
+                $"per checkout, each side alone: raw {rawBytes:0} B, cpu {rawCpu:0} µs | kit {kitBytes:0} B, cpu {kitCpu:0} µs | ratio alloc {kitBytes / rawBytes:0.00} cpu {kitCpu / rawCpu:0.00}"));
+            return 0;
         }
-
-        raw.Cleanup();
-        await kit.CleanupAsync();
-        return 0;
+        finally
+        {
+            raw.Cleanup();
+            await kit.CleanupAsync();
+        }
     }
 
-    private static async Task<(double Micros, double Bytes, double Cpu)> MeasureAsync<T>(int n, Func<Task<T>> body)
+    // The median of each phase, each side; the same blocks taking turns as the timed rounds.
+    private static async Task TraceRoundAsync(CheckoutOverheadBenchmarks raw, CheckoutOverheadBenchmarks kit, int n)
     {
-        for (var i = 0; i < n / 10; i++)
+        var phases = new[] { new double[n, 4], new double[n, 4] };
+        var row = new double[4];
+        for (var block = 0; block < n; block += Block)
         {
-            await body();
+            var size = Math.Min(Block, n - block);
+            foreach (var side in block / Block % 2 == 0 ? new[] { 0, 1 } : [1, 0])
+            {
+                for (var i = block; i < block + size; i++)
+                {
+                    if (side == 0)
+                    {
+                        await raw.TracedAsync(raw.RawStripeNet, row);
+                    }
+                    else
+                    {
+                        await kit.TracedAsync(kit.Kit, row);
+                    }
+
+                    for (var g = 0; g < 4; g++)
+                    {
+                        phases[side][i, g] = row[g];
+                    }
+                }
+            }
         }
 
+        string[] names = ["start→create", "create→process", "process→capture", "capture→end"];
+        foreach (var side in new[] { 0, 1 })
+        {
+            var medians = Enumerable.Range(0, 4).Select(g => Enumerable.Range(0, n).Select(i => phases[side][i, g]).Order().ElementAt(n / 2));
+            Console.WriteLine((side == 0 ? "raw: " : "kit: ") + string.Join(", ", names.Zip(medians, (name, m) => string.Create(CultureInfo.InvariantCulture, $"{name} {m:0} µs"))));
+        }
+    }
+
+    private static async Task TimeAsync<T>(Func<Task<T>> body, Memory<double> times)
+    {
+        for (var i = 0; i < times.Length; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await body();
+            times.Span[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+    }
+
+    // CPU counts every thread of the process, the emulator's included.
+    private static async Task<(double Bytes, double CpuMicros)> AllocationsAsync<T>(int n, Func<Task<T>> body)
+    {
         var bytes = GC.GetTotalAllocatedBytes(precise: true);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var watch = Stopwatch.StartNew();
         for (var i = 0; i < n; i++)
         {
             await body();
         }
 
-        watch.Stop();
-        return (watch.Elapsed.TotalMicroseconds / n, (double)(GC.GetTotalAllocatedBytes(precise: true) - bytes) / n,
-            (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / n);
+        return ((double)(GC.GetTotalAllocatedBytes(precise: true) - bytes) / n, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / n);
     }
 }
