@@ -40,7 +40,7 @@ internal sealed class ReaderReads(
     public void NoteSent(TerminalReader reader, DateTimeOffset sentAt) => batches?.NoteSent(reader, sentAt);
 
     /// <summary>The reader read on its own, once the budget gives this caller a turn.</summary>
-    public async Task<TerminalReader> AloneAsync(string readerId, IWorkCounter? work, CancellationToken cancellationToken, TerminalCallOptions? callOptions = null)
+    public async Task<TerminalReader> AloneAsync(string readerId, IWorkCounter? work, TerminalCallOptions? callOptions, CancellationToken cancellationToken)
     {
         if (budget is not null)
         {
@@ -66,7 +66,7 @@ internal sealed class ReaderReads(
         {
             var observed = inBatches ? await InBatchAsync(readerId, null).WaitAsync(cancellationToken).ConfigureAwait(false) : null;
             inBatches = observed is not null;
-            var reader = observed?.Reader ?? await AloneAsync(readerId, null, cancellationToken, callOptions).ConfigureAwait(false);
+            var reader = observed?.Reader ?? await AloneAsync(readerId, null, callOptions, cancellationToken).ConfigureAwait(false);
             var action = reader.Action;
             Log.ReaderActionPolled(logger, readerId, action?.StripeType, action?.Status);
 

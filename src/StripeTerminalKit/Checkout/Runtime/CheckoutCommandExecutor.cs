@@ -172,7 +172,7 @@ internal sealed partial class CheckoutCommandExecutor(
             runner.ReadsReaderAlone = true;
         }
 
-        return await reads.AloneAsync(request.ReaderId, runner.Owner.Work, stopping, TerminalCallOptions.CallerRetries).ConfigureAwait(false);
+        return await reads.AloneAsync(request.ReaderId, runner.Owner.Work, TerminalCallOptions.CallerRetries, stopping).ConfigureAwait(false);
     }
 
     /// <summary>The answer to a send: the reader, whose location places it in its batch and which the events feed follows from then on.</summary>
