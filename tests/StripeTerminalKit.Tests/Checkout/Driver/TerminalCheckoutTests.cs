@@ -353,34 +353,17 @@ public sealed class TerminalCheckoutTests
         Assert.Null(await store.GetReaderHolderAsync(h.ReaderId));
     }
 
-    private sealed class OrderRecordingStore : ICheckoutStore
+    private sealed class OrderRecordingStore : ForwardingCheckoutStore
     {
-        private readonly InMemoryCheckoutStore _inner = new();
-
         public CheckoutHandle? Handle { get; set; }
 
         public bool? ResultVisibleAtRelease { get; private set; }
 
-        public ValueTask<CheckoutRecord?> LoadAsync(string checkoutId, CancellationToken cancellationToken = default) => _inner.LoadAsync(checkoutId, cancellationToken);
-
-        public ValueTask SaveAsync(CheckoutRecord record, long replacesVersion, CancellationToken cancellationToken = default) => _inner.SaveAsync(record, replacesVersion, cancellationToken);
-
-        public IAsyncEnumerable<CheckoutRecord> ListUnfinishedAsync(CancellationToken cancellationToken = default) => _inner.ListUnfinishedAsync(cancellationToken);
-
-        public IAsyncEnumerable<CheckoutRecord> ListByStateAsync(CheckoutState state, CancellationToken cancellationToken = default) => _inner.ListByStateAsync(state, cancellationToken);
-
-        public ValueTask<bool> TryClaimReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default) => _inner.TryClaimReaderAsync(readerId, checkoutId, cancellationToken);
-
-        public ValueTask ReleaseReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default)
+        public override ValueTask ReleaseReaderAsync(string readerId, string checkoutId, CancellationToken cancellationToken = default)
         {
             ResultVisibleAtRelease = Handle?.HasCompleted;
-            return _inner.ReleaseReaderAsync(readerId, checkoutId, cancellationToken);
+            return base.ReleaseReaderAsync(readerId, checkoutId, cancellationToken);
         }
-
-        public ValueTask<string?> GetReaderHolderAsync(string readerId, CancellationToken cancellationToken = default) => _inner.GetReaderHolderAsync(readerId, cancellationToken);
-
-    public ValueTask<int> PurgeCompletedAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) =>
-        _inner.PurgeCompletedAsync(completedBefore, cancellationToken);
     }
 
     [Fact]
