@@ -144,7 +144,10 @@ public class CheckoutOverheadBenchmarks
         }
     }
 
-    /// <summary>The same calls by hand: create, process, wait for the signed webhook, capture.</summary>
+    /// <summary>
+    /// The same calls by hand, with the same parameters the kit sends (the customer may cancel on the
+    /// reader; the capture names its amount): create, process, wait for the signed webhook, capture.
+    /// </summary>
     [Benchmark(Baseline = true, Description = "Raw Stripe.net: create, process, webhook, capture")]
     public async Task<PaymentIntent> RawStripeNet()
     {
@@ -152,7 +155,9 @@ public class CheckoutOverheadBenchmarks
         var pi = await CreateAsync(sale);
         var authorised = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _authorised[pi.Id] = authorised;
-        await _stripe.V1.Terminal.Readers.ProcessPaymentIntentAsync(_readerId, new ReaderProcessPaymentIntentOptions { PaymentIntent = pi.Id },
+        await _stripe.V1.Terminal.Readers.ProcessPaymentIntentAsync(
+            _readerId,
+            new ReaderProcessPaymentIntentOptions { PaymentIntent = pi.Id, ProcessConfig = new ReaderProcessConfigOptions { EnableCustomerCancellation = true } },
             new RequestOptions { IdempotencyKey = $"raw:{sale}:process" });
         await authorised.Task;
         return await CaptureAsync(pi.Id, sale);
@@ -169,5 +174,5 @@ public class CheckoutOverheadBenchmarks
     }, new RequestOptions { IdempotencyKey = $"raw:{sale}:create" });
 
     private Task<PaymentIntent> CaptureAsync(string id, int sale) => _stripe.V1.PaymentIntents.CaptureAsync(id,
-        new PaymentIntentCaptureOptions { Expand = ["latest_charge"] }, new RequestOptions { IdempotencyKey = $"raw:{sale}:capture" });
+        new PaymentIntentCaptureOptions { AmountToCapture = 1000, Expand = ["latest_charge"] }, new RequestOptions { IdempotencyKey = $"raw:{sale}:capture" });
 }
