@@ -140,6 +140,17 @@ public sealed record CheckoutRequest
         return currency is null ? this : this with { Currency = currency.ToLowerInvariant() };
     }
 
+    /// <summary>
+    /// The request with its own copies of the caller's metadata and cart lines, taken before it is
+    /// validated: a caller that changes its dictionary or list after the start changes nothing of the
+    /// sale, neither what Stripe is sent nor what is stored (test: <c>RequestSnapshotTests</c>).
+    /// </summary>
+    internal CheckoutRequest Snapshot() => this with
+    {
+        Metadata = Metadata is null ? null : new Dictionary<string, string>(Metadata, StringComparer.Ordinal).AsReadOnly(),
+        CartLines = CartLines?.ToArray(),
+    };
+
     /// <summary>Checks the request and throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     /// <exception cref="ArgumentException">A field is missing or out of range.</exception>
     public void Validate()

@@ -143,7 +143,7 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
     public async Task<CheckoutHandle> StartAsync(CheckoutRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request = request.WithDefaultCurrency(_defaultCurrency, _country);
+        request = request.WithDefaultCurrency(_defaultCurrency, _country).Snapshot();
         Validate(request);
         return (await StartRunnerAsync(request, cancellationToken).ConfigureAwait(false)).Handle;
     }
