@@ -5,9 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 using Stripe.Terminal;
 using StripeTerminalKit.Checkout;
-using StripeTerminalKit.DependencyInjection;
 using StripeTerminalKit.Emulator;
-using StripeTerminalKit.Polling;
 using StripeTerminalKit.Webhooks;
 
 namespace StripeTerminalKit.Benchmarks.Checkout;
@@ -38,9 +36,9 @@ public class CheckoutOverheadBenchmarks
         SetupEmulator();
         var services = new ServiceCollection();
         // Overhead, not pacing: back to back, both sides make about a thousand checkouts a second,
-        // far past the kit's write limit (20 a second per endpoint, as Stripe allows 25), which would
-        // make every kit checkout wait ~50 ms for its turn while the raw side paces nothing.
-        services.AddKeyedSingleton(StripeTerminalKitNames.ServiceKey(null), (_, _) => new RequestBudgetShare(10, 5, TimeProvider.System, accountWrites: 10_000));
+        // far past the kit's write limit, which would make every kit checkout wait ~50 ms for its
+        // turn while the raw side paces nothing.
+        services.LiftWriteLimit(TimeProvider.System, writesPerSecond: 10_000);
         services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(_emulator).AddCheckout();
         services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(Secret));
         _services = services.BuildServiceProvider();

@@ -6,7 +6,6 @@ using Stripe.Terminal;
 using StripeTerminalKit.Checkout;
 using StripeTerminalKit.Checkout.Runtime;
 using StripeTerminalKit.Emulator;
-using StripeTerminalKit.Polling;
 
 namespace StripeTerminalKit.Benchmarks.Checkout;
 
@@ -37,9 +36,9 @@ internal static class InFlightMemory
         var readers = await RegisterAsync(emulator, n);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
-        // Memory, not pacing: the write limit (20 a second per endpoint) would hold all but the first
-        // 20 of the 10,000 starts on the fake clock, so this one budget lets the whole burst through.
-        services.AddKeyedSingleton(StripeTerminalKit.DependencyInjection.StripeTerminalKitNames.ServiceKey(null), (_, _) => new RequestBudgetShare(10, 5, time, accountWrites: n * 2 + 10));
+        // Memory, not pacing: the write limit would hold all but the first 20 of the 10,000 starts on
+        // the fake clock, so the whole burst may go at once.
+        services.LiftWriteLimit(time, writesPerSecond: n * 2 + 10);
         services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator).AddCheckout();
         await using var provider = services.BuildServiceProvider();
         var checkout = provider.GetRequiredService<ITerminalCheckout>();

@@ -10,8 +10,7 @@ namespace StripeTerminalKit.Benchmarks.Checkout;
 /// shared two-core host lands on both sides alike; then allocated bytes and CPU per checkout, each
 /// side measured alone. With <c>PROBE_TRACE=1</c>, the rounds show instead where each side's
 /// wall time goes, by phase (medians); with <c>PROBE_ONLY=kit</c> (or <c>raw</c>), one side runs
-/// alone, for a profiler. The
-/// README's overhead table comes from BenchmarkDotNet, not from this.
+/// alone, for a profiler. The README's overhead table comes from BenchmarkDotNet, not from this.
 /// </summary>
 internal static class OverheadProbe
 {
@@ -59,20 +58,12 @@ internal static class OverheadProbe
 
                 var rawTimes = new double[n];
                 var kitTimes = new double[n];
-                for (var block = 0; block < n; block += Block)
+                await TakeTurnsAsync(n, async (side, i) =>
                 {
-                    var size = Math.Min(Block, n - block);
-                    if (block / Block % 2 == 0)
-                    {
-                        await TimeAsync(raw.RawStripeNet, rawTimes.AsMemory(block, size));
-                        await TimeAsync(kit.Kit, kitTimes.AsMemory(block, size));
-                    }
-                    else
-                    {
-                        await TimeAsync(kit.Kit, kitTimes.AsMemory(block, size));
-                        await TimeAsync(raw.RawStripeNet, rawTimes.AsMemory(block, size));
-                    }
-                }
+                    var start = Stopwatch.GetTimestamp();
+                    await (side == Raw ? (Task)raw.RawStripeNet() : kit.Kit());
+                    (side == Raw ? rawTimes : kitTimes)[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+                });
 
                 Array.Sort(rawTimes);
                 Array.Sort(kitTimes);
@@ -93,50 +84,47 @@ internal static class OverheadProbe
         }
     }
 
+    private const int Raw = 0;
+    private const int Kit = 1;
+
+    /// <summary>
+    /// Runs checkouts 0 to <paramref name="n"/> − 1 of each side, the sides taking turns a block at a
+    /// time, the first block raw then kit, the next kit then raw, and so on.
+    /// </summary>
+    private static async Task TakeTurnsAsync(int n, Func<int, int, Task> checkout)
+    {
+        for (var block = 0; block < n; block += Block)
+        {
+            foreach (var side in block / Block % 2 == 0 ? new[] { Raw, Kit } : [Kit, Raw])
+            {
+                for (var i = block; i < Math.Min(block + Block, n); i++)
+                {
+                    await checkout(side, i);
+                }
+            }
+        }
+    }
+
     // The median of each phase, each side; the same blocks taking turns as the timed rounds.
     private static async Task TraceRoundAsync(CheckoutOverheadBenchmarks raw, CheckoutOverheadBenchmarks kit, int n)
     {
         var phases = new[] { new double[n, 4], new double[n, 4] };
         var row = new double[4];
-        for (var block = 0; block < n; block += Block)
+        await TakeTurnsAsync(n, async (side, i) =>
         {
-            var size = Math.Min(Block, n - block);
-            foreach (var side in block / Block % 2 == 0 ? new[] { 0, 1 } : [1, 0])
+            var traced = side == Raw ? raw : kit;
+            await traced.TracedAsync(side == Raw ? raw.RawStripeNet : kit.Kit, row);
+            for (var g = 0; g < 4; g++)
             {
-                for (var i = block; i < block + size; i++)
-                {
-                    if (side == 0)
-                    {
-                        await raw.TracedAsync(raw.RawStripeNet, row);
-                    }
-                    else
-                    {
-                        await kit.TracedAsync(kit.Kit, row);
-                    }
-
-                    for (var g = 0; g < 4; g++)
-                    {
-                        phases[side][i, g] = row[g];
-                    }
-                }
+                phases[side][i, g] = row[g];
             }
-        }
+        });
 
         string[] names = ["start→create", "create→process", "process→capture", "capture→end"];
-        foreach (var side in new[] { 0, 1 })
+        foreach (var side in new[] { Raw, Kit })
         {
             var medians = Enumerable.Range(0, 4).Select(g => Enumerable.Range(0, n).Select(i => phases[side][i, g]).Order().ElementAt(n / 2));
-            Console.WriteLine((side == 0 ? "raw: " : "kit: ") + string.Join(", ", names.Zip(medians, (name, m) => string.Create(CultureInfo.InvariantCulture, $"{name} {m:0} µs"))));
-        }
-    }
-
-    private static async Task TimeAsync<T>(Func<Task<T>> body, Memory<double> times)
-    {
-        for (var i = 0; i < times.Length; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await body();
-            times.Span[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            Console.WriteLine((side == Raw ? "raw: " : "kit: ") + string.Join(", ", names.Zip(medians, (name, m) => string.Create(CultureInfo.InvariantCulture, $"{name} {m:0} µs"))));
         }
     }
 
