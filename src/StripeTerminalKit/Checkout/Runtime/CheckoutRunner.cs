@@ -13,7 +13,8 @@ internal sealed partial class CheckoutRunner
 
     private readonly TerminalCheckout _owner;
     // The event is handled on the thread that posts it when the loop is waiting: one thread hop less per
-    // event (a webhook, an answer, a tick). The loop never re-enters itself: while it runs, posts queue.
+    // event (an answer, a tick); a webhook is the exception (PostArrival). The loop never re-enters
+    // itself: while it runs, posts queue.
     // Bounded in name only (never full): its buffer starts at 4 items and grows, where an unbounded
     // channel's starts at 32, and an item carries a whole event (~300 bytes), so a waiting checkout
     // held ~10 KB of empty inbox (in-flight memory benchmark, issue 17 item 5).
@@ -83,6 +84,29 @@ internal sealed partial class CheckoutRunner
 
     public void Post(in CheckoutEvent e) => Enqueue(new Work(e, null, default));
 
+    /// <summary>
+    /// An event delivered from outside the kit (a webhook): the loop handles it, but never on the
+    /// deliverer's thread. The deliverer is an endpoint that should answer Stripe at once, and a
+    /// delivery lane whose next events would otherwise run before anything this checkout queues
+    /// (the caller's answer after the capture waited behind the capture's own webhooks).
+    /// </summary>
+    public void PostArrival(in CheckoutEvent e)
+    {
+        t_delivering = this;
+        try
+        {
+            Enqueue(new Work(e, null, default, Arrived: true));
+        }
+        finally
+        {
+            t_delivering = null;
+        }
+    }
+
+    // Set while PostArrival writes: the loop, run inline by that write, knows it is on the deliverer's stack.
+    [ThreadStatic]
+    private static CheckoutRunner? t_delivering;
+
     public Task<CheckoutOperationResult> RequestAsync(in CheckoutEvent e, CheckoutOperation operation)
     {
         var tcs = new TaskCompletionSource<CheckoutOperationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -122,6 +146,11 @@ internal sealed partial class CheckoutRunner
     {
         await foreach (var work in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            if (work.Arrived && t_delivering == this)
+            {
+                await ThreadPoolHop.Instance;
+            }
+
             try
             {
                 await HandleAsync(work).ConfigureAwait(false);
@@ -338,7 +367,7 @@ internal sealed partial class CheckoutRunner
     /// <summary>A public state and when it was reached.</summary>
     public sealed record StateAt(CheckoutState State, DateTimeOffset At);
 
-    private readonly record struct Work(CheckoutEvent Event, TaskCompletionSource<CheckoutOperationResult>? Operation, CheckoutOperation Kind);
+    private readonly record struct Work(CheckoutEvent Event, TaskCompletionSource<CheckoutOperationResult>? Operation, CheckoutOperation Kind, bool Arrived = false);
 
     private readonly record struct Pending(CheckoutOperation Kind, TaskCompletionSource<CheckoutOperationResult> Completion);
 }

@@ -337,7 +337,7 @@ internal sealed partial class TerminalCheckout : ITerminalCheckout, ITerminalWeb
         // acts on it as on a fresh read, so a healthy checkout needs no read at all.
         if (StripeValues.Observation(webhookEvent, runner.Request.Amount, Time.GetUtcNow()) is { } observed)
         {
-            runner.Post(in observed);
+            runner.PostArrival(in observed);
         }
 
         return ValueTask.CompletedTask;

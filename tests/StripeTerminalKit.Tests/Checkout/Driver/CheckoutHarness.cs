@@ -49,7 +49,8 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         StripeEmulatorOptions? emulatorOptions = null,
         Action<StripeTerminalCheckoutOptions>? configure = null,
         ICheckoutStore? store = null,
-        Action<StripeTerminalOptions>? kit = null)
+        Action<StripeTerminalOptions>? kit = null,
+        Func<Func<Task>, Task>? aroundDelivery = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var options = emulatorOptions ?? new StripeEmulatorOptions();
@@ -58,7 +59,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         options.WebhookSecret = WebhookSecret;
         var emulator = new StripeEmulator(options);
         // Leases expire by the fake clock too.
-        var harness = Build(time, emulator, store ?? new InMemoryCheckoutStore(time), webhooks, configure, kit);
+        var harness = Build(time, emulator, store ?? new InMemoryCheckoutStore(time), webhooks, configure, kit, aroundDelivery);
         var locations = harness.Services.GetRequiredService<ITerminalLocations>();
         var location = await locations.CreateAsync(new CreateLocationRequest("Flinders Lane Cafe", new TerminalAddress("AU", Line1: "12 Flinders Lane", City: "Melbourne", State: "VIC", PostalCode: "3000")));
         harness.ReaderId = (await harness.Readers.RegisterAsync(new RegisterReaderRequest("simulated-s700") { LocationId = location.Id, Label = "Till 1" })).Id;
@@ -75,7 +76,7 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         var next = store ?? Store;
         _webhookSubscription?.Dispose();
         await Services.DisposeAsync();
-        var restarted = Build(Time, Emulator, next, _webhooks, _configure, _kit);
+        var restarted = Build(Time, Emulator, next, _webhooks, _configure, _kit, _aroundDelivery);
         restarted.ReaderId = ReaderId;
         return restarted;
     }
@@ -109,8 +110,10 @@ internal sealed class CheckoutHarness : IAsyncDisposable
     private bool _webhooks;
     private Action<StripeTerminalCheckoutOptions>? _configure;
     private Action<StripeTerminalOptions>? _kit;
+    private Func<Func<Task>, Task>? _aroundDelivery;
 
-    private static CheckoutHarness Build(FakeTimeProvider time, StripeEmulator emulator, ICheckoutStore store, bool webhooks, Action<StripeTerminalCheckoutOptions>? configure, Action<StripeTerminalOptions>? kit)
+    /// <param name="aroundDelivery">Wraps each webhook's delivery to the kit (a test watching what runs on the deliverer's stack).</param>
+    private static CheckoutHarness Build(FakeTimeProvider time, StripeEmulator emulator, ICheckoutStore store, bool webhooks, Action<StripeTerminalCheckoutOptions>? configure, Action<StripeTerminalOptions>? kit, Func<Func<Task>, Task>? aroundDelivery = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(ScanningLoggerProvider.Instance));
@@ -129,16 +132,21 @@ internal sealed class CheckoutHarness : IAsyncDisposable
         });
         services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(WebhookSecret));
         var provider = services.BuildServiceProvider();
-        var harness = new CheckoutHarness(time, emulator, provider) { _webhooks = webhooks, _configure = configure, _kit = kit };
+        var harness = new CheckoutHarness(time, emulator, provider) { _webhooks = webhooks, _configure = configure, _kit = kit, _aroundDelivery = aroundDelivery };
         if (webhooks)
         {
             var processor = provider.GetRequiredService<IStripeWebhookProcessor>();
-            harness._webhookSubscription = emulator.Webhooks.Subscribe(async (delivery, ct) =>
+            harness._webhookSubscription = emulator.Webhooks.Subscribe((delivery, ct) =>
             {
-                var result = await processor.ProcessAsync(System.Text.Encoding.UTF8.GetBytes(delivery.Payload), delivery.SignatureHeader, ct);
-                if (!result.Accepted)
+                return aroundDelivery is null ? DeliverAsync() : aroundDelivery(DeliverAsync);
+
+                async Task DeliverAsync()
                 {
-                    throw new InvalidOperationException("webhook refused: " + result.Rejection);
+                    var result = await processor.ProcessAsync(System.Text.Encoding.UTF8.GetBytes(delivery.Payload), delivery.SignatureHeader, ct);
+                    if (!result.Accepted)
+                    {
+                        throw new InvalidOperationException("webhook refused: " + result.Rejection);
+                    }
                 }
             });
         }
