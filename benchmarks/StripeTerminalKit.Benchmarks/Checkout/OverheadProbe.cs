@@ -10,7 +10,8 @@ namespace StripeTerminalKit.Benchmarks.Checkout;
 /// shared two-core host lands on both sides alike; then allocated bytes and CPU per checkout, each
 /// side measured alone. With <c>PROBE_TRACE=1</c>, the rounds show instead where each side's
 /// wall time goes, by phase (medians); with <c>PROBE_ONLY=kit</c> (or <c>raw</c>), one side runs
-/// alone, for a profiler. The README's overhead table comes from BenchmarkDotNet, not from this.
+/// alone, for a profiler; with <c>PROBE_BLOCKING=1</c>, a thread outside the pool blocks on each
+/// checkout, as BenchmarkDotNet calls an async benchmark. The README's overhead table comes from BenchmarkDotNet, not from this.
 /// </summary>
 internal static class OverheadProbe
 {
@@ -48,17 +49,18 @@ internal static class OverheadProbe
             }
 
             var trace = Environment.GetEnvironmentVariable("PROBE_TRACE") == "1";
+            var blocking = Environment.GetEnvironmentVariable("PROBE_BLOCKING") == "1";
             for (var round = 0; round < 6; round++)
             {
                 if (trace)
                 {
-                    await TraceRoundAsync(raw, kit, n);
+                    await TraceRoundAsync(raw, kit, n, blocking);
                     continue;
                 }
 
                 var rawTimes = new double[n];
                 var kitTimes = new double[n];
-                await TakeTurnsAsync(n, async (side, i) =>
+                await TakeTurnsAsync(n, blocking, async (side, i) =>
                 {
                     var start = Stopwatch.GetTimestamp();
                     await (side == Raw ? (Task)raw.RawStripeNet() : kit.Kit());
@@ -89,8 +91,30 @@ internal static class OverheadProbe
 
     /// <summary>
     /// Runs checkouts 0 to <paramref name="n"/> − 1 of each side, the sides taking turns a block at a
-    /// time, the first block raw then kit, the next kit then raw, and so on.
+    /// time, the first block raw then kit, the next kit then raw, and so on. With
+    /// <paramref name="blocking"/>, a thread outside the pool makes them, blocking on each (as
+    /// BenchmarkDotNet calls an async benchmark).
     /// </summary>
+    private static Task TakeTurnsAsync(int n, bool blocking, Func<int, int, Task> checkout)
+    {
+        if (!blocking)
+        {
+            return TakeTurnsAsync(n, checkout);
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            TakeTurnsAsync(n, (side, i) =>
+            {
+                checkout(side, i).GetAwaiter().GetResult();
+                return Task.CompletedTask;
+            }).GetAwaiter().GetResult();
+            done.SetResult();
+        }).Start();
+        return done.Task;
+    }
+
     private static async Task TakeTurnsAsync(int n, Func<int, int, Task> checkout)
     {
         for (var block = 0; block < n; block += Block)
@@ -106,11 +130,11 @@ internal static class OverheadProbe
     }
 
     // The median of each phase, each side; the same blocks taking turns as the timed rounds.
-    private static async Task TraceRoundAsync(CheckoutOverheadBenchmarks raw, CheckoutOverheadBenchmarks kit, int n)
+    private static async Task TraceRoundAsync(CheckoutOverheadBenchmarks raw, CheckoutOverheadBenchmarks kit, int n, bool blocking)
     {
         var phases = new[] { new double[n, 4], new double[n, 4] };
         var row = new double[4];
-        await TakeTurnsAsync(n, async (side, i) =>
+        await TakeTurnsAsync(n, blocking, async (side, i) =>
         {
             var traced = side == Raw ? raw : kit;
             await traced.TracedAsync(side == Raw ? raw.RawStripeNet : kit.Kit, row);
