@@ -95,7 +95,7 @@ internal sealed partial class CheckoutRunner
         t_delivering = this;
         try
         {
-            Enqueue(new Work(e, null, default, Arrived: true));
+            Enqueue(new Work(e, null, default));
         }
         finally
         {
@@ -103,7 +103,9 @@ internal sealed partial class CheckoutRunner
         }
     }
 
-    // Set while PostArrival writes: the loop, run inline by that write, knows it is on the deliverer's stack.
+    // Set while PostArrival writes: the loop, run inline by that write (it was waiting, so the work it
+    // reads is that arrival), knows it is on the deliverer's stack. Work the loop reads on its own
+    // thread, buffered while it ran, needs no hop.
     [ThreadStatic]
     private static CheckoutRunner? t_delivering;
 
@@ -146,7 +148,7 @@ internal sealed partial class CheckoutRunner
     {
         await foreach (var work in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (work.Arrived && t_delivering == this)
+            if (t_delivering == this)
             {
                 await ThreadPoolHop.Instance;
             }
@@ -367,7 +369,7 @@ internal sealed partial class CheckoutRunner
     /// <summary>A public state and when it was reached.</summary>
     public sealed record StateAt(CheckoutState State, DateTimeOffset At);
 
-    private readonly record struct Work(CheckoutEvent Event, TaskCompletionSource<CheckoutOperationResult>? Operation, CheckoutOperation Kind, bool Arrived = false);
+    private readonly record struct Work(CheckoutEvent Event, TaskCompletionSource<CheckoutOperationResult>? Operation, CheckoutOperation Kind);
 
     private readonly record struct Pending(CheckoutOperation Kind, TaskCompletionSource<CheckoutOperationResult> Completion);
 }
