@@ -41,7 +41,7 @@ public class CheckoutOverheadBenchmarks
         // to the hand-over (the emulator taps at once), the kit reads the reader and the
         // PaymentIntent before capturing, and at the default 10 reads a second those reads waited
         // up to 100 ms for their turn (a few checkouts in a thousand, most of the kit's mean).
-        services.LiftWriteLimit(TimeProvider.System, writesPerSecond: 10_000, readsPerSecond: 10_000);
+        services.LiftRequestLimits(TimeProvider.System, writesPerSecond: 10_000, readsPerSecond: 10_000);
         services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(_emulator).AddCheckout();
         services.AddStripeTerminalWebhooks(o => o.SigningSecrets.Add(Secret));
         _services = services.BuildServiceProvider();

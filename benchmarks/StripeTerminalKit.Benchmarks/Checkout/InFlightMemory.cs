@@ -38,7 +38,7 @@ internal static class InFlightMemory
         services.AddSingleton<TimeProvider>(time);
         // Memory, not pacing: the write limit would hold all but the first 20 of the 10,000 starts on
         // the fake clock, so the whole burst may go at once.
-        services.LiftWriteLimit(time, writesPerSecond: n * 2 + 10);
+        services.LiftRequestLimits(time, writesPerSecond: n * 2 + 10);
         services.AddStripeTerminalKit(o => o.Country = "AU").UseEmulator(emulator).AddCheckout();
         await using var provider = services.BuildServiceProvider();
         var checkout = provider.GetRequiredService<ITerminalCheckout>();

@@ -11,7 +11,7 @@ namespace StripeTerminalKit.Benchmarks.Checkout;
 /// checkouts back to back or in a burst would otherwise measure instead. The options cannot lift
 /// them (they stop at Stripe's live limit), so the account's budgets are registered here directly.
 /// </summary>
-internal static class WritePacing
+internal static class RequestPacing
 {
     /// <summary>
     /// Registers the account's request budgets as <c>AddCheckout</c> would, with at most
@@ -19,7 +19,7 @@ internal static class WritePacing
     /// <paramref name="readsPerSecond"/> reads a second (else the default read pace). Call it before
     /// <c>AddCheckout</c>, which then keeps this registration.
     /// </summary>
-    public static IServiceCollection LiftWriteLimit(this IServiceCollection services, TimeProvider time, int writesPerSecond, int? readsPerSecond = null)
+    public static IServiceCollection LiftRequestLimits(this IServiceCollection services, TimeProvider time, int writesPerSecond, int? readsPerSecond = null)
     {
         var defaults = new StripeTerminalCheckoutOptions();
         var reads = readsPerSecond ?? defaults.PollRequestsPerSecond;
